@@ -1,0 +1,148 @@
+// One zod input schema per command. Hosts (IPC, HTTP, CLI) validate nothing themselves:
+// every command's input passes through here. Times are epoch milliseconds.
+import { z } from 'zod';
+import { RUN_STATUSES } from '../runs/lifecycle';
+import { DEFAULT_BACKOFF } from '../runs/backoff';
+
+const DAY = 86_400_000;
+const id = z.int().positive();
+const ids = z.array(id).min(1).max(1000);
+const epochMs = z.int().min(0).max(8.64e15);
+
+export const laneName = z.string().regex(
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/,
+  'a lane name is 1–40 letters, digits, dots, dashes or underscores',
+);
+const kindName = z.string().min(1).max(100);
+const tags = z.array(z.string().min(1).max(50)).max(20);
+
+export const backoffInput = z.strictObject({
+  type: z.enum(['fixed', 'exponential']).default(DEFAULT_BACKOFF.type),
+  delayMs: z.int().min(0).max(7 * DAY).default(DEFAULT_BACKOFF.delayMs),
+  maxDelayMs: z.int().min(0).max(30 * DAY).default(DEFAULT_BACKOFF.maxDelayMs),
+  jitter: z.number().min(0).max(1).default(DEFAULT_BACKOFF.jitter),
+});
+
+const rateLimit = z.strictObject({
+  max: z.int().min(1).max(1_000_000),
+  intervalMs: z.int().min(1).max(DAY),
+});
+
+/** The parts of a run definition shared by enqueue, tasks and their overrides. */
+const runOptions = {
+  lane: laneName,
+  priority: z.int().min(0).max(10),
+  maxAttempts: z.int().min(1).max(100),
+  backoff: backoffInput,
+  timeoutMs: z.int().min(1).max(30 * DAY).nullable(),
+  name: z.string().min(1).max(200),
+  tags,
+};
+
+export const DEFAULT_PRIORITY = 5;
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+export const enqueueInput = z.strictObject({
+  kind: kindName,
+  input: z.unknown().default({}),
+  lane: runOptions.lane.default('default'),
+  priority: runOptions.priority.default(DEFAULT_PRIORITY),
+  runAt: epochMs.optional(),
+  delayMs: z.int().min(0).max(366 * DAY).optional(),
+  maxAttempts: runOptions.maxAttempts.default(DEFAULT_MAX_ATTEMPTS),
+  backoff: runOptions.backoff.optional(),
+  timeoutMs: runOptions.timeoutMs.optional(),
+  dedupeKey: z.string().min(1).max(200).optional(),
+  name: runOptions.name.optional(),
+  tags: tags.default([]),
+}).refine((v) => v.runAt === undefined || v.delayMs === undefined, {
+  message: 'give runAt or delayMs, not both',
+  path: ['delayMs'],
+});
+export type EnqueueInput = z.input<typeof enqueueInput>;
+export type EnqueueParsed = z.output<typeof enqueueInput>;
+
+export const enqueueManyInput = z.strictObject({ runs: z.array(z.unknown()).min(1).max(100_000) });
+
+const byId = z.strictObject({ id });
+const byIds = z.strictObject({ ids });
+export const cancelInput = byIds;
+export const retryInput = byIds;
+export const discardInput = byIds;
+export const getRunInput = byId;
+
+export const runStatus = z.enum(RUN_STATUSES);
+export const listRunsInput = z.strictObject({
+  status: z.array(runStatus).max(RUN_STATUSES.length).optional(),
+  lane: laneName.optional(),
+  taskId: id.optional(),
+  text: z.string().min(1).max(200).optional(),
+  createdFrom: epochMs.optional(),
+  createdTo: epochMs.optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: id.optional(),
+  limit: z.int().min(1).max(500).default(50),
+});
+export type ListRunsInput = z.input<typeof listRunsInput>;
+
+export const emptyInput = z.strictObject({});
+
+export const createLaneInput = z.strictObject({
+  name: laneName,
+  concurrency: z.int().min(1).max(1000).default(1),
+  rateLimit: rateLimit.nullable().default(null),
+});
+export const updateLaneInput = z.strictObject({
+  name: laneName,
+  concurrency: z.int().min(1).max(1000).optional(),
+  rateLimit: rateLimit.nullable().optional(),
+});
+export const laneByName = z.strictObject({ name: laneName });
+
+const taskFields = {
+  ...runOptions,
+  name: z.string().min(1).max(100),
+  kind: kindName,
+  input: z.unknown(),
+};
+export const createTaskInput = z.strictObject({
+  name: taskFields.name,
+  kind: taskFields.kind,
+  input: taskFields.input.default({}),
+  lane: taskFields.lane.default('default'),
+  priority: taskFields.priority.default(DEFAULT_PRIORITY),
+  maxAttempts: taskFields.maxAttempts.default(DEFAULT_MAX_ATTEMPTS),
+  backoff: taskFields.backoff.optional(),
+  timeoutMs: taskFields.timeoutMs.default(null),
+  tags: taskFields.tags.default([]),
+});
+export const updateTaskInput = z.strictObject({
+  id,
+  name: taskFields.name.optional(),
+  kind: taskFields.kind.optional(),
+  input: taskFields.input.optional(),
+  lane: taskFields.lane.optional(),
+  priority: taskFields.priority.optional(),
+  maxAttempts: taskFields.maxAttempts.optional(),
+  backoff: taskFields.backoff.optional(),
+  timeoutMs: taskFields.timeoutMs.optional(),
+  tags: taskFields.tags.optional(),
+});
+export const deleteTaskInput = byId;
+export const runTaskInput = z.strictObject({
+  id,
+  overrides: z.strictObject({
+    input: z.unknown().optional(),
+    lane: runOptions.lane.optional(),
+    priority: runOptions.priority.optional(),
+    maxAttempts: runOptions.maxAttempts.optional(),
+    timeoutMs: runOptions.timeoutMs.optional(),
+    runAt: epochMs.optional(),
+    delayMs: z.int().min(0).max(366 * DAY).optional(),
+  }).optional(),
+});
+
+export const pruneInput = z.strictObject({
+  olderThanDays: z.number().min(0).max(36_500).default(30),
+  keepLast: z.int().min(0).max(10_000_000).default(1000),
+});

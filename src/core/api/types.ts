@@ -1,0 +1,110 @@
+// The shapes commands return and events carry: plain JSON-safe data, times in epoch ms.
+// The renderer and the CLI import these types and nothing else from the engine.
+import type { RunStatus } from '../runs/lifecycle';
+import type { Backoff } from '../runs/backoff';
+import type { ErrorShape } from '../errors';
+
+export type { RunStatus } from '../runs/lifecycle';
+export type { Backoff } from '../runs/backoff';
+export type { ErrorShape, ErrorCode } from '../errors';
+
+export type Trigger = 'api' | 'manual' | 'schedule' | 'catch-up';
+
+export interface RunError { code: string; message: string }
+
+export interface Run {
+  id: number;
+  taskId: number | null;
+  kind: string;
+  input: unknown;
+  lane: string;
+  priority: number;
+  status: RunStatus;
+  runAt: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  attempt: number;
+  maxAttempts: number;
+  backoff: Backoff;
+  timeoutMs: number | null;
+  dedupeKey: string | null;
+  name: string | null;
+  tags: string[];
+  progress: number | null;
+  progressMessage: string | null;
+  result: unknown;
+  error: RunError | null;
+  scheduledFor: number | null;
+  trigger: Trigger;
+}
+
+export type AttemptOutcome = 'succeeded' | 'failed' | 'timeout' | 'cancelled' | 'abandoned' | 'interrupted' | 'running';
+
+export interface Attempt {
+  n: number;
+  startedAt: number;
+  finishedAt: number | null;
+  outcome: AttemptOutcome;
+  error: RunError | null;
+  exitCode: number | null;
+}
+
+export interface RunDetail extends Run { attempts: Attempt[] }
+
+export interface RunPage { runs: Run[]; nextCursor: number | null }
+
+export interface EnqueueResult { id: number; status: RunStatus; deduplicated: boolean }
+
+export interface RateLimit { max: number; intervalMs: number }
+
+export interface Lane {
+  name: string;
+  concurrency: number;
+  rateLimit: RateLimit | null;
+  paused: boolean;
+  createdAt: number;
+  running: number;
+  queued: number;
+}
+
+export interface Task {
+  id: number;
+  name: string;
+  kind: string;
+  input: unknown;
+  lane: string;
+  priority: number;
+  maxAttempts: number;
+  backoff: Backoff;
+  timeoutMs: number | null;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type StatusCounts = Partial<Record<RunStatus, number>>;
+export interface Counts { lanes: Record<string, StatusCounts>; total: StatusCounts }
+
+interface RunEventBase { seq: number; at: number; runId: number; lane: string }
+
+export type EngineEvent =
+  | RunEventBase & { type: 'run.queued'; status: 'queued' | 'scheduled'; kind: string; name: string | null; priority: number; runAt: number }
+  | RunEventBase & { type: 'run.started'; attempt: number; kind: string; name: string | null }
+  | RunEventBase & { type: 'run.progress'; progress: number; message: string | null }
+  | RunEventBase & { type: 'run.log'; logSeq: number; stream: LogStream; text: string }
+  | RunEventBase & { type: 'run.succeeded'; attempt: number; durationMs: number; result: unknown }
+  | RunEventBase & { type: 'run.failed'; attempt: number; error: RunError; status: RunStatus }
+  | RunEventBase & { type: 'run.retrying'; attempt: number; runAt: number }
+  | RunEventBase & { type: 'run.dead'; error: RunError }
+  | RunEventBase & { type: 'run.cancelled' }
+  | RunEventBase & { type: 'run.abandoned'; attempt: number }
+  | { type: 'lane.changed'; seq: number; at: number; lane: string; deleted: boolean };
+
+export type EngineEventType = EngineEvent['type'];
+export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;
+
+export type LogStream = 'stdout' | 'stderr' | 'info';
+
+export type { ErrorShape as CommandError };

@@ -1,0 +1,153 @@
+// The runs table's statements, prepared once. This is the hot path (enqueue, claim,
+// complete), so it uses raw better-sqlite3 statements: drizzle's prepared queries add a
+// mapping layer per row that showed up in the enqueue and drain benches (BENCHMARKS.md).
+import type Database from 'better-sqlite3';
+import type { Attempt, AttemptOutcome, Run, Trigger } from '../api/types';
+import type { RunStatus } from '../runs/lifecycle';
+
+/** Columns of `runs` with camelCase names, so one row type serves every query. */
+export const RUN_COLUMNS = `id, task_id AS taskId, kind, input, lane, priority, status, run_at AS runAt,
+  created_at AS createdAt, updated_at AS updatedAt, started_at AS startedAt, finished_at AS finishedAt,
+  attempt, max_attempts AS maxAttempts, backoff, timeout_ms AS timeoutMs, dedupe_key AS dedupeKey, name,
+  tags, progress, progress_message AS progressMessage, result, error_code AS errorCode,
+  error_message AS errorMessage, scheduled_for AS scheduledFor, trigger`;
+
+export interface RunRow {
+  id: number; taskId: number | null; kind: string; input: string; lane: string; priority: number;
+  status: RunStatus; runAt: number; createdAt: number; updatedAt: number; startedAt: number | null;
+  finishedAt: number | null; attempt: number; maxAttempts: number; backoff: string; timeoutMs: number | null;
+  dedupeKey: string | null; name: string | null; tags: string; progress: number | null;
+  progressMessage: string | null; result: string | null; errorCode: string | null;
+  errorMessage: string | null; scheduledFor: number | null; trigger: Trigger;
+}
+
+/** What a lane needs to execute a claimed run. */
+export interface ClaimedRow {
+  id: number; kind: string; input: string; lane: string; priority: number; runAt: number;
+  attempt: number; maxAttempts: number; backoff: string; timeoutMs: number | null; name: string | null;
+  startedAt: number;
+}
+
+export interface NewRun {
+  taskId: number | null; kind: string; input: string; lane: string; priority: number; status: RunStatus;
+  runAt: number; now: number; maxAttempts: number; backoff: string; timeoutMs: number | null;
+  dedupeKey: string | null; name: string | null; tags: string; scheduledFor: number | null; trigger: Trigger;
+}
+
+export interface AttemptRow {
+  runId: number; n: number; startedAt: number; finishedAt: number; outcome: AttemptOutcome;
+  errorCode: string | null; errorMessage: string | null; exitCode: number | null;
+}
+
+export function toRun(row: RunRow): Run {
+  return {
+    id: row.id, taskId: row.taskId, kind: row.kind, input: JSON.parse(row.input), lane: row.lane,
+    priority: row.priority, status: row.status, runAt: row.runAt, createdAt: row.createdAt,
+    updatedAt: row.updatedAt, startedAt: row.startedAt, finishedAt: row.finishedAt, attempt: row.attempt,
+    maxAttempts: row.maxAttempts, backoff: JSON.parse(row.backoff), timeoutMs: row.timeoutMs,
+    dedupeKey: row.dedupeKey, name: row.name, tags: JSON.parse(row.tags), progress: row.progress,
+    progressMessage: row.progressMessage, result: row.result === null ? null : JSON.parse(row.result),
+    error: row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? '' },
+    scheduledFor: row.scheduledFor, trigger: row.trigger,
+  };
+}
+
+export function createRunStore(db: Database.Database) {
+  const insert = db.prepare<NewRun>(`INSERT INTO runs (task_id, kind, input, lane, priority, status, run_at,
+      created_at, updated_at, max_attempts, backoff, timeout_ms, dedupe_key, name, tags, scheduled_for, trigger)
+    VALUES (@taskId, @kind, @input, @lane, @priority, @status, @runAt, @now, @now, @maxAttempts, @backoff,
+      @timeoutMs, @dedupeKey, @name, @tags, @scheduledFor, @trigger)`);
+  const findActiveByDedupe = db.prepare<[string], { id: number; status: RunStatus }>(`SELECT id, status FROM runs
+    WHERE dedupe_key = ? AND status IN ('scheduled', 'queued', 'running', 'retrying') LIMIT 1`);
+  const claim = db.prepare<{ lane: string; n: number; now: number }, ClaimedRow>(`UPDATE runs
+    SET status = 'running', attempt = attempt + 1, started_at = @now, updated_at = @now,
+      progress = NULL, progress_message = NULL
+    WHERE id IN (SELECT id FROM runs WHERE lane = @lane AND status = 'queued'
+      ORDER BY priority DESC, run_at, id LIMIT @n)
+    RETURNING id, kind, input, lane, priority, run_at AS runAt, attempt, max_attempts AS maxAttempts,
+      backoff, timeout_ms AS timeoutMs, name, started_at AS startedAt`);
+  const succeed = db.prepare<{ id: number; now: number; result: string | null }>(`UPDATE runs
+    SET status = 'succeeded', finished_at = @now, updated_at = @now, result = @result,
+      error_code = NULL, error_message = NULL
+    WHERE id = @id AND status = 'running'`);
+  const finishWithError = db.prepare<{ id: number; status: RunStatus; now: number; code: string; message: string }>(
+    `UPDATE runs SET status = @status, finished_at = @now, updated_at = @now, error_code = @code,
+      error_message = @message WHERE id = @id`);
+  const retryLater = db.prepare<{ id: number; runAt: number; now: number; code: string; message: string }>(
+    `UPDATE runs SET status = 'retrying', run_at = @runAt, updated_at = @now, error_code = @code,
+      error_message = @message WHERE id = @id AND status = 'running'`);
+  const setStatus = db.prepare<{ id: number; status: RunStatus; now: number }>(
+    `UPDATE runs SET status = @status, updated_at = @now WHERE id = @id`);
+  const requeueInterrupted = db.prepare<{ id: number; now: number }>(`UPDATE runs
+    SET status = 'queued', attempt = attempt - 1, updated_at = @now WHERE id = @id AND status = 'running'`);
+  const retryByPerson = db.prepare<{ id: number; now: number }>(`UPDATE runs
+    SET status = 'queued', attempt = 0, run_at = @now, updated_at = @now, finished_at = NULL,
+      error_code = NULL, error_message = NULL, result = NULL, progress = NULL, progress_message = NULL
+    WHERE id = @id`);
+  const insertAttempt = db.prepare<AttemptRow>(`INSERT INTO attempts
+      (run_id, n, started_at, finished_at, outcome, error_code, error_message, exit_code)
+    VALUES (@runId, @n, @startedAt, @finishedAt, @outcome, @errorCode, @errorMessage, @exitCode)`);
+  const promoteDue = db.prepare<{ now: number }, { id: number; lane: string; kind: string; name: string | null;
+    priority: number; runAt: number; status: RunStatus }>(`UPDATE runs SET status = 'queued', updated_at = @now
+    WHERE status IN ('scheduled', 'retrying') AND run_at <= @now
+    RETURNING id, lane, kind, name, priority, run_at AS runAt, status`);
+  const nextDue = db.prepare<[], { at: number | null }>(
+    `SELECT MIN(run_at) AS at FROM runs WHERE status IN ('scheduled', 'retrying')`);
+  const get = db.prepare<[number], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`);
+  const statusOf = db.prepare<[number], { id: number; status: RunStatus; lane: string; attempt: number;
+    startedAt: number | null }>(`SELECT id, status, lane, attempt, started_at AS startedAt FROM runs WHERE id = ?`);
+  const running = db.prepare<[], { id: number; lane: string; attempt: number; maxAttempts: number;
+    startedAt: number | null }>(`SELECT id, lane, attempt, max_attempts AS maxAttempts, started_at AS startedAt
+    FROM runs WHERE status = 'running'`);
+  const attemptsOf = db.prepare<[number], { n: number; startedAt: number; finishedAt: number;
+    outcome: AttemptOutcome; errorCode: string | null; errorMessage: string | null; exitCode: number | null }>(
+    `SELECT n, started_at AS startedAt, finished_at AS finishedAt, outcome, error_code AS errorCode,
+      error_message AS errorMessage, exit_code AS exitCode FROM attempts WHERE run_id = ? ORDER BY id`);
+  const setProgress = db.prepare<{ id: number; progress: number; message: string | null }>(
+    `UPDATE runs SET progress = @progress, progress_message = @message WHERE id = @id AND status = 'running'`);
+  const insertLog = db.prepare<{ runId: number; seq: number; stream: string; at: number; text: string }>(
+    `INSERT INTO run_logs (run_id, seq, stream, at, text) VALUES (@runId, @seq, @stream, @at, @text)`);
+  const lastLogSeq = db.prepare<[number], { seq: number | null }>(
+    `SELECT MAX(seq) AS seq FROM run_logs WHERE run_id = ?`);
+  const deleteRun = db.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
+  const counts = db.prepare<[], { lane: string; status: RunStatus; n: number }>(
+    `SELECT lane, status, COUNT(*) AS n FROM runs GROUP BY status, lane`);
+  const activeInLane = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM runs
+    WHERE lane = ? AND status IN ('scheduled', 'queued', 'running', 'retrying')`);
+
+  return {
+    insert(run: NewRun): number { return Number(insert.run(run).lastInsertRowid); },
+    findActiveByDedupe: (key: string) => findActiveByDedupe.get(key),
+    claim: (lane: string, n: number, now: number) => claim.all({ lane, n, now }),
+    succeed: (id: number, now: number, result: string | null) => { succeed.run({ id, now, result }); },
+    finishWithError: (id: number, status: RunStatus, now: number, code: string, message: string) => {
+      finishWithError.run({ id, status, now, code, message });
+    },
+    retryLater: (id: number, runAt: number, now: number, code: string, message: string) => {
+      retryLater.run({ id, runAt, now, code, message });
+    },
+    setStatus: (id: number, status: RunStatus, now: number) => { setStatus.run({ id, status, now }); },
+    requeueInterrupted: (id: number, now: number) => { requeueInterrupted.run({ id, now }); },
+    retryByPerson: (id: number, now: number) => { retryByPerson.run({ id, now }); },
+    insertAttempt: (row: AttemptRow) => { insertAttempt.run(row); },
+    promoteDue: (now: number) => promoteDue.all({ now }),
+    nextDue: () => nextDue.get()?.at ?? null,
+    get: (id: number) => get.get(id),
+    statusOf: (id: number) => statusOf.get(id),
+    running: () => running.all(),
+    attemptsOf(id: number): Attempt[] {
+      return attemptsOf.all(id).map((a) => ({
+        n: a.n, startedAt: a.startedAt, finishedAt: a.finishedAt, outcome: a.outcome, exitCode: a.exitCode,
+        error: a.errorCode === null ? null : { code: a.errorCode, message: a.errorMessage ?? '' },
+      }));
+    },
+    setProgress: (id: number, progress: number, message: string | null) => { setProgress.run({ id, progress, message }); },
+    insertLog: (row: { runId: number; seq: number; stream: string; at: number; text: string }) => { insertLog.run(row); },
+    lastLogSeq: (id: number) => lastLogSeq.get(id)?.seq ?? 0,
+    delete: (id: number) => { deleteRun.run(id); },
+    counts: () => counts.all(),
+    activeInLane: (lane: string) => activeInLane.get(lane)?.n ?? 0,
+  };
+}
+
+export type RunStore = ReturnType<typeof createRunStore>;

@@ -1,0 +1,108 @@
+// The database schema: the single source for drizzle-kit migrations (drizzle/) and for
+// the typed queries. Times are epoch milliseconds (integers); JSON values are TEXT.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const lanes = sqliteTable('lanes', {
+  name: text('name').primaryKey(),
+  concurrency: integer('concurrency').notNull(),
+  rateMax: integer('rate_max'),
+  rateIntervalMs: integer('rate_interval_ms'),
+  paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const tasks = sqliteTable('tasks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  kind: text('kind').notNull(),
+  input: text('input').notNull(),
+  lane: text('lane').notNull(),
+  priority: integer('priority').notNull(),
+  maxAttempts: integer('max_attempts').notNull(),
+  backoff: text('backoff').notNull(),
+  timeoutMs: integer('timeout_ms'),
+  tags: text('tags').notNull().default('[]'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  // Schedule (all null when the task only runs by hand).
+  cron: text('cron'),
+  timeZone: text('time_zone'),
+  runAt: integer('run_at'),
+  scheduleEnabled: integer('schedule_enabled', { mode: 'boolean' }).notNull().default(false),
+  overlap: text('overlap').notNull().default('skip'),
+  catchUp: text('catch_up').notNull().default('once'),
+  catchUpMax: integer('catch_up_max').notNull().default(100),
+  nextRunAt: integer('next_run_at'),
+  lastFiredAt: integer('last_fired_at'),
+}, (t) => [
+  index('tasks_next_run').on(t.nextRunAt).where(sql`schedule_enabled = 1 AND next_run_at IS NOT NULL`),
+]);
+
+export const runs = sqliteTable('runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  taskId: integer('task_id').references(() => tasks.id, { onDelete: 'set null' }),
+  kind: text('kind').notNull(),
+  input: text('input').notNull(),
+  lane: text('lane').notNull(),
+  priority: integer('priority').notNull(),
+  status: text('status').notNull(),
+  // When the run may start: creation time for queued runs, the delay for scheduled ones,
+  // the backoff end for retrying ones.
+  runAt: integer('run_at').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  startedAt: integer('started_at'),
+  finishedAt: integer('finished_at'),
+  attempt: integer('attempt').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull(),
+  backoff: text('backoff').notNull(),
+  timeoutMs: integer('timeout_ms'),
+  dedupeKey: text('dedupe_key'),
+  name: text('name'),
+  tags: text('tags').notNull().default('[]'),
+  progress: integer('progress'),
+  progressMessage: text('progress_message'),
+  result: text('result'),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  scheduledFor: integer('scheduled_for'),
+  trigger: text('trigger').notNull().default('api'),
+}, (t) => [
+  // The claim path: next queued runs of a lane, by priority, then runAt, then FIFO.
+  index('runs_claim').on(t.lane, sql`priority DESC`, t.runAt, t.id).where(sql`status = 'queued'`),
+  // The one timer: the soonest scheduled or retrying run.
+  index('runs_due').on(t.runAt).where(sql`status IN ('scheduled', 'retrying')`),
+  index('runs_dedupe').on(t.dedupeKey)
+    .where(sql`dedupe_key IS NOT NULL AND status IN ('scheduled', 'queued', 'running', 'retrying')`),
+  // counts (status × lane, covering), recovery and the status filter of the UI.
+  index('runs_status_lane').on(t.status, t.lane),
+  index('runs_task').on(t.taskId),
+  index('runs_created').on(t.createdAt),
+]);
+
+export const attempts = sqliteTable('attempts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  runId: integer('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+  n: integer('n').notNull(),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at').notNull(),
+  outcome: text('outcome').notNull(),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  exitCode: integer('exit_code'),
+}, (t) => [index('attempts_run').on(t.runId)]);
+
+export const runLogs = sqliteTable('run_logs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  runId: integer('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+  seq: integer('seq').notNull(),
+  stream: text('stream').notNull(),
+  at: integer('at').notNull(),
+  text: text('text').notNull(),
+}, (t) => [index('run_logs_run_seq').on(t.runId, t.seq)]);
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,319 @@
+// The engine facade: opens the database, owns the lanes, and runs the one write loop.
+// Lanes pull: a lane claims only as many queued runs as it has free slots, in the same
+// transaction that records finished attempts; events go out after that commit.
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDatabase, type Db } from './db/open';
+import { createRunStore, type ClaimedRow, type RunStore } from './db/run-store';
+import { EventBus, type EventInput } from './events';
+import { KindRegistry, type KindDefinition } from './kinds';
+import { systemClock, type Clock } from './util/clock';
+import { LaneRunner } from './lanes/lane';
+import { createLaneStore, type LaneStore } from './lanes/lane-store';
+import { createTaskStore, type TaskStore } from './tasks/task-store';
+import { execute, type Execution, type Outcome } from './runs/execute';
+import { completeAttempt, type Completion } from './runs/complete';
+import { recoverAbandoned } from './runs/recover';
+import { KindError } from './kinds';
+import type { EngineEvent, EngineEventType, EventOf, LogStream } from './api/types';
+import { TasklaneError } from './errors';
+
+export interface Logger {
+  info(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  error(message: string, ...rest: unknown[]): void;
+}
+
+export interface Notification { title: string; body: string; urgency?: 'low' | 'normal' | 'critical'; runId?: number }
+export interface Notifier { notify(notification: Notification): void | Promise<void> }
+
+export interface EngineOptions {
+  /** Folder for tasklane.db (and, for later features, plugins and the endpoint file). */
+  dataDir?: string;
+  /** The database file; defaults to <dataDir>/tasklane.db. */
+  dbPath?: string;
+  clock?: Clock;
+  kinds?: Record<string, KindDefinition<any>>;
+  notifier?: Notifier;
+  logger?: Logger;
+  /** Source of randomness for backoff jitter (tests pass a constant). */
+  random?: () => number;
+  migrationsDir?: string;
+}
+
+const stderrLogger: Logger = {
+  info: () => {},
+  warn: (m, ...r) => console.warn(`[tasklane] ${m}`, ...r),
+  error: (m, ...r) => console.error(`[tasklane] ${m}`, ...r),
+};
+
+interface LogRow { runId: number; seq: number; stream: LogStream; at: number; text: string }
+
+/** State and the write loop shared by the command modules. Not part of the public API. */
+export class EngineCore {
+  readonly sqlite: Database.Database;
+  readonly db: Db;
+  readonly store: RunStore;
+  readonly laneStore: LaneStore;
+  readonly taskStore: TaskStore;
+  readonly events: EventBus;
+  readonly kinds = new KindRegistry();
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly notifier: Notifier | undefined;
+  readonly random: () => number;
+  readonly dataDir: string | undefined;
+  readonly dbPath: string;
+  readonly lanes = new Map<string, LaneRunner>();
+  readonly inflight = new Map<number, Execution>();
+
+  state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
+  private completions: Completion[] = [];
+  private logs: LogRow[] = [];
+  private progress = new Map<number, { runId: number; lane: string; progress: number; message: string | null }>();
+  private logSeq = new Map<number, number>();
+  private dirty = new Set<LaneRunner>();
+  private flushScheduled = false;
+  private dueTimer: unknown;
+  private dueAt: number | null = null;
+  private rateTimers = new Map<string, unknown>();
+  private idleWaiters: (() => void)[] = [];
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(opts: EngineOptions) {
+    if (!opts.dbPath && !opts.dataDir) throw new Error('createEngine needs dataDir or dbPath');
+    this.dataDir = opts.dataDir;
+    this.dbPath = opts.dbPath ?? join(opts.dataDir!, 'tasklane.db');
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? stderrLogger;
+    this.notifier = opts.notifier;
+    this.random = opts.random ?? Math.random;
+    const { sqlite, db } = openDatabase(this.dbPath, opts.migrationsDir);
+    this.sqlite = sqlite;
+    this.db = db;
+    this.store = createRunStore(sqlite);
+    this.laneStore = createLaneStore(db);
+    this.taskStore = createTaskStore(db);
+    this.events = new EventBus(() => this.clock.now(), (e) => this.logger.error('an event listener threw', e));
+    this.laneStore.seedIfEmpty(this.clock.now());
+    for (const config of this.laneStore.all()) this.lanes.set(config.name, new LaneRunner(config));
+    for (const [name, def] of Object.entries(opts.kinds ?? {})) this.kinds.register(name, def);
+  }
+
+  assertOpen(): void {
+    if (this.state === 'closed') throw new TasklaneError('ENGINE_STOPPED', 'the engine is stopped; start it again to use it');
+  }
+
+  // ---- start / stop -------------------------------------------------------------------
+
+  start(): void {
+    this.assertOpen();
+    if (this.state !== 'new') return;
+    this.events.emitAll(recoverAbandoned(this.sqlite, this.store, this.clock.now()));
+    this.state = 'running';
+    this.onDue();
+    for (const lane of this.lanes.values()) this.wakeLane(lane);
+  }
+
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.state === 'closed') return;
+    const wasRunning = this.state === 'running';
+    this.state = 'stopping';
+    if (this.dueTimer !== undefined) this.clock.clearTimeout(this.dueTimer);
+    for (const t of this.rateTimers.values()) this.clock.clearTimeout(t);
+    if (wasRunning && this.inflight.size) {
+      await new Promise<void>((resolve) => {
+        const timer = this.clock.setTimeout(resolve, timeoutMs);
+        this.drainWaiters.push(() => { this.clock.clearTimeout(timer); resolve(); });
+      });
+    }
+    for (const exec of [...this.inflight.values()]) {
+      exec.controller.abort(new KindError('INTERRUPTED', 'Tasklane is shutting down'));
+      exec.settle({ type: 'interrupted' });
+    }
+    this.flush();
+    this.state = 'closed';
+    this.sqlite.close();
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  // ---- waking lanes and the one due timer -----------------------------------------------
+
+  /** New work may be waiting in this lane (enqueue, promotion, resume, more slots). */
+  wakeLane(lane: LaneRunner): void {
+    lane.mayHaveWork = true;
+    this.markDirty(lane);
+  }
+
+  markDirty(lane: LaneRunner): void {
+    this.dirty.add(lane);
+    this.scheduleFlush();
+  }
+
+  /** Arms the single timer for the soonest scheduled or retrying run. */
+  armDue(at: number): void {
+    if (this.state !== 'running' || (this.dueAt !== null && this.dueAt <= at)) return;
+    if (this.dueTimer !== undefined) this.clock.clearTimeout(this.dueTimer);
+    this.dueAt = at;
+    this.dueTimer = this.clock.setTimeout(() => this.onDue(), at - this.clock.now());
+  }
+
+  private onDue(): void {
+    this.dueAt = null;
+    this.dueTimer = undefined;
+    if (this.state !== 'running') return;
+    const now = this.clock.now();
+    const promoted = this.store.promoteDue(now);
+    for (const run of promoted) {
+      this.events.emit({ type: 'run.queued', runId: run.id, lane: run.lane, status: 'queued', kind: run.kind,
+        name: run.name, priority: run.priority, runAt: run.runAt });
+      const lane = this.lanes.get(run.lane);
+      if (lane) this.wakeLane(lane);
+    }
+    const next = this.store.nextDue();
+    if (next !== null) this.armDue(next);
+  }
+
+  // ---- the write loop -------------------------------------------------------------------
+
+  scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /**
+   * One transaction: logs, progress, finished attempts, then claims for lanes with free
+   * slots. Events are emitted after the commit; claimed runs start after that.
+   */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.state === 'closed') return;
+    const now = this.clock.now();
+    const logs = this.logs;
+    const progress = this.progress;
+    const completions = this.completions;
+    const dirty = this.state === 'running' ? [...this.dirty] : [];
+    const events: EventInput[] = [];
+    const claims: [LaneRunner, ClaimedRow[]][] = [];
+    let retryAt: number | null = null;
+    try {
+      this.sqlite.transaction(() => {
+        for (const row of logs) this.store.insertLog(row);
+        for (const p of progress.values()) this.store.setProgress(p.runId, p.progress, p.message);
+        for (const c of completions) {
+          const result = completeAttempt(this.store, c, this.random);
+          events.push(...result.events);
+          if (result.retryAt !== null && (retryAt === null || result.retryAt < retryAt)) retryAt = result.retryAt;
+        }
+        for (const lane of dirty) {
+          if (!lane.mayHaveWork || !this.lanes.has(lane.name)) continue;
+          const n = lane.freeSlots(now);
+          if (n <= 0) { this.armRateTimer(lane, now); continue; }
+          const rows = this.store.claim(lane.name, n, now);
+          if (rows.length < n) lane.mayHaveWork = false;
+          if (rows.length) claims.push([lane, rows]);
+        }
+      })();
+    } catch (error) {
+      this.logger.error('writing to the database failed; will try again in 1 s', error);
+      this.clock.setTimeout(() => this.scheduleFlush(), 1000);
+      return;
+    }
+    this.logs = [];
+    this.progress = new Map();
+    this.completions = [];
+    this.dirty.clear();
+
+    for (const row of logs) {
+      const lane = this.inflight.get(row.runId)?.row.lane ?? '';
+      this.events.emit({ type: 'run.log', runId: row.runId, lane, logSeq: row.seq, stream: row.stream, text: row.text });
+    }
+    for (const p of progress.values()) {
+      this.events.emit({ type: 'run.progress', runId: p.runId, lane: p.lane, progress: p.progress, message: p.message });
+    }
+    this.events.emitAll(events);
+    for (const [lane, rows] of claims) this.startClaimed(lane, rows, now);
+    if (retryAt !== null) this.armDue(retryAt);
+    this.checkIdle();
+  }
+
+  private startClaimed(lane: LaneRunner, rows: ClaimedRow[], now: number): void {
+    // RETURNING does not keep the ORDER BY of the claim; start in claim order.
+    rows.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.id - b.id);
+    for (const row of rows) {
+      this.events.emit({ type: 'run.started', runId: row.id, lane: row.lane, attempt: row.attempt, kind: row.kind, name: row.name });
+      lane.start(now, () => execute(row, this.executeDeps, (exec) => this.inflight.set(row.id, exec)));
+    }
+  }
+
+  private armRateTimer(lane: LaneRunner, now: number): void {
+    const at = lane.nextRateOpening(now);
+    if (at === null || this.rateTimers.has(lane.name)) return;
+    this.rateTimers.set(lane.name, this.clock.setTimeout(() => {
+      this.rateTimers.delete(lane.name);
+      this.markDirty(lane);
+    }, at - now));
+  }
+
+  private readonly executeDeps = {
+    clock: this.clockProxy(),
+    kinds: this.kinds,
+    log: (runId: number, stream: LogStream, text: string) => {
+      let seq = this.logSeq.get(runId);
+      if (seq === undefined) seq = this.store.lastLogSeq(runId);
+      this.logSeq.set(runId, ++seq);
+      this.logs.push({ runId, seq, stream, at: this.clock.now(), text });
+      this.scheduleFlush();
+    },
+    progress: (runId: number, progress: number, message: string | null) => {
+      const lane = this.inflight.get(runId)?.row.lane ?? '';
+      this.progress.set(runId, { runId, lane, progress, message });
+      this.scheduleFlush();
+    },
+    onSettled: (exec: Execution, outcome: Outcome) => {
+      this.inflight.delete(exec.row.id);
+      this.logSeq.delete(exec.row.id);
+      this.completions.push({ exec, outcome, finishedAt: this.clock.now() });
+      const lane = this.lanes.get(exec.row.lane);
+      if (lane) this.markDirty(lane); else this.scheduleFlush();
+      if (!this.inflight.size) for (const resolve of this.drainWaiters.splice(0)) resolve();
+    },
+  };
+
+  // The clock is read lazily so that the deps object can be built as a field initialiser.
+  private clockProxy(): Clock {
+    return {
+      now: () => this.clock.now(),
+      setTimeout: (fn, ms) => this.clock.setTimeout(fn, ms),
+      clearTimeout: (h) => this.clock.clearTimeout(h),
+    };
+  }
+
+  // ---- idle -------------------------------------------------------------------------------
+
+  isIdle(): boolean {
+    if (this.state !== 'running') return true;
+    if (this.inflight.size || this.flushScheduled || this.completions.length || this.logs.length) return false;
+    for (const lane of this.lanes.values()) if (!lane.paused && lane.mayHaveWork) return false;
+    return true;
+  }
+
+  /** Resolves when nothing runs and nothing is ready to run (future runs may still wait). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length && this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  on<T extends EngineEventType>(type: T | '*', fn: (event: EventOf<T>) => void): () => void {
+    return this.events.on(type, fn);
+  }
+
+  emit(events: EventInput[]): void { this.events.emitAll(events); }
+}
+
+export type { EngineEvent };

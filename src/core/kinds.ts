@@ -1,0 +1,67 @@
+// The kind registry: what a run does. Each kind has an input schema (checked at enqueue and
+// again before each attempt) and a handler that receives an AbortSignal.
+import type { z } from 'zod';
+import type { LogStream } from './api/types';
+import { TasklaneError, fromZodError } from './errors';
+
+export interface RunContext {
+  readonly runId: number;
+  readonly attempt: number;
+  /** Aborted on timeout, cancel or shutdown; `signal.reason` says which. */
+  readonly signal: AbortSignal;
+  log(stream: LogStream, text: string): void;
+  progress(percent: number, message?: string): void;
+}
+
+export interface KindDefinition<I = unknown> {
+  input: z.ZodType<I>;
+  run(input: I, ctx: RunContext): unknown | Promise<unknown>;
+}
+
+/**
+ * Thrown by a handler to say more than "it failed": a stable code, whether another
+ * attempt could help, and the exit code of a process.
+ */
+export class KindError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly exitCode?: number;
+
+  constructor(code: string, message: string, opts: { retryable?: boolean; exitCode?: number } = {}) {
+    super(message);
+    this.name = 'KindError';
+    this.code = code;
+    this.retryable = opts.retryable ?? true;
+    if (opts.exitCode !== undefined) this.exitCode = opts.exitCode;
+  }
+}
+
+export class KindRegistry {
+  private readonly kinds = new Map<string, KindDefinition>();
+
+  register<I>(name: string, def: KindDefinition<I>): void {
+    if (!/^[a-z][a-z0-9_.:-]{0,99}$/i.test(name)) throw new Error(`invalid kind name "${name}"`);
+    this.kinds.set(name, def as KindDefinition);
+  }
+
+  get(name: string): KindDefinition | undefined {
+    return this.kinds.get(name);
+  }
+
+  names(): string[] {
+    return [...this.kinds.keys()].sort();
+  }
+
+  /** Validates a run's input against its kind; returns the parsed input (defaults applied). */
+  parseInput(kind: string, input: unknown, field = 'input'): unknown {
+    const def = this.kinds.get(kind);
+    if (!def) {
+      const known = this.names();
+      throw new TasklaneError('UNKNOWN_KIND',
+        `kind '${kind}' does not exist; kinds: ${known.length ? known.join(', ') : '(none registered)'}`, 'kind');
+    }
+    const parsed = def.input.safeParse(input);
+    if (!parsed.success) throw fromZodError(parsed.error, field);
+    return parsed.data;
+  }
+}

@@ -1,0 +1,84 @@
+// One lane in memory: its p-queue (concurrency) and its rate limit. The lane never holds
+// waiting work; it says how many runs it may claim now, and the engine claims that many.
+import PQueue from 'p-queue';
+import type { Lane as LaneInfo, RateLimit } from '../api/types';
+
+export interface LaneConfig {
+  name: string;
+  concurrency: number;
+  rateLimit: RateLimit | null;
+  paused: boolean;
+  createdAt: number;
+}
+
+export class LaneRunner {
+  readonly name: string;
+  readonly createdAt: number;
+  paused: boolean;
+  rateLimit: RateLimit | null;
+  /** False once a claim came back short: no queued work until something wakes the lane. */
+  mayHaveWork = true;
+  private readonly queue: PQueue;
+  /** Start times of the latest runs, at most rateLimit.max of them (a sliding window). */
+  private starts: number[] = [];
+
+  constructor(config: LaneConfig) {
+    this.name = config.name;
+    this.createdAt = config.createdAt;
+    this.paused = config.paused;
+    this.rateLimit = config.rateLimit;
+    // p-queue's own interval limiter runs on real timers; ours uses the injected clock.
+    this.queue = new PQueue({ concurrency: config.concurrency });
+  }
+
+  get concurrency(): number { return this.queue.concurrency; }
+  set concurrency(n: number) { this.queue.concurrency = n; }
+
+  /** Runs holding a slot (started or about to start). */
+  get active(): number { return this.queue.pending + this.queue.size; }
+
+  /** How many runs the lane may start at `now`. */
+  freeSlots(now: number): number {
+    if (this.paused) return 0;
+    const free = this.concurrency - this.active;
+    if (free <= 0 || !this.rateLimit) return Math.max(free, 0);
+    return Math.min(free, this.rateTokens(now));
+  }
+
+  /** When the rate window lets another run start, or null if it does now / has no limit. */
+  nextRateOpening(now: number): number | null {
+    if (!this.rateLimit || this.rateTokens(now) > 0) return null;
+    return this.starts[0] + this.rateLimit.intervalMs;
+  }
+
+  /** Takes a slot for one claimed run; `execute` resolves when the slot is free again. */
+  start(now: number, execute: () => Promise<void>): void {
+    if (this.rateLimit) {
+      this.starts.push(now);
+      if (this.starts.length > this.rateLimit.max) this.starts.splice(0, this.starts.length - this.rateLimit.max);
+    }
+    void this.queue.add(execute);
+  }
+
+  configure(concurrency: number, rateLimit: RateLimit | null): void {
+    this.concurrency = concurrency;
+    this.rateLimit = rateLimit;
+    if (rateLimit && this.starts.length > rateLimit.max) this.starts = this.starts.slice(-rateLimit.max);
+    this.mayHaveWork = true;
+  }
+
+  info(queued: number): LaneInfo {
+    return {
+      name: this.name, concurrency: this.concurrency, rateLimit: this.rateLimit, paused: this.paused,
+      createdAt: this.createdAt, running: this.active, queued,
+    };
+  }
+
+  private rateTokens(now: number): number {
+    const limit = this.rateLimit!;
+    const since = now - limit.intervalMs;
+    let recent = 0;
+    for (let i = this.starts.length - 1; i >= 0 && this.starts[i] > since; i--) recent++;
+    return Math.max(limit.max - recent, 0);
+  }
+}

@@ -1,0 +1,108 @@
+// Runs one attempt of a claimed run: parses its input, calls the kind's handler with an
+// AbortSignal, and settles exactly once, on the handler's return or throw, on timeout, on
+// cancel or on shutdown. A handler that ignores its signal no longer holds the lane slot.
+import type { ClaimedRow } from '../db/run-store';
+import type { Clock } from '../util/clock';
+import type { LogStream } from '../api/types';
+import { KindError, type KindRegistry, type RunContext } from '../kinds';
+import { TasklaneError } from '../errors';
+
+export type Outcome =
+  | { type: 'succeeded'; result: unknown }
+  | { type: 'failed'; attemptOutcome: 'failed' | 'timeout'; code: string; message: string; retryable: boolean; exitCode: number | null }
+  | { type: 'interrupted' }
+  | { type: 'cancelled' };
+
+export interface Execution {
+  readonly row: ClaimedRow;
+  readonly controller: AbortController;
+  settled: boolean;
+  /** Called once with the outcome; frees the lane slot. */
+  settle(outcome: Outcome): void;
+}
+
+export interface ExecuteDeps {
+  clock: Clock;
+  kinds: KindRegistry;
+  log(runId: number, stream: LogStream, text: string): void;
+  progress(runId: number, percent: number, message: string | null): void;
+  onSettled(exec: Execution, outcome: Outcome): void;
+}
+
+export function errorOutcome(error: unknown): Outcome {
+  if (error instanceof KindError) {
+    return { type: 'failed', attemptOutcome: 'failed', code: error.code, message: error.message,
+      retryable: error.retryable, exitCode: error.exitCode ?? null };
+  }
+  if (error instanceof TasklaneError) {
+    return { type: 'failed', attemptOutcome: 'failed', code: error.code, message: error.message, retryable: false, exitCode: null };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { type: 'failed', attemptOutcome: 'failed', code: 'HANDLER_ERROR', message: message || 'the handler failed', retryable: true, exitCode: null };
+}
+
+/** Starts the attempt; the returned promise resolves when the lane slot is free again. */
+export function execute(row: ClaimedRow, deps: ExecuteDeps, register: (exec: Execution) => void): Promise<void> {
+  return new Promise<void>((release) => {
+    const controller = new AbortController();
+    let timer: unknown;
+    const exec: Execution = {
+      row,
+      controller,
+      settled: false,
+      settle(outcome) {
+        if (exec.settled) return;
+        exec.settled = true;
+        if (timer !== undefined) deps.clock.clearTimeout(timer);
+        deps.onSettled(exec, outcome);
+        release();
+      },
+    };
+    register(exec);
+
+    let input: unknown;
+    try {
+      input = deps.kinds.parseInput(row.kind, JSON.parse(row.input));
+    } catch (error) {
+      exec.settle(errorOutcome(error));
+      return;
+    }
+    const def = deps.kinds.get(row.kind)!;
+
+    if (row.timeoutMs !== null) {
+      timer = deps.clock.setTimeout(() => {
+        const message = `the attempt took longer than its timeout of ${row.timeoutMs} ms`;
+        controller.abort(new KindError('TIMEOUT', message));
+        exec.settle({ type: 'failed', attemptOutcome: 'timeout', code: 'TIMEOUT', message, retryable: true, exitCode: null });
+      }, row.timeoutMs);
+    }
+
+    const ctx: RunContext = {
+      runId: row.id,
+      attempt: row.attempt,
+      signal: controller.signal,
+      log(stream, text) { if (!exec.settled) deps.log(row.id, stream, text); },
+      progress(percent, message) {
+        if (exec.settled) return;
+        const p = Math.max(0, Math.min(100, Math.round(Number(percent) || 0)));
+        deps.progress(row.id, p, message ?? null);
+      },
+    };
+
+    let result: unknown;
+    try {
+      result = def.run(input, ctx);
+    } catch (error) {
+      exec.settle(errorOutcome(error));
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (value) => exec.settle({ type: 'succeeded', result: value }),
+        (error) => exec.settle(errorOutcome(error)),
+      );
+    } else {
+      exec.settle({ type: 'succeeded', result });
+    }
+  });
+}

@@ -1,0 +1,49 @@
+// Tasks (saved definitions) as rows: cold path, drizzle's query builder.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/open';
+import { tasks } from '../db/schema';
+import type { Task } from '../api/types';
+
+type TaskRow = typeof tasks.$inferSelect;
+export type TaskValues = Omit<Task, 'id' | 'createdAt' | 'updatedAt'>;
+
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id, name: row.name, kind: row.kind, input: JSON.parse(row.input), lane: row.lane,
+    priority: row.priority, maxAttempts: row.maxAttempts, backoff: JSON.parse(row.backoff),
+    timeoutMs: row.timeoutMs, tags: JSON.parse(row.tags), createdAt: row.createdAt, updatedAt: row.updatedAt,
+  };
+}
+
+const toColumns = (v: Partial<TaskValues>) => ({
+  ...(v.name !== undefined && { name: v.name }),
+  ...(v.kind !== undefined && { kind: v.kind }),
+  ...(v.input !== undefined && { input: JSON.stringify(v.input) }),
+  ...(v.lane !== undefined && { lane: v.lane }),
+  ...(v.priority !== undefined && { priority: v.priority }),
+  ...(v.maxAttempts !== undefined && { maxAttempts: v.maxAttempts }),
+  ...(v.backoff !== undefined && { backoff: JSON.stringify(v.backoff) }),
+  ...(v.timeoutMs !== undefined && { timeoutMs: v.timeoutMs }),
+  ...(v.tags !== undefined && { tags: JSON.stringify(v.tags) }),
+});
+
+export function createTaskStore(db: Db) {
+  return {
+    row: (id: number): TaskRow | undefined => db.select().from(tasks).where(eq(tasks.id, id)).get(),
+    byName: (name: string): TaskRow | undefined => db.select().from(tasks).where(eq(tasks.name, name)).get(),
+    all: (): TaskRow[] => db.select().from(tasks).orderBy(tasks.name).all(),
+    usingLane: (lane: string): number => db.select({ id: tasks.id }).from(tasks).where(eq(tasks.lane, lane)).all().length,
+    insert(values: TaskValues, now: number): TaskRow {
+      return db.insert(tasks).values({ ...toColumns(values), createdAt: now, updatedAt: now } as typeof tasks.$inferInsert)
+        .returning().get();
+    },
+    update(id: number, values: Partial<TaskValues>, now: number): TaskRow {
+      return db.update(tasks).set({ ...toColumns(values), updatedAt: now }).where(eq(tasks.id, id)).returning().get()!;
+    },
+    delete(id: number): void {
+      db.delete(tasks).where(eq(tasks.id, id)).run();
+    },
+  };
+}
+
+export type TaskStore = ReturnType<typeof createTaskStore>;
