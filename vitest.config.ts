@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     // Child-process tests (crash recovery) take a few seconds on two cores.
-    testTimeout: 60_000,
+    testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
   },

@@ -8,7 +8,7 @@ import { createRunStore, type ClaimedRow, type RunStore } from './db/run-store';
 import { EventBus, type EventInput } from './events';
 import { KindRegistry, type KindDefinition } from './kinds';
 import { systemClock, type Clock } from './util/clock';
-import { LaneRunner } from './lanes/lane';
+import { LaneRunner, type LaneConfig } from './lanes/lane';
 import { createLaneStore, type LaneStore } from './lanes/lane-store';
 import { createTaskStore, type TaskStore } from './tasks/task-store';
 import { execute, type Execution, type Outcome } from './runs/execute';
@@ -96,8 +96,14 @@ export class EngineCore {
     this.taskStore = createTaskStore(db);
     this.events = new EventBus(() => this.clock.now(), (e) => this.logger.error('an event listener threw', e));
     this.laneStore.seedIfEmpty(this.clock.now());
-    for (const config of this.laneStore.all()) this.lanes.set(config.name, new LaneRunner(config));
+    for (const config of this.laneStore.all()) this.addLane(config);
     for (const [name, def] of Object.entries(opts.kinds ?? {})) this.kinds.register(name, def);
+  }
+
+  addLane(config: LaneConfig): LaneRunner {
+    const lane = new LaneRunner(config, (l) => this.markDirty(l));
+    this.lanes.set(lane.name, lane);
+    return lane;
   }
 
   assertOpen(): void {
@@ -121,7 +127,7 @@ export class EngineCore {
     this.state = 'stopping';
     if (this.dueTimer !== undefined) this.clock.clearTimeout(this.dueTimer);
     for (const t of this.rateTimers.values()) this.clock.clearTimeout(t);
-    if (wasRunning && this.inflight.size) {
+    if (wasRunning && this.inflight.size && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = this.clock.setTimeout(resolve, timeoutMs);
         this.drainWaiters.push(() => { this.clock.clearTimeout(timer); resolve(); });
@@ -275,8 +281,7 @@ export class EngineCore {
       this.inflight.delete(exec.row.id);
       this.logSeq.delete(exec.row.id);
       this.completions.push({ exec, outcome, finishedAt: this.clock.now() });
-      const lane = this.lanes.get(exec.row.lane);
-      if (lane) this.markDirty(lane); else this.scheduleFlush();
+      this.scheduleFlush();
       if (!this.inflight.size) for (const resolve of this.drainWaiters.splice(0)) resolve();
     },
   };

@@ -50,8 +50,13 @@ export class TasklaneError extends Error {
 export function fromZodError(error: z.ZodError, prefix?: string): TasklaneError {
   const issue = error.issues[0];
   const path = [...(prefix ? [prefix] : []), ...(issue?.path ?? []).map(String)];
+  let message = issue ? issue.message : 'invalid input';
+  if (issue?.code === 'unrecognized_keys') {
+    // Name the misspelt option itself, not the object holding it.
+    path.push(String(issue.keys[0]));
+    message = `unknown option (check the spelling)`;
+  }
   const field = path.length ? path.join('.') : undefined;
-  const message = issue ? issue.message : 'invalid input';
   return new TasklaneError('INVALID_INPUT', field ? `${field}: ${message}` : message, field);
 }
 

@@ -5,7 +5,7 @@ import type { EngineCore } from '../engine';
 import { TasklaneError } from '../errors';
 import { parseInput } from '../util/validate';
 import { assertLane } from '../runs/enqueue';
-import { LaneRunner } from './lane';
+import type { LaneRunner } from './lane';
 import { DEFAULT_LANE } from './lane-store';
 
 export function laneCommands(core: EngineCore) {
@@ -48,8 +48,7 @@ export function laneCommands(core: EngineCore) {
       if (lanes.has(req.name)) throw new TasklaneError('LANE_EXISTS', `lane '${req.name}' already exists`, 'name');
       const config = { name: req.name, concurrency: req.concurrency, rateLimit: req.rateLimit, paused: false, createdAt: core.clock.now() };
       laneStore.insert(config);
-      const lane = new LaneRunner(config);
-      lanes.set(lane.name, lane);
+      const lane = core.addLane(config);
       changed(lane.name);
       return info(lane);
     },

@@ -22,13 +22,15 @@ export class LaneRunner {
   /** Start times of the latest runs, at most rateLimit.max of them (a sliding window). */
   private starts: number[] = [];
 
-  constructor(config: LaneConfig) {
+  /** `onSlotFree` is called each time a run gives its slot back. */
+  constructor(config: LaneConfig, onSlotFree: (lane: LaneRunner) => void) {
     this.name = config.name;
     this.createdAt = config.createdAt;
     this.paused = config.paused;
     this.rateLimit = config.rateLimit;
     // p-queue's own interval limiter runs on real timers; ours uses the injected clock.
     this.queue = new PQueue({ concurrency: config.concurrency });
+    this.queue.on('next', () => onSlotFree(this));
   }
 
   get concurrency(): number { return this.queue.concurrency; }
