@@ -33,7 +33,7 @@ CREATE TABLE `run_logs` (
 --> statement-breakpoint
 CREATE INDEX `run_logs_run_seq` ON `run_logs` (`run_id`,`seq`);--> statement-breakpoint
 CREATE TABLE `runs` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`task_id` integer,
 	`kind` text NOT NULL,
 	`input` text NOT NULL,
@@ -62,12 +62,10 @@ CREATE TABLE `runs` (
 	FOREIGN KEY (`task_id`) REFERENCES `tasks`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
-CREATE INDEX `runs_claim` ON `runs` (`lane`,priority DESC,`run_at`,`id`) WHERE status = 'queued';--> statement-breakpoint
+CREATE INDEX `runs_status` ON `runs` (`status`,`lane`,priority DESC,`run_at`,`id`);--> statement-breakpoint
 CREATE INDEX `runs_due` ON `runs` (`run_at`) WHERE status IN ('scheduled', 'retrying');--> statement-breakpoint
 CREATE INDEX `runs_dedupe` ON `runs` (`dedupe_key`) WHERE dedupe_key IS NOT NULL AND status IN ('scheduled', 'queued', 'running', 'retrying');--> statement-breakpoint
-CREATE INDEX `runs_status_lane` ON `runs` (`status`,`lane`);--> statement-breakpoint
-CREATE INDEX `runs_task` ON `runs` (`task_id`);--> statement-breakpoint
-CREATE INDEX `runs_created` ON `runs` (`created_at`);--> statement-breakpoint
+CREATE INDEX `runs_task` ON `runs` (`task_id`,`id`) WHERE task_id IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `settings` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL

@@ -65,6 +65,7 @@ export class EngineCore {
   readonly dataDir: string | undefined;
   readonly dbPath: string;
   readonly lanes = new Map<string, LaneRunner>();
+  private readonly writeTransaction: (fn: () => void) => void;
   readonly inflight = new Map<number, Execution>();
 
   state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
@@ -91,6 +92,7 @@ export class EngineCore {
     const { sqlite, db } = openDatabase(this.dbPath, opts.migrationsDir);
     this.sqlite = sqlite;
     this.db = db;
+    this.writeTransaction = sqlite.transaction((fn: () => void) => fn());
     this.store = createRunStore(sqlite);
     this.laneStore = createLaneStore(db);
     this.taskStore = createTaskStore(db);
@@ -204,7 +206,7 @@ export class EngineCore {
     const claims: [LaneRunner, ClaimedRow[]][] = [];
     let retryAt: number | null = null;
     try {
-      this.sqlite.transaction(() => {
+      this.writeTransaction(() => {
         for (const row of logs) this.store.insertLog(row);
         for (const p of progress.values()) this.store.setProgress(p.runId, p.progress, p.message);
         for (const c of completions) {
@@ -220,7 +222,7 @@ export class EngineCore {
           if (rows.length < n) lane.mayHaveWork = false;
           if (rows.length) claims.push([lane, rows]);
         }
-      })();
+      });
     } catch (error) {
       this.logger.error('writing to the database failed; will try again in 1 s', error);
       this.clock.setTimeout(() => this.scheduleFlush(), 1000);
@@ -247,8 +249,9 @@ export class EngineCore {
   private startClaimed(lane: LaneRunner, rows: ClaimedRow[], now: number): void {
     // RETURNING does not keep the ORDER BY of the claim; start in claim order.
     rows.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.id - b.id);
+    const announce = this.events.wants('run.started');
     for (const row of rows) {
-      this.events.emit({ type: 'run.started', runId: row.id, lane: row.lane, attempt: row.attempt, kind: row.kind, name: row.name });
+      if (announce) this.events.emit({ type: 'run.started', runId: row.id, lane: row.lane, attempt: row.attempt, kind: row.kind, name: row.name });
       lane.start(now, () => execute(row, this.executeDeps, (exec) => this.inflight.set(row.id, exec)));
     }
   }

@@ -21,7 +21,13 @@ export class EventBus {
 
   get lastSeq(): number { return this.seq; }
 
+  /** False when nobody listens to `type`: the hot path then skips building the event. */
+  wants(type: EngineEventType): boolean {
+    return Boolean(this.byType.get(type)?.size || this.byType.get('*')?.size);
+  }
+
   emit(input: EventInput): void {
+    if (!this.wants(input.type)) return;
     const event = { ...input, seq: ++this.seq, at: this.now() } as EngineEvent;
     this.deliver(this.byType.get(event.type), event);
     this.deliver(this.byType.get('*'), event);

@@ -26,6 +26,7 @@ export function runCommands(core: EngineCore) {
   function insertRows(rows: NewRun[]): { results: EnqueueResult[]; events: EventInput[] } {
     const results: EnqueueResult[] = [];
     const out: EventInput[] = [];
+    const wantsQueued = core.events.wants('run.queued');
     for (const row of rows) {
       if (row.dedupeKey !== null) {
         const existing = store.findActiveByDedupe(row.dedupeKey);
@@ -33,7 +34,7 @@ export function runCommands(core: EngineCore) {
       }
       const id = store.insert(row);
       results.push({ id, status: row.status, deduplicated: false });
-      out.push({ type: 'run.queued', runId: id, lane: row.lane, status: row.status as 'queued' | 'scheduled',
+      if (wantsQueued) out.push({ type: 'run.queued', runId: id, lane: row.lane, status: row.status as 'queued' | 'scheduled',
         kind: row.kind, name: row.name, priority: row.priority, runAt: row.runAt });
     }
     return { results, events: out };
@@ -48,10 +49,13 @@ export function runCommands(core: EngineCore) {
     }
   }
 
-  /** Enqueues runs built elsewhere (tasks, schedules) in one transaction. */
+  const insertInTransaction = sqlite.transaction(insertRows);
+
+  /** Enqueues runs in one transaction (a lone INSERT is one already). */
   function enqueueRows(rows: NewRun[]): EnqueueResult[] {
     core.assertOpen();
-    const { results, events: emitted } = sqlite.transaction(() => insertRows(rows))();
+    const single = rows.length === 1 && rows[0].dedupeKey === null;
+    const { results, events: emitted } = single ? insertRows(rows) : insertInTransaction(rows);
     afterInsert(rows, emitted);
     return results;
   }

@@ -1,0 +1,41 @@
+// The physical limit: raw better-sqlite3 with the same pragmas, no engine.
+import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/core/db/open';
+import { perSecond, record, withTempDir } from '../lib';
+import { quick } from '../engine';
+
+const N = quick ? 5_000 : 50_000;
+
+function simple(dir: string) {
+  const db = new Database(`${dir}/raw.db`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE jobs (id INTEGER PRIMARY KEY, payload TEXT NOT NULL, status TEXT NOT NULL)');
+  const insert = db.prepare(`INSERT INTO jobs (payload, status) VALUES ('{}', 'queued')`);
+  let t0 = performance.now();
+  for (let i = 0; i < N; i++) insert.run();
+  record({ scenario: 'enqueue', system: 'raw better-sqlite3', metric: 'one-row INSERT transactions', value: perSecond(N, performance.now() - t0), unit: 'tx/s', note: 'two-column table, no index' });
+  const update = db.prepare(`UPDATE jobs SET status = 'done' WHERE id = ?`);
+  t0 = performance.now();
+  for (let i = 1; i <= N; i++) update.run(i);
+  record({ scenario: 'drain', system: 'raw better-sqlite3', metric: 'one-row UPDATE transactions', value: perSecond(N, performance.now() - t0), unit: 'tx/s', note: 'by primary key' });
+  db.close();
+}
+
+function runsTable(dir: string) {
+  // Tasklane's own schema (1 KiB pages, its index), positional inserts: what enqueue can reach.
+  const { sqlite } = openDatabase(`${dir}/runs.db`);
+  const now = Date.now();
+  const insert = sqlite.prepare(`INSERT INTO runs (kind, input, lane, priority, status, run_at, created_at, updated_at,
+    max_attempts, backoff, tags, trigger) VALUES ('noop', '{}', 'default', 5, 'queued', ?, ?, ?, 3, '{}', '[]', 'api')`);
+  let t0 = performance.now();
+  for (let i = 0; i < N; i++) insert.run(now, now, now);
+  record({ scenario: 'enqueue', system: 'raw better-sqlite3', metric: 'one-row INSERT into runs (Tasklane schema)', value: perSecond(N, performance.now() - t0), unit: 'tx/s' });
+  const bulk = N * 2;
+  t0 = performance.now();
+  sqlite.transaction(() => { for (let i = 0; i < bulk; i++) insert.run(now, now, now); })();
+  record({ scenario: 'enqueue', system: 'raw better-sqlite3', metric: 'bulk INSERT into runs, one transaction', value: perSecond(bulk, performance.now() - t0), unit: 'rows/s' });
+  sqlite.close();
+}
+
+await withTempDir(async (dir) => { simple(dir); runsTable(dir); });
