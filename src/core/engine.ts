@@ -166,7 +166,9 @@ export class EngineCore {
     this.dueTimer = this.clock.setTimeout(() => this.onDue(), at - this.clock.now());
   }
 
-  private onDue(): void {
+  /** Promotes due scheduled/retrying runs and re-arms the timer (also after a wake-up). */
+  onDue(): void {
+    if (this.dueTimer !== undefined) this.clock.clearTimeout(this.dueTimer);
     this.dueAt = null;
     this.dueTimer = undefined;
     if (this.state !== 'running') return;
@@ -284,7 +286,9 @@ export class EngineCore {
       this.inflight.delete(exec.row.id);
       this.logSeq.delete(exec.row.id);
       this.completions.push({ exec, outcome, finishedAt: this.clock.now() });
-      this.scheduleFlush();
+      // A run waiting for this one (overlap 'queue') may now be claimable.
+      const lane = this.lanes.get(exec.row.lane);
+      if (lane) this.wakeLane(lane); else this.scheduleFlush();
       if (!this.inflight.size) for (const resolve of this.drainWaiters.splice(0)) resolve();
     },
   };

@@ -146,3 +146,35 @@ export const pruneInput = z.strictObject({
   olderThanDays: z.number().min(0).max(36_500).default(30),
   keepLast: z.int().min(0).max(10_000_000).default(1000),
 });
+
+// ---- schedules -------------------------------------------------------------------------
+
+export const OVERLAP_POLICIES = ['skip', 'queue', 'allow'] as const;
+export const CATCH_UP_POLICIES = ['once', 'all', 'skip'] as const;
+
+export const setScheduleInput = z.strictObject({
+  taskId: id,
+  /** 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first. */
+  cron: z.string().min(1).max(200).optional(),
+  /** IANA zone; defaults to the system's. */
+  timeZone: z.string().min(1).max(100).optional(),
+  /** A single run at this instant, instead of a cron expression. */
+  runAt: epochMs.optional(),
+  overlap: z.enum(OVERLAP_POLICIES).default('skip'),
+  catchUp: z.enum(CATCH_UP_POLICIES).default('once'),
+  catchUpMax: z.int().min(1).max(10_000).default(100),
+  enabled: z.boolean().default(true),
+}).refine((v) => (v.cron === undefined) !== (v.runAt === undefined), {
+  message: 'give either cron or runAt',
+  path: ['cron'],
+}).refine((v) => v.runAt === undefined || v.timeZone === undefined, {
+  message: 'timeZone goes with cron; runAt is already an instant',
+  path: ['timeZone'],
+});
+export const scheduleByTask = z.strictObject({ taskId: id });
+export const previewScheduleInput = z.strictObject({
+  cron: z.string().min(1).max(200),
+  timeZone: z.string().min(1).max(100).optional(),
+  from: epochMs.optional(),
+  count: z.int().min(1).max(100).default(5),
+});

@@ -69,6 +69,38 @@ export interface Lane {
   queued: number;
 }
 
+export type OverlapPolicy = 'skip' | 'queue' | 'allow';
+export type CatchUpPolicy = 'once' | 'all' | 'skip';
+
+export interface Schedule {
+  cron: string | null;
+  timeZone: string | null;
+  runAt: number | null;
+  enabled: boolean;
+  overlap: OverlapPolicy;
+  catchUp: CatchUpPolicy;
+  catchUpMax: number;
+  nextRunAt: number | null;
+  lastFiredAt: number | null;
+  description: string;
+}
+
+export interface SchedulePreview { cron: string; timeZone: string; description: string; fires: number[] }
+
+export interface MissedExplanation {
+  taskId: number;
+  now: number;
+  missedCount: number;
+  /** True when more fires were missed than were counted (counting stops at 10,000). */
+  countCapped: boolean;
+  firstMissed: number | null;
+  lastMissed: number | null;
+  catchUp: CatchUpPolicy;
+  /** The fire times the policy will enqueue runs for (scheduledFor), oldest first. */
+  willRun: number[];
+  summary: string;
+}
+
 export interface Task {
   id: number;
   name: string;
@@ -82,6 +114,7 @@ export interface Task {
   tags: string[];
   createdAt: number;
   updatedAt: number;
+  schedule: Schedule | null;
 }
 
 export type StatusCounts = Partial<Record<RunStatus, number>>;

@@ -32,6 +32,7 @@ export interface NewRun {
   taskId: number | null; kind: string; input: string; lane: string; priority: number; status: RunStatus;
   runAt: number; now: number; maxAttempts: number; backoff: string; timeoutMs: number | null;
   dedupeKey: string | null; name: string | null; tags: string; scheduledFor: number | null; trigger: Trigger;
+  waitFor?: number | null;
 }
 
 export interface AttemptRow {
@@ -55,15 +56,17 @@ export function toRun(row: RunRow): Run {
 export function createRunStore(db: Database.Database) {
   // Hot statements bind positional parameters: measurably cheaper than named ones.
   const insert = db.prepare<unknown[]>(`INSERT INTO runs (task_id, kind, input, lane, priority, status, run_at,
-      created_at, updated_at, max_attempts, backoff, timeout_ms, dedupe_key, name, tags, scheduled_for, trigger)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      created_at, updated_at, max_attempts, backoff, timeout_ms, dedupe_key, name, tags, scheduled_for, trigger, wait_for)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const findActiveByDedupe = db.prepare<[string], { id: number; status: RunStatus }>(`SELECT id, status FROM runs
     WHERE dedupe_key = ? AND status IN ('scheduled', 'queued', 'running', 'retrying') LIMIT 1`);
   const claim = db.prepare<[number, number, string, number], ClaimedRow>(`UPDATE runs
     SET status = 'running', attempt = attempt + 1, started_at = ?, updated_at = ?,
       progress = NULL, progress_message = NULL
-    WHERE id IN (SELECT id FROM runs WHERE status = 'queued' AND lane = ?
-      ORDER BY priority DESC, run_at, id LIMIT ?)
+    WHERE id IN (SELECT c.id FROM runs c WHERE c.status = 'queued' AND c.lane = ?
+      AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
+        AND w.status IN ('scheduled', 'queued', 'running', 'retrying')))
+      ORDER BY c.priority DESC, c.run_at, c.id LIMIT ?)
     RETURNING id, kind, input, lane, priority, run_at AS runAt, attempt, max_attempts AS maxAttempts,
       backoff, timeout_ms AS timeoutMs, name, started_at AS startedAt`);
   const succeed = db.prepare<[number, number, string | null, number]>(`UPDATE runs
@@ -117,7 +120,8 @@ export function createRunStore(db: Database.Database) {
   return {
     insert(r: NewRun): number {
       return Number(insert.run(r.taskId, r.kind, r.input, r.lane, r.priority, r.status, r.runAt, r.now, r.now,
-        r.maxAttempts, r.backoff, r.timeoutMs, r.dedupeKey, r.name, r.tags, r.scheduledFor, r.trigger).lastInsertRowid);
+        r.maxAttempts, r.backoff, r.timeoutMs, r.dedupeKey, r.name, r.tags, r.scheduledFor, r.trigger, r.waitFor ?? null)
+        .lastInsertRowid);
     },
     findActiveByDedupe: (key: string) => findActiveByDedupe.get(key),
     claim: (lane: string, n: number, now: number) => claim.all(now, now, lane, n),

@@ -1,7 +1,7 @@
 // The database schema: the single source for drizzle-kit migrations (drizzle/) and for
 // the typed queries. Times are epoch milliseconds (integers); JSON values are TEXT.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const lanes = sqliteTable('lanes', {
   name: text('name').primaryKey(),
@@ -69,6 +69,8 @@ export const runs = sqliteTable('runs', {
   errorMessage: text('error_message'),
   scheduledFor: integer('scheduled_for'),
   trigger: text('trigger').notNull().default('api'),
+  // Not claimed while this run is waiting or running (a schedule's overlap policy 'queue').
+  waitFor: integer('wait_for'),
 }, (t) => [
   // One index serves the claim path (queued runs of a lane by priority, then runAt, then
   // FIFO), counts (status × lane, covering), recovery and the status filter. Every index
@@ -79,6 +81,8 @@ export const runs = sqliteTable('runs', {
   index('runs_dedupe').on(t.dedupeKey)
     .where(sql`dedupe_key IS NOT NULL AND status IN ('scheduled', 'queued', 'running', 'retrying')`),
   index('runs_task').on(t.taskId, t.id).where(sql`task_id IS NOT NULL`),
+  // A schedule never fires the same (task, fire time) twice, even across a crash.
+  uniqueIndex('runs_task_fire').on(t.taskId, t.scheduledFor).where(sql`scheduled_for IS NOT NULL`),
 ]);
 
 export const attempts = sqliteTable('attempts', {

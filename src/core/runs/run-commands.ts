@@ -199,6 +199,9 @@ export function runCommands(core: EngineCore) {
       return enqueueRows([buildRow(input, source)])[0];
     },
     enqueueRows,
+    insertRows,
+    afterInsert,
+    buildRow,
   };
 }
 

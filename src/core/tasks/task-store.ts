@@ -2,16 +2,28 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { tasks } from '../db/schema';
-import type { Task } from '../api/types';
+import type { CatchUpPolicy, OverlapPolicy, Schedule, Task } from '../api/types';
+import { describeCron } from '../scheduler/cron';
 
-type TaskRow = typeof tasks.$inferSelect;
-export type TaskValues = Omit<Task, 'id' | 'createdAt' | 'updatedAt'>;
+export type TaskRow = typeof tasks.$inferSelect;
+export type TaskValues = Omit<Task, 'id' | 'createdAt' | 'updatedAt' | 'schedule'>;
+
+function toSchedule(row: TaskRow): Schedule | null {
+  if (row.cron === null && row.runAt === null) return null;
+  return {
+    cron: row.cron, timeZone: row.timeZone, runAt: row.runAt, enabled: row.scheduleEnabled,
+    overlap: row.overlap as OverlapPolicy, catchUp: row.catchUp as CatchUpPolicy, catchUpMax: row.catchUpMax,
+    nextRunAt: row.nextRunAt, lastFiredAt: row.lastFiredAt,
+    description: row.cron !== null ? describeCron(row.cron) : `once, at ${new Date(row.runAt!).toISOString()}`,
+  };
+}
 
 export function toTask(row: TaskRow): Task {
   return {
     id: row.id, name: row.name, kind: row.kind, input: JSON.parse(row.input), lane: row.lane,
     priority: row.priority, maxAttempts: row.maxAttempts, backoff: JSON.parse(row.backoff),
     timeoutMs: row.timeoutMs, tags: JSON.parse(row.tags), createdAt: row.createdAt, updatedAt: row.updatedAt,
+    schedule: toSchedule(row),
   };
 }
 
@@ -39,6 +51,10 @@ export function createTaskStore(db: Db) {
     },
     update(id: number, values: Partial<TaskValues>, now: number): TaskRow {
       return db.update(tasks).set({ ...toColumns(values), updatedAt: now }).where(eq(tasks.id, id)).returning().get()!;
+    },
+    setSchedule(id: number, values: Partial<Pick<TaskRow, 'cron' | 'timeZone' | 'runAt' | 'scheduleEnabled' | 'overlap'
+      | 'catchUp' | 'catchUpMax' | 'nextRunAt' | 'lastFiredAt'>>, now: number): TaskRow {
+      return db.update(tasks).set({ ...values, updatedAt: now }).where(eq(tasks.id, id)).returning().get()!;
     },
     delete(id: number): void {
       db.delete(tasks).where(eq(tasks.id, id)).run();

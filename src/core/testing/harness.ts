@@ -75,7 +75,7 @@ export function testKinds(gate: Gate) {
 
 export function createHarness(opts: Partial<EngineOptions> = {}): Harness {
   const { dir, cleanup } = tempDir();
-  const clock = createFakeClock();
+  const clock = (opts.clock as FakeClock | undefined) ?? createFakeClock();
   const gate = new Gate();
   const events: EngineEvent[] = [];
   const dbPath = join(dir, 'tasklane.db');

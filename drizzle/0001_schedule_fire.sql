@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `runs_task_fire` ON `runs` (`task_id`,`scheduled_for`) WHERE scheduled_for IS NOT NULL;

@@ -1,0 +1,127 @@
+// Cron time math (croner): validation with messages that name the wrong field, fire times
+// from any instant in any IANA zone (DST-aware), and a human description (cronstrue).
+import { Cron } from 'croner';
+import cronstrue from 'cronstrue';
+import { TasklaneError } from '../errors';
+
+const FIELDS_5 = ['minute', 'hour', 'day of month', 'month', 'day of week'] as const;
+const FIELDS_6 = ['second', ...FIELDS_5] as const;
+const RANGES: Record<string, [number, number]> = {
+  second: [0, 59], minute: [0, 59], hour: [0, 23], 'day of month': [1, 31], month: [1, 12], 'day of week': [0, 7],
+};
+const NAMES: Record<string, string[]> = {
+  month: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  'day of week': ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
+};
+
+const invalid = (message: string, field = 'cron') => new TasklaneError('INVALID_SCHEDULE', message, field);
+
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** The canonical name of an IANA zone ("europe/berlin" → "Europe/Berlin"); unknown zones throw. */
+export function normalizeTimeZone(zone: string, field = 'timeZone'): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw invalid(`time zone '${zone}' is not a known IANA zone (for example Europe/Berlin, America/New_York, UTC)`, field);
+  }
+}
+
+function checkValue(field: string, value: string, original: string): void {
+  const [min, max] = RANGES[field];
+  if (/^\d+$/.test(value)) {
+    const n = Number(value);
+    if (n < min || n > max) throw invalid(`${field}: ${n} is out of range ${min}–${max}`);
+    return;
+  }
+  const names = NAMES[field];
+  if (/^[a-z]+$/i.test(value)) {
+    if (names?.includes(value.toUpperCase())) return;
+    if (value.toUpperCase() === 'L' && (field === 'day of month' || field === 'day of week')) return;
+    throw invalid(`${field}: '${value}' is not a valid value${names ? ` (use ${min}–${max} or ${names[0]}–${names[names.length - 1]})` : ` (use ${min}–${max})`}`);
+  }
+  // L, W and # forms (5L, 15W, 1#2) are checked by croner below.
+  if (!/^[\dLW#]+$/i.test(value)) throw invalid(`${field}: '${original}' is not a valid value`);
+}
+
+function checkField(field: string, text: string): void {
+  for (const item of text.split(',')) {
+    if (item === '') throw invalid(`${field}: empty value in '${text}'`);
+    const [base, step, extra] = item.split('/');
+    if (extra !== undefined || (step !== undefined && !/^[1-9]\d*$/.test(step))) {
+      throw invalid(`${field}: '${item}' has an invalid step (write */5 or 0-30/10)`);
+    }
+    if (base === '*' || base === '?') continue;
+    const ends = base.split('-');
+    if (ends.length > 2 || ends.some((e) => e === '')) throw invalid(`${field}: '${item}' is not a valid range`);
+    for (const end of ends) checkValue(field, end, item);
+  }
+}
+
+const cache = new Map<string, Cron>();
+
+/** Validates `expr` in `zone` and returns a paused croner instance for time math. */
+export function compileCron(expr: string, zone: string): Cron {
+  const key = `${zone}\u0000${expr}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const parts = expr.trim().split(/\s+/);
+  if (parts.length !== 5 && parts.length !== 6) {
+    throw invalid(`a cron expression has 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first; '${expr}' has ${parts.length}`);
+  }
+  const names = parts.length === 6 ? FIELDS_6 : FIELDS_5;
+  parts.forEach((p, i) => checkField(names[i], p));
+  let cron: Cron;
+  try {
+    cron = new Cron(parts.join(' '), { timezone: zone, paused: true });
+  } catch (e) {
+    throw invalid(String((e as Error).message).replace(/^CronPattern:\s*/, ''));
+  }
+  if (cron.nextRun(new Date(0)) === null && cron.nextRun() === null) {
+    throw invalid(`'${expr}' never fires (for example, the 31st of February)`);
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, cron);
+  return cron;
+}
+
+/** The first fire strictly after `after` (epoch ms), or null. */
+export function nextFire(cron: Cron, after: number): number | null {
+  return cron.nextRun(new Date(after))?.getTime() ?? null;
+}
+
+/** Fires in (after, until], oldest first, at most `limit` of them. */
+export function firesBetween(cron: Cron, after: number, until: number, limit: number): number[] {
+  const out: number[] = [];
+  let t = after;
+  while (out.length < limit) {
+    const next = nextFire(cron, t);
+    if (next === null || next > until) break;
+    out.push(next);
+    t = next;
+  }
+  return out;
+}
+
+/** The latest fire at or before `at`, or null. */
+export function lastFireAtOrBefore(cron: Cron, at: number, notBefore: number): number | null {
+  const prev = cron.previousRuns(1, new Date(at + 1))[0]?.getTime() ?? null;
+  return prev !== null && prev >= notBefore ? prev : null;
+}
+
+export function describeCron(expr: string): string {
+  const parts = expr.trim().split(/\s+/);
+  let text: string;
+  try {
+    text = cronstrue.toString(expr, { use24HourTimeFormat: true, verbose: false });
+  } catch {
+    return expr;
+  }
+  const [dom, , dow] = parts.length === 6 ? parts.slice(3) : parts.slice(2);
+  const restricted = (f: string) => f !== '*' && f !== '?';
+  // Standard cron runs when EITHER the day of month OR the weekday matches; cronstrue says "and".
+  if (restricted(dom) && restricted(dow)) text += ' (either day matches: day of month or weekday)';
+  return text;
+}

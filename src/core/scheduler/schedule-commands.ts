@@ -1,0 +1,119 @@
+// Commands on schedules: set, pause, resume, clear, preview, and explain what was missed.
+import { previewScheduleInput, scheduleByTask, setScheduleInput } from '../api/schemas';
+import type { MissedExplanation, SchedulePreview, Task } from '../api/types';
+import type { EngineCore } from '../engine';
+import { TasklaneError } from '../errors';
+import { parseInput } from '../util/validate';
+import { toTask, type TaskRow } from '../tasks/task-store';
+import { compileCron, describeCron, nextFire, normalizeTimeZone, systemTimeZone } from './cron';
+import { firstFire, missedFires, planFires } from './plan';
+import type { Scheduler } from './scheduler';
+
+const iso = (t: number) => new Date(t).toISOString();
+
+export function scheduleCommands(core: EngineCore, scheduler: Scheduler) {
+  const { taskStore } = core;
+  const taskRow = (id: number): TaskRow => {
+    const row = taskStore.row(id);
+    if (!row) throw new TasklaneError('NOT_FOUND', `task ${id} does not exist`, 'taskId');
+    return row;
+  };
+  const scheduled = (id: number): TaskRow => {
+    const row = taskRow(id);
+    if (row.cron === null && row.runAt === null) {
+      throw new TasklaneError('INVALID_SCHEDULE', `task ${id} has no schedule; set one first`, 'taskId');
+    }
+    return row;
+  };
+  const saved = (row: TaskRow): Task => {
+    scheduler.arm();
+    return toTask(row);
+  };
+
+  return {
+    /** Sets (or replaces) a task's schedule; its next fire is computed from now. */
+    setSchedule(input: unknown): Task {
+      core.assertOpen();
+      const req = parseInput(setScheduleInput, input);
+      taskRow(req.taskId);
+      const now = core.clock.now();
+      const timeZone = req.cron !== undefined ? normalizeTimeZone(req.timeZone ?? systemTimeZone()) : null;
+      if (req.cron !== undefined) compileCron(req.cron, timeZone!);
+      if (req.runAt !== undefined && req.runAt <= now) {
+        throw new TasklaneError('INVALID_SCHEDULE', `runAt ${iso(req.runAt)} is in the past`, 'runAt');
+      }
+      const schedule = { cron: req.cron?.trim().split(/\s+/).join(' ') ?? null, timeZone, runAt: req.runAt ?? null };
+      return saved(taskStore.setSchedule(req.taskId, {
+        ...schedule, scheduleEnabled: req.enabled, overlap: req.overlap, catchUp: req.catchUp, catchUpMax: req.catchUpMax,
+        nextRunAt: req.enabled ? firstFire(schedule, now) : null,
+      }, now));
+    },
+
+    /** Stops firing; the time spent paused is not "missed" when it resumes. */
+    pauseSchedule(input: unknown): Task {
+      core.assertOpen();
+      const { taskId } = parseInput(scheduleByTask, input);
+      scheduled(taskId);
+      return saved(taskStore.setSchedule(taskId, { scheduleEnabled: false, nextRunAt: null }, core.clock.now()));
+    },
+
+    resumeSchedule(input: unknown): Task {
+      core.assertOpen();
+      const { taskId } = parseInput(scheduleByTask, input);
+      const row = scheduled(taskId);
+      const now = core.clock.now();
+      return saved(taskStore.setSchedule(taskId, { scheduleEnabled: true, nextRunAt: firstFire(row, now) }, now));
+    },
+
+    clearSchedule(input: unknown): Task {
+      core.assertOpen();
+      const { taskId } = parseInput(scheduleByTask, input);
+      taskRow(taskId);
+      return saved(taskStore.setSchedule(taskId, {
+        cron: null, timeZone: null, runAt: null, scheduleEnabled: false, nextRunAt: null,
+      }, core.clock.now()));
+    },
+
+    /** The next fire times of an expression, and what it means in words. Writes nothing. */
+    previewSchedule(input: unknown): SchedulePreview {
+      const req = parseInput(previewScheduleInput, input);
+      const timeZone = normalizeTimeZone(req.timeZone ?? systemTimeZone());
+      const cron = compileCron(req.cron, timeZone);
+      const fires: number[] = [];
+      let t = req.from ?? core.clock.now();
+      while (fires.length < req.count) {
+        const next = nextFire(cron, t);
+        if (next === null) break;
+        fires.push(next);
+        t = next;
+      }
+      return { cron: req.cron, timeZone, description: describeCron(req.cron), fires };
+    },
+
+    /** Which fires were missed (app closed, machine asleep) and what the policy will do. */
+    explainMissed(input: unknown): MissedExplanation {
+      core.assertOpen();
+      const { taskId } = parseInput(scheduleByTask, input);
+      const row = scheduled(taskId);
+      const now = core.clock.now();
+      const missed = missedFires(row, now);
+      const willRun = row.scheduleEnabled ? planFires(row, now).fires.map((f) => f.scheduledFor) : [];
+      const count = missed.times.length;
+      const catchUp = row.catchUp as MissedExplanation['catchUp'];
+      const what = {
+        once: `runs the task once now, for the fire of ${willRun.length ? iso(willRun[willRun.length - 1]) : '-'}`,
+        all: `runs the task once per missed fire (${willRun.length} run(s), at most ${row.catchUpMax})`,
+        skip: 'skips them; the schedule goes on from the next fire',
+      }[catchUp];
+      const summary = !row.scheduleEnabled
+        ? 'The schedule is paused: nothing is missed while it is paused.'
+        : count === 0
+          ? 'No fire was missed.'
+          : `${missed.capped ? 'More than ' : ''}${count} fire(s) were missed between ${iso(missed.times[0])} and ${iso(missed.times[count - 1])}; catch-up '${catchUp}' ${what}.`;
+      return {
+        taskId, now, missedCount: count, countCapped: missed.capped, firstMissed: missed.times[0] ?? null,
+        lastMissed: missed.times[count - 1] ?? null, catchUp, willRun, summary,
+      };
+    },
+  };
+}

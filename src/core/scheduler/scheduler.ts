@@ -1,0 +1,123 @@
+// The scheduler: one timer for the soonest `nextRunAt` of all enabled schedules. When it
+// fires (or on start / wake after sleep) each due task gets its runs and its next fire time
+// in ONE transaction, so a crash can neither lose a fire nor enqueue it twice.
+import type { EngineCore } from '../engine';
+import type { EventInput } from '../events';
+import type { NewRun } from '../db/run-store';
+import type { RunCommands } from '../runs/run-commands';
+import { toTask, type TaskRow } from '../tasks/task-store';
+import { planFires, type PlannedFire } from './plan';
+
+const CHUNK = 200;
+
+export class Scheduler {
+  private timer: unknown;
+  private timerAt: number | null = null;
+  private readonly nextDue;
+  private readonly dueTasks;
+  private readonly activeOfTask;
+  private readonly fireExists;
+  private readonly runningOfTask;
+  private readonly moveNext;
+
+  constructor(private readonly core: EngineCore, private readonly runs: RunCommands) {
+    const db = core.sqlite;
+    this.nextDue = db.prepare<[], number | null>(
+      `SELECT MIN(next_run_at) FROM tasks WHERE schedule_enabled = 1 AND next_run_at IS NOT NULL`).pluck();
+    this.dueTasks = db.prepare<[number, number], { id: number }>(`SELECT id FROM tasks
+      WHERE schedule_enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?`);
+    this.activeOfTask = db.prepare<[number], { running: number; waiting: number }>(`SELECT
+        COALESCE(SUM(status = 'running'), 0) AS running,
+        COALESCE(SUM(status IN ('queued', 'scheduled', 'retrying')), 0) AS waiting
+      FROM runs WHERE task_id = ? AND status IN ('scheduled', 'queued', 'running', 'retrying')`);
+    this.runningOfTask = db.prepare<[number], number>(
+      `SELECT id FROM runs WHERE task_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1`).pluck();
+    this.fireExists = db.prepare<[number, number], number>(
+      `SELECT 1 FROM runs WHERE task_id = ? AND scheduled_for = ?`).pluck();
+    this.moveNext = db.prepare<[number | null, number | null, number]>(
+      `UPDATE tasks SET next_run_at = ?, last_fired_at = COALESCE(?, last_fired_at) WHERE id = ?`);
+  }
+
+  /** Enqueues every due fire, then sleeps until the next one. */
+  tick(): void {
+    if (this.core.state !== 'running') return;
+    const now = this.core.clock.now();
+    for (;;) {
+      const due = this.dueTasks.all(now, CHUNK);
+      if (!due.length) break;
+      const inserted: NewRun[] = [];
+      const events: EventInput[] = [];
+      this.core.sqlite.transaction(() => {
+        for (const { id } of due) this.fireTask(this.core.taskStore.row(id)!, now, inserted, events);
+      })();
+      this.runs.afterInsert(inserted, events);
+      if (due.length < CHUNK) break;
+    }
+    this.arm();
+  }
+
+  /** Re-arms the one timer for the soonest fire (call after any schedule change). */
+  arm(): void {
+    if (this.core.state !== 'running') return;
+    const at = this.nextDue.get() ?? null;
+    if (at === this.timerAt) return;
+    if (this.timer !== undefined) this.core.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = at;
+    if (at !== null) {
+      this.timer = this.core.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.timerAt = null;
+        this.tick();
+      }, at - this.core.clock.now());
+    }
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) this.core.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = null;
+  }
+
+  private fireTask(row: TaskRow, now: number, inserted: NewRun[], events: EventInput[]): void {
+    let plan;
+    try {
+      plan = planFires(row, now);
+    } catch (error) {
+      // A schedule that no longer compiles (edited database?) is switched off, not retried forever.
+      this.core.logger.error(`task ${row.id}: schedule switched off`, error);
+      this.core.taskStore.setSchedule(row.id, { scheduleEnabled: false, nextRunAt: null }, now);
+      return;
+    }
+    const before = this.activeOfTask.get(row.id) ?? { running: 0, waiting: 0 };
+    for (const fire of plan.fires) {
+      if (this.fireExists.get(row.id, fire.scheduledFor)) continue;
+      // Overlap looks at runs that existed before this tick: a catch-up of several fires
+      // is what the person asked for, so its runs do not block each other.
+      if (row.overlap === 'skip' && before.running + before.waiting > 0) continue;
+      if (row.overlap === 'queue' && before.waiting > 0) continue;
+      const newRun = this.buildRun(row, fire);
+      if (!newRun) continue;
+      // 'queue': the new run waits until the running one has ended.
+      if (row.overlap === 'queue' && before.running > 0) newRun.waitFor = this.runningOfTask.get(row.id) ?? null;
+      const result = this.runs.insertRows([newRun]);
+      inserted.push(newRun);
+      events.push(...result.events);
+    }
+    this.moveNext.run(plan.nextRunAt, plan.lastFiredAt, row.id);
+  }
+
+  private buildRun(row: TaskRow, fire: PlannedFire): NewRun | null {
+    const task = toTask(row);
+    try {
+      return this.runs.buildRow({
+        kind: task.kind, input: task.input, lane: task.lane, priority: task.priority, maxAttempts: task.maxAttempts,
+        backoff: task.backoff, timeoutMs: task.timeoutMs, name: task.name, tags: task.tags,
+      }, { taskId: task.id, trigger: fire.trigger, scheduledFor: fire.scheduledFor });
+    } catch (error) {
+      // The kind was unregistered or the lane deleted since the task was saved.
+      this.core.logger.warn(`task '${task.name}': the fire at ${new Date(fire.scheduledFor).toISOString()} was not enqueued`, error);
+      return null;
+    }
+  }
+}
