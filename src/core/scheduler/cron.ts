@@ -21,9 +21,14 @@ export function systemTimeZone(): string {
 }
 
 /** The canonical name of an IANA zone ("europe/berlin" → "Europe/Berlin"); unknown zones throw. */
+const zones = new Map<string, string>();
 export function normalizeTimeZone(zone: string, field = 'timeZone'): string {
+  const known = zones.get(zone);
+  if (known) return known;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    zones.set(zone, canonical);
+    return canonical;
   } catch {
     throw invalid(`time zone '${zone}' is not a known IANA zone (for example Europe/Berlin, America/New_York, UTC)`, field);
   }

@@ -5,7 +5,7 @@ import type { EngineCore } from '../engine';
 import type { EventInput } from '../events';
 import type { NewRun } from '../db/run-store';
 import type { RunCommands } from '../runs/run-commands';
-import { toTask, type TaskRow } from '../tasks/task-store';
+import type { TaskRow } from '../tasks/task-store';
 import { planFires, type PlannedFire } from './plan';
 
 const CHUNK = 200;
@@ -14,7 +14,6 @@ export class Scheduler {
   private timer: unknown;
   private timerAt: number | null = null;
   private readonly nextDue;
-  private readonly dueTasks;
   private readonly activeOfTask;
   private readonly fireExists;
   private readonly runningOfTask;
@@ -24,8 +23,6 @@ export class Scheduler {
     const db = core.sqlite;
     this.nextDue = db.prepare<[], number | null>(
       `SELECT MIN(next_run_at) FROM tasks WHERE schedule_enabled = 1 AND next_run_at IS NOT NULL`).pluck();
-    this.dueTasks = db.prepare<[number, number], { id: number }>(`SELECT id FROM tasks
-      WHERE schedule_enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?`);
     this.activeOfTask = db.prepare<[number], { running: number; waiting: number }>(`SELECT
         COALESCE(SUM(status = 'running'), 0) AS running,
         COALESCE(SUM(status IN ('queued', 'scheduled', 'retrying')), 0) AS waiting
@@ -43,12 +40,12 @@ export class Scheduler {
     if (this.core.state !== 'running') return;
     const now = this.core.clock.now();
     for (;;) {
-      const due = this.dueTasks.all(now, CHUNK);
+      const due = this.core.taskStore.due(now, CHUNK);
       if (!due.length) break;
       const inserted: NewRun[] = [];
       const events: EventInput[] = [];
       this.core.sqlite.transaction(() => {
-        for (const { id } of due) this.fireTask(this.core.taskStore.row(id)!, now, inserted, events);
+        for (const row of due) this.fireTask(row, now, inserted, events);
       })();
       this.runs.afterInsert(inserted, events);
       if (due.length < CHUNK) break;
@@ -108,15 +105,14 @@ export class Scheduler {
   }
 
   private buildRun(row: TaskRow, fire: PlannedFire): NewRun | null {
-    const task = toTask(row);
     try {
       return this.runs.buildRow({
-        kind: task.kind, input: task.input, lane: task.lane, priority: task.priority, maxAttempts: task.maxAttempts,
-        backoff: task.backoff, timeoutMs: task.timeoutMs, name: task.name, tags: task.tags,
-      }, { taskId: task.id, trigger: fire.trigger, scheduledFor: fire.scheduledFor });
+        kind: row.kind, input: JSON.parse(row.input), lane: row.lane, priority: row.priority, maxAttempts: row.maxAttempts,
+        backoff: JSON.parse(row.backoff), timeoutMs: row.timeoutMs, name: row.name, tags: JSON.parse(row.tags),
+      }, { taskId: row.id, trigger: fire.trigger, scheduledFor: fire.scheduledFor });
     } catch (error) {
       // The kind was unregistered or the lane deleted since the task was saved.
-      this.core.logger.warn(`task '${task.name}': the fire at ${new Date(fire.scheduledFor).toISOString()} was not enqueued`, error);
+      this.core.logger.warn(`task '${row.name}': the fire at ${new Date(fire.scheduledFor).toISOString()} was not enqueued`, error);
       return null;
     }
   }

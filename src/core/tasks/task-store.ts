@@ -1,5 +1,5 @@
 // Tasks (saved definitions) as rows: cold path, drizzle's query builder.
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { tasks } from '../db/schema';
 import type { CatchUpPolicy, OverlapPolicy, Schedule, Task } from '../api/types';
@@ -40,8 +40,15 @@ const toColumns = (v: Partial<TaskValues>) => ({
 });
 
 export function createTaskStore(db: Db) {
+  // Prepared once: the scheduler reads tasks by id in its catch-up loop.
+  const byId = db.select().from(tasks).where(eq(tasks.id, sql.placeholder('id'))).prepare();
+  const due = db.select().from(tasks)
+    .where(and(eq(tasks.scheduleEnabled, true), isNotNull(tasks.nextRunAt), lte(tasks.nextRunAt, sql.placeholder('now'))))
+    .orderBy(asc(tasks.nextRunAt), asc(tasks.id)).limit(sql.placeholder('limit')).prepare();
   return {
-    row: (id: number): TaskRow | undefined => db.select().from(tasks).where(eq(tasks.id, id)).get(),
+    row: (id: number): TaskRow | undefined => byId.get({ id }),
+    /** Enabled schedules whose next fire is at or before `now`, soonest first. */
+    due: (now: number, limit: number): TaskRow[] => due.all({ now, limit }),
     byName: (name: string): TaskRow | undefined => db.select().from(tasks).where(eq(tasks.name, name)).get(),
     all: (): TaskRow[] => db.select().from(tasks).orderBy(tasks.name).all(),
     usingLane: (lane: string): number => db.select({ id: tasks.id }).from(tasks).where(eq(tasks.lane, lane)).all().length,
