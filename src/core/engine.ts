@@ -15,6 +15,9 @@ import { execute, type Execution, type Outcome } from './runs/execute';
 import { completeAttempt, type Completion } from './runs/complete';
 import { recoverAbandoned } from './runs/recover';
 import { KindError } from './kinds';
+import { shellKind } from './handlers/shell';
+import { httpKind } from './handlers/http';
+import { headlessNotifier, notifyKind } from './handlers/notify';
 import type { EngineEvent, EngineEventType, EventOf, LogStream } from './api/types';
 import { TasklaneError } from './errors';
 
@@ -47,7 +50,7 @@ const stderrLogger: Logger = {
   error: (m, ...r) => console.error(`[tasklane] ${m}`, ...r),
 };
 
-interface LogRow { runId: number; seq: number; stream: LogStream; at: number; text: string }
+interface LogRow { runId: number; lane: string; seq: number; stream: LogStream; at: number; text: string }
 
 /** State and the write loop shared by the command modules. Not part of the public API. */
 export class EngineCore {
@@ -60,7 +63,7 @@ export class EngineCore {
   readonly kinds = new KindRegistry();
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly notifier: Notifier | undefined;
+  readonly notifier: Notifier;
   readonly random: () => number;
   readonly dataDir: string | undefined;
   readonly dbPath: string;
@@ -87,7 +90,7 @@ export class EngineCore {
     this.dbPath = opts.dbPath ?? join(opts.dataDir!, 'tasklane.db');
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? stderrLogger;
-    this.notifier = opts.notifier;
+    this.notifier = opts.notifier ?? headlessNotifier(this.logger);
     this.random = opts.random ?? Math.random;
     const { sqlite, db } = openDatabase(this.dbPath, opts.migrationsDir);
     this.sqlite = sqlite;
@@ -99,6 +102,9 @@ export class EngineCore {
     this.events = new EventBus(() => this.clock.now(), (e) => this.logger.error('an event listener threw', e));
     this.laneStore.seedIfEmpty(this.clock.now());
     for (const config of this.laneStore.all()) this.addLane(config);
+    this.kinds.register('shell', shellKind);
+    this.kinds.register('http', httpKind);
+    this.kinds.register('notify', notifyKind(this.notifier));
     for (const [name, def] of Object.entries(opts.kinds ?? {})) this.kinds.register(name, def);
   }
 
@@ -209,7 +215,7 @@ export class EngineCore {
     let retryAt: number | null = null;
     try {
       this.writeTransaction(() => {
-        for (const row of logs) this.store.insertLog(row);
+        for (const { lane: _lane, ...row } of logs) this.store.insertLog(row);
         for (const p of progress.values()) this.store.setProgress(p.runId, p.progress, p.message);
         for (const c of completions) {
           const result = completeAttempt(this.store, c, this.random);
@@ -236,8 +242,7 @@ export class EngineCore {
     this.dirty.clear();
 
     for (const row of logs) {
-      const lane = this.inflight.get(row.runId)?.row.lane ?? '';
-      this.events.emit({ type: 'run.log', runId: row.runId, lane, logSeq: row.seq, stream: row.stream, text: row.text });
+      this.events.emit({ type: 'run.log', runId: row.runId, lane: row.lane, logSeq: row.seq, stream: row.stream, text: row.text });
     }
     for (const p of progress.values()) {
       this.events.emit({ type: 'run.progress', runId: p.runId, lane: p.lane, progress: p.progress, message: p.message });
@@ -274,7 +279,7 @@ export class EngineCore {
       let seq = this.logSeq.get(runId);
       if (seq === undefined) seq = this.store.lastLogSeq(runId);
       this.logSeq.set(runId, ++seq);
-      this.logs.push({ runId, seq, stream, at: this.clock.now(), text });
+      this.logs.push({ runId, lane: this.inflight.get(runId)?.row.lane ?? '', seq, stream, at: this.clock.now(), text });
       this.scheduleFlush();
     },
     progress: (runId: number, progress: number, message: string | null) => {

@@ -178,3 +178,13 @@ export const previewScheduleInput = z.strictObject({
   from: epochMs.optional(),
   count: z.int().min(1).max(100).default(5),
 });
+
+// ---- logs -------------------------------------------------------------------------------
+
+export const getLogsInput = z.strictObject({
+  runId: id,
+  /** Lines after this sequence number (0: from the start). */
+  afterSeq: z.int().min(0).default(0),
+  limit: z.int().min(1).max(10_000).default(1000),
+});
+export const tailLogsInput = z.strictObject({ runId: id, lines: z.int().min(1).max(10_000).default(100) });

@@ -2,9 +2,9 @@
 // Each validates its input with its schema first; a rejected command writes nothing.
 import {
   cancelInput, discardInput, emptyInput, enqueueInput, enqueueManyInput, getRunInput, listRunsInput,
-  pruneInput, retryInput,
+  pruneInput, retryInput, getLogsInput, tailLogsInput,
 } from '../api/schemas';
-import type { Counts, EnqueueResult, RunDetail, RunPage } from '../api/types';
+import type { Counts, EnqueueResult, LogLine, LogPage, RunDetail, RunPage } from '../api/types';
 import type { EngineCore } from '../engine';
 import type { EventInput } from '../events';
 import type { NewRun } from '../db/run-store';
@@ -21,6 +21,13 @@ const DAY = 86_400_000;
 export function runCommands(core: EngineCore) {
   const { store, sqlite, kinds, lanes } = core;
   const queries = createRunQueries(sqlite);
+  const logsAfter = sqlite.prepare<[number, number, number], LogLine>(`SELECT seq, stream, at, text FROM run_logs
+    WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
+  const logsTail = sqlite.prepare<[number, number], LogLine>(`SELECT seq, stream, at, text FROM run_logs
+    WHERE run_id = ? ORDER BY seq DESC LIMIT ?`);
+  const mustExist = (id: number, field: string) => {
+    if (!store.statusOf(id)) throw new TasklaneError('NOT_FOUND', `run ${id} does not exist`, field);
+  };
 
   /** Inserts validated rows (dedupe included); returns results and the events to emit. */
   function insertRows(rows: NewRun[]): { results: EnqueueResult[]; events: EventInput[] } {
@@ -185,6 +192,26 @@ export function runCommands(core: EngineCore) {
       parseInput(emptyInput, input);
       core.flush();
       return queries.counts(store.counts());
+    },
+
+    /** A page of a run's log, oldest first; follow a live run by passing lastSeq back. */
+    getLogs(input: unknown): LogPage {
+      core.assertOpen();
+      const q = parseInput(getLogsInput, input);
+      core.flush();
+      mustExist(q.runId, 'runId');
+      const lines = logsAfter.all(q.runId, q.afterSeq, q.limit);
+      return { runId: q.runId, lines, lastSeq: lines.length ? lines[lines.length - 1].seq : q.afterSeq };
+    },
+
+    /** The last N lines of a run's log, oldest first. */
+    tailLogs(input: unknown): LogPage {
+      core.assertOpen();
+      const q = parseInput(tailLogsInput, input);
+      core.flush();
+      mustExist(q.runId, 'runId');
+      const lines = logsTail.all(q.runId, q.lines).reverse();
+      return { runId: q.runId, lines, lastSeq: lines.length ? lines[lines.length - 1].seq : 0 };
     },
 
     async prune(input?: unknown): Promise<{ deleted: number }> {
