@@ -6,21 +6,47 @@ import { laneCommands } from './lanes/lane-commands';
 import { taskCommands } from './tasks/task-commands';
 import { Scheduler } from './scheduler/scheduler';
 import { scheduleCommands } from './scheduler/schedule-commands';
+import { hasPluginFiles, loadPlugins, type PluginInfo } from './handlers/plugins';
+import { emptyInput } from './api/schemas';
+import { parseInput } from './util/validate';
 
 export function createEngine(opts: EngineOptions) {
   const core = new EngineCore(opts);
   const runCmds = runCommands(core);
   const { enqueueFrom: _f, enqueueRows: _r, insertRows: _i, afterInsert: _a, buildRow: _b, ...runs } = runCmds;
   const scheduler = new Scheduler(core, runCmds);
+  let plugins: PluginInfo[] = [];
   return {
     ...runs,
     ...laneCommands(core),
     ...taskCommands(core, runCmds),
     ...scheduleCommands(core, scheduler),
-    /** Recovers abandoned runs, catches up missed schedules, then starts claiming. */
-    start: () => {
-      core.start();
-      scheduler.tick();
+    /**
+     * Loads plugins (if the data folder has any), recovers abandoned runs, catches up missed
+     * schedules, then starts claiming. Without plugins it starts before returning.
+     */
+    start: (): Promise<void> => {
+      const go = () => {
+        core.start();
+        scheduler.tick();
+      };
+      if (!hasPluginFiles(core.dataDir)) {
+        go();
+        return Promise.resolve();
+      }
+      return loadPlugins(core.dataDir!, core.kinds).then((list) => { plugins = list; go(); });
+    },
+    /** Plugins found in <dataDir>/plugins, with the reason for any that failed to load. */
+    listPlugins: (input?: unknown): PluginInfo[] => {
+      parseInput(emptyInput, input);
+      return plugins;
+    },
+    /** Loads the plugins folder again (after adding or fixing a plugin). */
+    reloadPlugins: async (input?: unknown): Promise<PluginInfo[]> => {
+      parseInput(emptyInput, input);
+      if (!core.dataDir) return [];
+      plugins = await loadPlugins(core.dataDir, core.kinds);
+      return plugins;
     },
     /**
      * After sleep, resume or a clock jump (the Electron shell calls this on resume and
@@ -49,6 +75,7 @@ export function createEngine(opts: EngineOptions) {
 export type Engine = ReturnType<typeof createEngine>;
 export type { EngineOptions, Logger, Notifier, Notification } from './engine';
 export type { KindDefinition, RunContext } from './kinds';
+export type { PluginInfo } from './handlers/plugins';
 export { KindError } from './kinds';
 export { TasklaneError } from './errors';
 export type * from './api/types';

@@ -1,0 +1,102 @@
+// Plugins: JS modules in <dataDir>/plugins that each export a kind (name, input schema,
+// run). Loading and every run happen in worker threads, so a plugin that throws, crashes
+// or loops forever cannot take the app down; a timeout or cancel terminates its worker.
+// A plugin that fails to load is listed with the reason, and its kind refuses runs.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { KindError, type KindDefinition, type KindRegistry } from '../kinds';
+import type { LogStream } from '../api/types';
+
+const HOST = fileURLToPath(new URL('./plugin-host.mjs', import.meta.url));
+const LOAD_TIMEOUT_MS = 5_000;
+const BUILT_IN = new Set(['shell', 'http', 'notify']);
+
+export interface PluginInfo { file: string; kind: string; ok: boolean; error: string | null }
+
+type HostMessage =
+  | { type: 'described'; name: string; schema: Record<string, unknown> }
+  | { type: 'log'; stream: LogStream; text: string }
+  | { type: 'progress'; percent: number; message?: string }
+  | { type: 'result'; value: unknown }
+  | { type: 'error'; code: string; message: string; retryable: boolean };
+
+function describe(file: string): Promise<{ name: string; schema: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(HOST, { workerData: { mode: 'describe', file } });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      reject(new Error(`it did not load within ${LOAD_TIMEOUT_MS / 1000} s (an endless loop at the top of the module?)`));
+    }, LOAD_TIMEOUT_MS);
+    worker.once('message', (m: HostMessage) => {
+      clearTimeout(timer);
+      void worker.terminate();
+      if (m.type === 'described') resolve(m);
+      else reject(new Error(m.type === 'error' ? m.message : 'unexpected message'));
+    });
+    worker.once('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefinition {
+  return {
+    input: schema,
+    run: (input, ctx) => new Promise((resolve, reject) => {
+      const worker = new Worker(HOST, { workerData: { mode: 'run', file, input, runId: ctx.runId, attempt: ctx.attempt, dataDir } });
+      let settled = false;
+      const finish = (fn: () => void) => { if (!settled) { settled = true; fn(); } void worker.terminate(); };
+      const onAbort = () => finish(() => reject(ctx.signal.reason));
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (m: HostMessage) => {
+        if (m.type === 'log') ctx.log(m.stream === 'stderr' ? 'stderr' : m.stream === 'info' ? 'info' : 'stdout', m.text);
+        else if (m.type === 'progress') ctx.progress(m.percent, m.message);
+        else if (m.type === 'result') finish(() => resolve(m.value));
+        else if (m.type === 'error') finish(() => reject(new KindError(m.code, m.message, { retryable: m.retryable })));
+      });
+      worker.on('error', (e) => finish(() => reject(new KindError('PLUGIN_CRASHED', `the plugin crashed: ${e.message}`))));
+      worker.on('exit', (code) => {
+        ctx.signal.removeEventListener('abort', onAbort);
+        finish(() => reject(new KindError('PLUGIN_EXITED', `the plugin's worker exited (code ${code}) without a result`)));
+      });
+    }),
+  };
+}
+
+/** A kind for a plugin that failed to load: enqueue is refused with the reason. */
+function brokenKind(reason: string): KindDefinition {
+  return { input: z.unknown().superRefine((_v, c) => c.addIssue({ code: 'custom', message: reason })), run: () => { throw new KindError('PLUGIN_NOT_LOADED', reason, { retryable: false }); } };
+}
+
+export function pluginsDir(dataDir: string): string {
+  return join(dataDir, 'plugins');
+}
+
+/** Loads every plugin in <dataDir>/plugins (never throws: failures are listed). */
+export async function loadPlugins(dataDir: string, kinds: KindRegistry): Promise<PluginInfo[]> {
+  const dir = pluginsDir(dataDir);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  const files = readdirSync(dir).filter((f) => ['.js', '.mjs', '.cjs'].includes(extname(f))).sort();
+  return Promise.all(files.map(async (f): Promise<PluginInfo> => {
+    const file = join(dir, f);
+    const fallbackKind = basename(f, extname(f));
+    try {
+      const { name, schema } = await describe(file);
+      if (BUILT_IN.has(name)) throw new Error(`kind '${name}' is built in; give the plugin another name`);
+      let input: z.ZodType;
+      try { input = z.fromJSONSchema(schema as never) as z.ZodType; } catch (e) { throw new Error(`its input schema is not valid JSON Schema: ${(e as Error).message}`); }
+      kinds.register(name, pluginKind(file, input, dataDir));
+      return { file, kind: name, ok: true, error: null };
+    } catch (error) {
+      const reason = `plugin ${f} failed to load: ${(error as Error).message}`;
+      if (!BUILT_IN.has(fallbackKind) && /^[a-z][a-z0-9_.:-]{0,99}$/i.test(fallbackKind)) kinds.register(fallbackKind, brokenKind(reason));
+      return { file, kind: fallbackKind, ok: false, error: reason };
+    }
+  }));
+}
+
+export function hasPluginFiles(dataDir: string | undefined): boolean {
+  if (!dataDir || !existsSync(pluginsDir(dataDir))) return false;
+  return readdirSync(pluginsDir(dataDir)).some((f) => ['.js', '.mjs', '.cjs'].includes(extname(f)));
+}
