@@ -14,6 +14,7 @@ import { createTaskStore, type TaskStore } from './tasks/task-store';
 import { execute, type Execution, type Outcome } from './runs/execute';
 import { completeAttempt, type Completion } from './runs/complete';
 import { recoverAbandoned } from './runs/recover';
+import { failDependents } from './runs/deps';
 import { KindError } from './kinds';
 import { shellKind } from './handlers/shell';
 import { httpKind } from './handlers/http';
@@ -72,6 +73,8 @@ export class EngineCore {
   readonly inflight = new Map<number, Execution>();
 
   state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
+  /** True once any run waits for another (`after`): completions then look for dependents. */
+  hasDeps = false;
   private completions: Completion[] = [];
   private logs: LogRow[] = [];
   private progress = new Map<number, { runId: number; lane: string; progress: number; message: string | null }>();
@@ -101,6 +104,7 @@ export class EngineCore {
     this.taskStore = createTaskStore(db);
     this.events = new EventBus(() => this.clock.now(), (e) => this.logger.error('an event listener threw', e));
     this.laneStore.seedIfEmpty(this.clock.now());
+    this.hasDeps = this.store.anyDeps();
     for (const config of this.laneStore.all()) this.addLane(config);
     this.kinds.register('shell', shellKind);
     this.kinds.register('http', httpKind);
@@ -212,6 +216,7 @@ export class EngineCore {
     const dirty = this.state === 'running' ? [...this.dirty] : [];
     const events: EventInput[] = [];
     const claims: [LaneRunner, ClaimedRow[]][] = [];
+    const woken = new Set<string>();
     let retryAt: number | null = null;
     try {
       this.writeTransaction(() => {
@@ -219,6 +224,7 @@ export class EngineCore {
         for (const p of progress.values()) this.store.setProgress(p.runId, p.progress, p.message);
         for (const c of completions) {
           const result = completeAttempt(this.store, c, this.random);
+          if (this.hasDeps) this.settleDependents(c, result.events, now, woken);
           events.push(...result.events);
           if (result.retryAt !== null && (retryAt === null || result.retryAt < retryAt)) retryAt = result.retryAt;
         }
@@ -248,9 +254,25 @@ export class EngineCore {
       this.events.emit({ type: 'run.progress', runId: p.runId, lane: p.lane, progress: p.progress, message: p.message });
     }
     this.events.emitAll(events);
+    for (const name of woken) {
+      const lane = this.lanes.get(name);
+      if (lane) this.wakeLane(lane);
+    }
     for (const [lane, rows] of claims) this.startClaimed(lane, rows, now);
     if (retryAt !== null) this.armDue(retryAt);
     this.checkIdle();
+  }
+
+  /** A parent that succeeded wakes its dependents' lanes; one that died takes them along. */
+  private settleDependents(c: Completion, done: EventInput[], now: number, woken: Set<string>): void {
+    const id = c.exec.row.id;
+    const end = done.find((e) => e.type === 'run.succeeded' || e.type === 'run.dead' || (e.type === 'run.failed' && e.status === 'failed'));
+    if (!end) return;
+    if (end.type === 'run.succeeded') {
+      for (const child of this.store.dependents(id)) woken.add(child.lane);
+    } else {
+      done.push(...failDependents(this.store, id, end.type === 'run.dead' ? 'dead' : 'failed', now));
+    }
   }
 
   private startClaimed(lane: LaneRunner, rows: ClaimedRow[], now: number): void {

@@ -55,6 +55,8 @@ export const enqueueInput = z.strictObject({
   dedupeKey: z.string().min(1).max(200).optional(),
   name: runOptions.name.optional(),
   tags: tags.default([]),
+  /** Runs that must all succeed first; if one of them ends without success, so does this one. */
+  after: z.array(id).max(100).optional(),
 }).refine((v) => v.runAt === undefined || v.delayMs === undefined, {
   message: 'give runAt or delayMs, not both',
   path: ['delayMs'],

@@ -33,6 +33,7 @@ export interface NewRun {
   runAt: number; now: number; maxAttempts: number; backoff: string; timeoutMs: number | null;
   dedupeKey: string | null; name: string | null; tags: string; scheduledFor: number | null; trigger: Trigger;
   waitFor?: number | null;
+  after?: number[];
 }
 
 export interface AttemptRow {
@@ -66,6 +67,8 @@ export function createRunStore(db: Database.Database) {
     WHERE id IN (SELECT c.id FROM runs c WHERE c.status = 'queued' AND c.lane = ?
       AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
         AND w.status IN ('scheduled', 'queued', 'running', 'retrying')))
+      AND NOT EXISTS (SELECT 1 FROM run_deps d JOIN runs p ON p.id = d.after_id
+        WHERE d.run_id = c.id AND p.status != 'succeeded')
       ORDER BY c.priority DESC, c.run_at, c.id LIMIT ?)
     RETURNING id, kind, input, lane, priority, run_at AS runAt, attempt, max_attempts AS maxAttempts,
       backoff, timeout_ms AS timeoutMs, name, started_at AS startedAt`);
@@ -111,6 +114,10 @@ export function createRunStore(db: Database.Database) {
     `INSERT INTO run_logs (run_id, seq, stream, at, text) VALUES (@runId, @seq, @stream, @at, @text)`);
   const lastLogSeq = db.prepare<[number], { seq: number | null }>(
     `SELECT MAX(seq) AS seq FROM run_logs WHERE run_id = ?`);
+  const insertDep = db.prepare<[number, number]>(`INSERT INTO run_deps (run_id, after_id) VALUES (?, ?)`);
+  const dependents = db.prepare<[number], { id: number; lane: string; status: RunStatus }>(`SELECT r.id, r.lane, r.status
+    FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? AND r.status IN ('scheduled', 'queued')`);
+  const anyDeps = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM run_deps)`).pluck();
   const deleteRun = db.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
   const counts = db.prepare<[], { lane: string; status: RunStatus; n: number }>(
     `SELECT lane, status, COUNT(*) AS n FROM runs GROUP BY status, lane`);
@@ -153,6 +160,10 @@ export function createRunStore(db: Database.Database) {
     insertLog: (row: { runId: number; seq: number; stream: string; at: number; text: string }) => { insertLog.run(row); },
     lastLogSeq: (id: number) => lastLogSeq.get(id)?.seq ?? 0,
     delete: (id: number) => { deleteRun.run(id); },
+    insertDep: (runId: number, afterId: number) => { insertDep.run(runId, afterId); },
+    /** Waiting runs that come after `id`. */
+    dependents: (id: number) => dependents.all(id),
+    anyDeps: () => anyDeps.get() === 1,
     counts: () => counts.all(),
     activeInLane: (lane: string) => activeInLane.get(lane)?.n ?? 0,
   };

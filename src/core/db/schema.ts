@@ -85,6 +85,13 @@ export const runs = sqliteTable('runs', {
   uniqueIndex('runs_task_fire').on(t.taskId, t.scheduledFor).where(sql`scheduled_for IS NOT NULL`),
 ]);
 
+// A run that waits for other runs (`after`): claimed only once they all succeeded; dead
+// (DEPENDENCY_FAILED) as soon as one of them ends without success.
+export const runDeps = sqliteTable('run_deps', {
+  runId: integer('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+  afterId: integer('after_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+}, (t) => [index('run_deps_run').on(t.runId), index('run_deps_after').on(t.afterId)]);
+
 export const attempts = sqliteTable('attempts', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   runId: integer('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),

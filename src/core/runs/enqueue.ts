@@ -48,5 +48,6 @@ export function newRunRow(
     tags: JSON.stringify(req.tags),
     scheduledFor: ctx.source.scheduledFor,
     trigger: ctx.source.trigger,
+    ...(req.after?.length && { after: [...new Set(req.after)] }),
   };
 }

@@ -4,8 +4,8 @@ import { backoffDelay } from './backoff';
 
 describe('run lifecycle table', () => {
   const allowed: [string, string][] = [
-    ['scheduled', 'queued'], ['scheduled', 'cancelled'],
-    ['queued', 'running'], ['queued', 'cancelled'],
+    ['scheduled', 'queued'], ['scheduled', 'cancelled'], ['scheduled', 'dead'],
+    ['queued', 'running'], ['queued', 'cancelled'], ['queued', 'dead'],
     ['running', 'succeeded'], ['running', 'retrying'], ['running', 'dead'], ['running', 'failed'],
     ['running', 'cancelled'], ['running', 'queued'], ['running', 'abandoned'],
     ['retrying', 'queued'], ['retrying', 'cancelled'],
@@ -25,7 +25,7 @@ describe('run lifecycle table', () => {
   it.each([
     ['succeeded', 'queued'], ['succeeded', 'running'], ['queued', 'succeeded'], ['scheduled', 'running'],
     ['dead', 'running'], ['cancelled', 'succeeded'], ['retrying', 'running'], ['abandoned', 'running'],
-    ['queued', 'dead'], ['failed', 'dead'],
+    ['queued', 'failed'], ['failed', 'dead'],
   ])('refuses %s → %s with a typed error', (from, to) => {
     expect(canTransition(from as never, to as never)).toBe(false);
     expect(() => assertTransition(7, from, to as never)).toThrowError(

@@ -10,6 +10,7 @@
 //   running ─> queued                         (graceful stop interrupted it; not counted)
 //   running ─> abandoned ─> queued | dead     (found running at start-up: its process died)
 //   scheduled | queued | retrying ─> cancelled
+//   scheduled | queued ─> dead                 (a run it comes `after` ended without success)
 //   dead | failed | cancelled ─> queued       (retry by the person, fresh attempts)
 import { TasklaneError } from '../errors';
 
@@ -19,8 +20,8 @@ export const RUN_STATUSES = [
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
-  scheduled: ['queued', 'cancelled'],
-  queued: ['running', 'cancelled'],
+  scheduled: ['queued', 'cancelled', 'dead'],
+  queued: ['running', 'cancelled', 'dead'],
   running: ['succeeded', 'retrying', 'dead', 'failed', 'cancelled', 'queued', 'abandoned'],
   retrying: ['queued', 'cancelled'],
   abandoned: ['queued', 'dead'],

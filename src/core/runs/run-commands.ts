@@ -14,6 +14,7 @@ import { parseInput } from '../util/validate';
 import { API_SOURCE, newRunRow, type RunSource } from './enqueue';
 import { ACTIVE_STATUSES, assertTransition, DEAD_LETTER_STATUSES, RETRYABLE_STATUSES, type RunStatus } from './lifecycle';
 import { createRunQueries } from './queries';
+import { failDependents, linkParents } from './deps';
 import { pruneRuns } from './prune';
 
 const DAY = 86_400_000;
@@ -40,6 +41,10 @@ export function runCommands(core: EngineCore) {
         if (existing) { results.push({ id: existing.id, status: existing.status, deduplicated: true }); continue; }
       }
       const id = store.insert(row);
+      if (row.after) {
+        linkParents(store, id, row.after, rows.length > 1 ? `runs.${results.length}.after` : 'after');
+        core.hasDeps = true;
+      }
       results.push({ id, status: row.status, deduplicated: false });
       if (wantsQueued) out.push({ type: 'run.queued', runId: id, lane: row.lane, status: row.status as 'queued' | 'scheduled',
         kind: row.kind, name: row.name, priority: row.priority, runAt: row.runAt });
@@ -61,7 +66,7 @@ export function runCommands(core: EngineCore) {
   /** Enqueues runs in one transaction (a lone INSERT is one already). */
   function enqueueRows(rows: NewRun[]): EnqueueResult[] {
     core.assertOpen();
-    const single = rows.length === 1 && rows[0].dedupeKey === null;
+    const single = rows.length === 1 && rows[0].dedupeKey === null && !rows[0].after;
     const { results, events: emitted } = single ? insertRows(rows) : insertInTransaction(rows);
     afterInsert(rows, emitted);
     return results;
@@ -116,6 +121,7 @@ export function runCommands(core: EngineCore) {
           }
           store.finishWithError(row.id, 'cancelled', now, 'CANCELLED', message);
           emitted.push({ type: 'run.cancelled', runId: row.id, lane: row.lane });
+          if (core.hasDeps) emitted.push(...failDependents(store, row.id, 'cancelled', now));
         }
         return running;
       })();

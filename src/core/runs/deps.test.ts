@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createHarness, settle, snapshot, type Harness } from '../testing/harness';
+
+let h: Harness;
+beforeEach(() => { h = createHarness(); h.engine.start(); });
+afterEach(async () => { await h.cleanup(); });
+const status = (id: number) => h.engine.getRun({ id }).status;
+
+it('a run after others starts only when they all succeeded', async () => {
+  const a = h.engine.enqueue({ kind: 'test.gate' }).id;
+  const b = h.engine.enqueue({ kind: 'test.gate', lane: 'serial' }).id;
+  const c = h.engine.enqueue({ kind: 'noop', after: [a, b] }).id;
+  await settle();
+  expect(status(c)).toBe('queued');
+  h.gate.release(a);
+  await settle();
+  expect(status(c)).toBe('queued');
+  h.gate.release(b);
+  await h.engine.idle();
+  expect(status(c)).toBe('succeeded');
+});
+
+it('when a run it comes after dies, the chain dies with DEPENDENCY_FAILED', async () => {
+  const a = h.engine.enqueue({ kind: 'test.fail', maxAttempts: 1 }).id;
+  const b = h.engine.enqueue({ kind: 'noop', after: [a] }).id;
+  const c = h.engine.enqueue({ kind: 'noop', after: [b] }).id;
+  await h.engine.idle();
+  expect(status(a)).toBe('dead');
+  expect(h.engine.getRun({ id: b })).toMatchObject({ status: 'dead', error: { code: 'DEPENDENCY_FAILED' } });
+  expect(h.engine.getRun({ id: c }).error!.message).toBe(`run ${b}, which this run comes after, ended dead`);
+});
+
+it('cancelling a parent takes its waiting runs along', async () => {
+  const a = h.engine.enqueue({ kind: 'test.gate' }).id;
+  const b = h.engine.enqueue({ kind: 'noop', after: [a] }).id;
+  await settle();
+  h.engine.cancel({ ids: [a] });
+  expect(status(b)).toBe('dead');
+});
+
+it('refuses a parent that does not exist or already failed, writing nothing', async () => {
+  const dead = h.engine.enqueue({ kind: 'test.fail', maxAttempts: 1 }).id;
+  await h.engine.idle();
+  const before = snapshot(h.dbPath);
+  expect(() => h.engine.enqueue({ kind: 'noop', after: [999] })).toThrowError(expect.objectContaining({ code: 'NOT_FOUND', field: 'after.0' }));
+  expect(() => h.engine.enqueue({ kind: 'noop', after: [dead] })).toThrowError(expect.objectContaining({ code: 'INVALID_TRANSITION', field: 'after.0' }));
+  expect(snapshot(h.dbPath)).toBe(before);
+});

@@ -1,0 +1,35 @@
+// Runs that come `after` other runs. Waiting is a claim-time condition (all parents
+// succeeded); this module handles the other half: when a parent ends without success,
+// every run waiting on it (and on those, and so on) becomes dead with DEPENDENCY_FAILED.
+import type { RunStore } from '../db/run-store';
+import type { EventInput } from '../events';
+import { TasklaneError } from '../errors';
+import { assertTransition } from './lifecycle';
+
+export function failDependents(store: RunStore, runId: number, status: string, now: number): EventInput[] {
+  const events: EventInput[] = [];
+  const todo: [number, string][] = [[runId, status]];
+  while (todo.length) {
+    const [parent, how] = todo.pop()!;
+    for (const child of store.dependents(parent)) {
+      assertTransition(child.id, child.status, 'dead');
+      const message = `run ${parent}, which this run comes after, ended ${how}`;
+      store.finishWithError(child.id, 'dead', now, 'DEPENDENCY_FAILED', message);
+      events.push({ type: 'run.dead', runId: child.id, lane: child.lane, error: { code: 'DEPENDENCY_FAILED', message } });
+      todo.push([child.id, 'dead']);
+    }
+  }
+  return events;
+}
+
+/** Checks the parents of a new run and records the edges (inside the enqueue transaction). */
+export function linkParents(store: RunStore, runId: number, after: number[], field: string): void {
+  after.forEach((parent, i) => {
+    const row = store.statusOf(parent);
+    if (!row) throw new TasklaneError('NOT_FOUND', `run ${parent} does not exist`, `${field}.${i}`);
+    if (row.status === 'dead' || row.status === 'failed' || row.status === 'cancelled') {
+      throw new TasklaneError('INVALID_TRANSITION', `run ${parent} is ${row.status}; a run after it would never start`, `${field}.${i}`);
+    }
+    store.insertDep(runId, parent);
+  });
+}
