@@ -8,6 +8,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { scheduleCommands } from './scheduler/schedule-commands';
 import { hasPluginFiles, loadPlugins, type PluginInfo } from './handlers/plugins';
 import { emptyInput } from './api/schemas';
+import { configCommands } from './tasks/config';
 import { parseInput } from './util/validate';
 
 export function createEngine(opts: EngineOptions) {
@@ -16,11 +17,15 @@ export function createEngine(opts: EngineOptions) {
   const { enqueueFrom: _f, enqueueRows: _r, insertRows: _i, afterInsert: _a, buildRow: _b, ...runs } = runCmds;
   const scheduler = new Scheduler(core, runCmds);
   let plugins: PluginInfo[] = [];
+  const lanes = laneCommands(core);
+  const tasks = taskCommands(core, runCmds);
+  const schedules = scheduleCommands(core, scheduler);
   return {
     ...runs,
-    ...laneCommands(core),
-    ...taskCommands(core, runCmds),
-    ...scheduleCommands(core, scheduler),
+    ...lanes,
+    ...tasks,
+    ...schedules,
+    ...configCommands(core, { ...lanes, ...tasks, ...schedules }),
     /**
      * Loads plugins (if the data folder has any), recovers abandoned runs, catches up missed
      * schedules, then starts claiming. Without plugins it starts before returning.

@@ -84,6 +84,8 @@ export const listRunsInput = z.strictObject({
   /** The `nextCursor` of the previous page. */
   cursor: id.optional(),
   limit: z.int().min(1).max(500).default(50),
+  /** Oldest first instead of newest first (cursor then pages forward). */
+  oldestFirst: z.boolean().default(false),
 });
 export type ListRunsInput = z.input<typeof listRunsInput>;
 

@@ -38,11 +38,17 @@ it('cancelling a parent takes its waiting runs along', async () => {
   expect(status(b)).toBe('dead');
 });
 
-it('refuses a parent that does not exist or already failed, writing nothing', async () => {
+it('refuses a parent that does not exist, writing nothing', async () => {
+  const ok = h.engine.enqueue({ kind: 'noop' }).id;
+  const before = snapshot(h.dbPath);
+  expect(() => h.engine.enqueue({ kind: 'noop', after: [ok, 999] })).toThrowError(expect.objectContaining({ code: 'NOT_FOUND', field: 'after.1' }));
+  expect(snapshot(h.dbPath)).toBe(before);
+});
+
+it('a run after one that already died is dead at once, as if it had been waiting', async () => {
   const dead = h.engine.enqueue({ kind: 'test.fail', maxAttempts: 1 }).id;
   await h.engine.idle();
-  const before = snapshot(h.dbPath);
-  expect(() => h.engine.enqueue({ kind: 'noop', after: [999] })).toThrowError(expect.objectContaining({ code: 'NOT_FOUND', field: 'after.0' }));
-  expect(() => h.engine.enqueue({ kind: 'noop', after: [dead] })).toThrowError(expect.objectContaining({ code: 'INVALID_TRANSITION', field: 'after.0' }));
-  expect(snapshot(h.dbPath)).toBe(before);
+  const late = h.engine.enqueue({ kind: 'noop', after: [dead] });
+  expect(late.status).toBe('dead');
+  expect(h.engine.getRun({ id: late.id }).error).toMatchObject({ code: 'DEPENDENCY_FAILED' });
 });

@@ -22,14 +22,18 @@ export function failDependents(store: RunStore, runId: number, status: string, n
   return events;
 }
 
-/** Checks the parents of a new run and records the edges (inside the enqueue transaction). */
-export function linkParents(store: RunStore, runId: number, after: number[], field: string): void {
+/**
+ * Records the parents of a new run (inside the enqueue transaction). Returns the parent that
+ * already ended without success, if any: the new run is then dead at once, exactly as if it
+ * had been waiting when that happened.
+ */
+export function linkParents(store: RunStore, runId: number, after: number[], field: string): { id: number; status: string } | null {
+  let ended: { id: number; status: string } | null = null;
   after.forEach((parent, i) => {
     const row = store.statusOf(parent);
     if (!row) throw new TasklaneError('NOT_FOUND', `run ${parent} does not exist`, `${field}.${i}`);
-    if (row.status === 'dead' || row.status === 'failed' || row.status === 'cancelled') {
-      throw new TasklaneError('INVALID_TRANSITION', `run ${parent} is ${row.status}; a run after it would never start`, `${field}.${i}`);
-    }
+    if (row.status === 'dead' || row.status === 'failed' || row.status === 'cancelled') ended ??= { id: parent, status: row.status };
     store.insertDep(runId, parent);
   });
+  return ended;
 }

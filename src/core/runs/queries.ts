@@ -35,9 +35,9 @@ export function createRunQueries(db: Database.Database) {
       }
       if (q.createdFrom !== undefined) { where.push('created_at >= ?'); params.push(q.createdFrom); }
       if (q.createdTo !== undefined) { where.push('created_at < ?'); params.push(q.createdTo); }
-      if (q.cursor !== undefined) { where.push('id < ?'); params.push(q.cursor); }
+      if (q.cursor !== undefined) { where.push(q.oldestFirst ? 'id > ?' : 'id < ?'); params.push(q.cursor); }
       const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY id DESC LIMIT ?`;
+        ORDER BY id ${q.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
       const rows = prepared(sql).all(...params, q.limit + 1) as RunRow[];
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;

@@ -42,8 +42,16 @@ export function runCommands(core: EngineCore) {
       }
       const id = store.insert(row);
       if (row.after) {
-        linkParents(store, id, row.after, rows.length > 1 ? `runs.${results.length}.after` : 'after');
         core.hasDeps = true;
+        const ended = linkParents(store, id, row.after, rows.length > 1 ? `runs.${results.length}.after` : 'after');
+        if (ended) {
+          const message = `run ${ended.id}, which this run comes after, ended ${ended.status}`;
+          assertTransition(id, row.status, 'dead');
+          store.finishWithError(id, 'dead', row.now, 'DEPENDENCY_FAILED', message);
+          results.push({ id, status: 'dead', deduplicated: false });
+          out.push({ type: 'run.dead', runId: id, lane: row.lane, error: { code: 'DEPENDENCY_FAILED', message } });
+          continue;
+        }
       }
       results.push({ id, status: row.status, deduplicated: false });
       if (wantsQueued) out.push({ type: 'run.queued', runId: id, lane: row.lane, status: row.status as 'queued' | 'scheduled',

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `tasklane` command. Runs the TypeScript sources through tsx, so a clone needs no build.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/main.ts');

@@ -1,0 +1,71 @@
+// The contract: every command the hosts (IPC, HTTP, CLI) may call, with its input schema.
+// One dispatcher validates the name, calls the engine (which validates the input with the
+// command's schema) and turns the outcome into a value that crosses any boundary.
+import type { z } from 'zod';
+import type { Engine } from '../index';
+import { toErrorShape, type ErrorShape } from '../errors';
+import * as s from './schemas';
+import { importInput } from '../tasks/config';
+
+export const COMMANDS = {
+  enqueue: s.enqueueInput,
+  enqueueMany: s.enqueueManyInput,
+  cancel: s.cancelInput,
+  retry: s.retryInput,
+  discard: s.discardInput,
+  getRun: s.getRunInput,
+  listRuns: s.listRunsInput,
+  counts: s.emptyInput,
+  getLogs: s.getLogsInput,
+  tailLogs: s.tailLogsInput,
+  prune: s.pruneInput,
+  listLanes: s.emptyInput,
+  createLane: s.createLaneInput,
+  updateLane: s.updateLaneInput,
+  pauseLane: s.laneByName,
+  resumeLane: s.laneByName,
+  pauseAll: s.emptyInput,
+  resumeAll: s.emptyInput,
+  deleteLane: s.laneByName,
+  listTasks: s.emptyInput,
+  createTask: s.createTaskInput,
+  updateTask: s.updateTaskInput,
+  deleteTask: s.deleteTaskInput,
+  runTask: s.runTaskInput,
+  setSchedule: s.setScheduleInput,
+  pauseSchedule: s.scheduleByTask,
+  resumeSchedule: s.scheduleByTask,
+  clearSchedule: s.scheduleByTask,
+  previewSchedule: s.previewScheduleInput,
+  explainMissed: s.scheduleByTask,
+  listPlugins: s.emptyInput,
+  reloadPlugins: s.emptyInput,
+  exportConfig: s.emptyInput,
+  importConfig: importInput,
+} as const satisfies { [K in keyof Engine]?: z.ZodType };
+
+export type CommandName = keyof typeof COMMANDS;
+export type CommandInput<N extends CommandName> = z.input<(typeof COMMANDS)[N]>;
+export type CommandResult<N extends CommandName> = Awaited<ReturnType<Engine[N]>>;
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorShape };
+
+// Every listed command must be an engine method taking one input: a missing one fails here.
+type Callable = { [K in CommandName]: (input: unknown) => unknown };
+const _check = (e: Engine): Callable => e;
+void _check;
+
+export function isCommand(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name);
+}
+
+export async function dispatch(engine: Engine, name: string, input: unknown): Promise<Outcome<unknown>> {
+  if (!isCommand(name)) {
+    return { ok: false, error: { code: 'UNKNOWN_COMMAND', message: `'${name}' is not a command; commands: ${Object.keys(COMMANDS).join(', ')}` } };
+  }
+  try {
+    const fn = engine[name] as (input: unknown) => unknown;
+    return { ok: true, value: await fn(input ?? {}) };
+  } catch (error) {
+    return { ok: false, error: toErrorShape(error) };
+  }
+}
