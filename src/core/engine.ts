@@ -258,7 +258,7 @@ export class EngineCore {
       const lane = this.lanes.get(name);
       if (lane) this.wakeLane(lane);
     }
-    for (const [lane, rows] of claims) this.startClaimed(lane, rows, now);
+    for (const [lane, rows] of claims) this.startClaimed(lane, rows);
     if (retryAt !== null) this.armDue(retryAt);
     this.checkIdle();
   }
@@ -275,13 +275,14 @@ export class EngineCore {
     }
   }
 
-  private startClaimed(lane: LaneRunner, rows: ClaimedRow[], now: number): void {
+  private startClaimed(lane: LaneRunner, rows: ClaimedRow[]): void {
     // RETURNING does not keep the ORDER BY of the claim; start in claim order.
     rows.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.id - b.id);
     const announce = this.events.wants('run.started');
     for (const row of rows) {
       if (announce) this.events.emit({ type: 'run.started', runId: row.id, lane: row.lane, attempt: row.attempt, kind: row.kind, name: row.name });
-      lane.start(now, () => execute(row, this.executeDeps, (exec) => this.inflight.set(row.id, exec)));
+      // The rate window counts from the real start, after the commit, not from the claim.
+      lane.start(this.clock.now(), () => execute(row, this.executeDeps, (exec) => this.inflight.set(row.id, exec)));
     }
   }
 

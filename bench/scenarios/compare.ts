@@ -1,0 +1,77 @@
+// Side by side, in one process run: Tasklane, plainjobs (a SQLite job queue for Node, 8
+// workers, 1 ms poll) and p-queue alone in memory (no durability: the ceiling).
+// Enqueue one per call, and drain of N no-op jobs at concurrency 8.
+import Database from 'better-sqlite3';
+import PQueue from 'p-queue';
+import { defineQueue, defineWorker } from 'plainjobs';
+import { perSecond, record, withTempDir } from '../lib';
+import { benchEngine, quick } from '../engine';
+
+const SIZES = quick ? [2_000] : [20_000, 100_000];
+const ENQ = quick ? 2_000 : 20_000;
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
+
+async function plainjobs(dir: string, n: number): Promise<{ enqueue: number; drain: number }> {
+  const db = new Database(`${dir}/plainjobs-${n}.db`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const queue = defineQueue({ connection: db, logger: silent });
+  let t0 = performance.now();
+  for (let i = 0; i < n; i++) queue.add('noop', { i });
+  const enqueue = perSecond(n, performance.now() - t0);
+  let done = 0;
+  let finish!: () => void;
+  const all = new Promise<void>((r) => { finish = r; });
+  const workers = Array.from({ length: 8 }, () => defineWorker('noop', () => {}, {
+    queue, pollIntervall: 1, logger: silent, onCompleted: () => { if (++done === n) finish(); },
+  }));
+  t0 = performance.now();
+  for (const w of workers) void w.start();
+  await all;
+  const drain = perSecond(n, performance.now() - t0);
+  await Promise.all(workers.map((w) => w.stop()));
+  queue.close();
+  return { enqueue, drain };
+}
+
+async function pqueue(n: number): Promise<number> {
+  const q = new PQueue({ concurrency: 8 });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) void q.add(() => null);
+  await q.onIdle();
+  return perSecond(n, performance.now() - t0);
+}
+
+async function tasklane(dir: string, n: number): Promise<number> {
+  const engine = benchEngine(`${dir}/tasklane-${n}`);
+  engine.updateLane({ name: 'default', concurrency: 8 });
+  for (let i = 0; i < n; i += 50_000) engine.enqueueMany({ runs: Array.from({ length: Math.min(50_000, n - i) }, () => ({ kind: 'noop' })) });
+  const t0 = performance.now();
+  await engine.start();
+  await engine.idle();
+  const rate = perSecond(n, performance.now() - t0);
+  await engine.stop();
+  return rate;
+}
+
+await withTempDir(async (dir) => {
+  const engine = benchEngine(`${dir}/enqueue`);
+  let t0 = performance.now();
+  for (let i = 0; i < ENQ; i++) engine.enqueue({ kind: 'noop', input: { i } });
+  const tlEnqueue = perSecond(ENQ, performance.now() - t0);
+  await engine.stop();
+  const pj = await plainjobs(dir, ENQ);
+  record({ scenario: 'compare', system: 'tasklane', metric: 'enqueue, one per call', value: tlEnqueue, unit: 'runs/s', note: `${(tlEnqueue / pj.enqueue).toFixed(1)}× plainjobs` });
+  record({ scenario: 'compare', system: 'plainjobs', metric: 'enqueue, one per call', value: pj.enqueue, unit: 'jobs/s' });
+
+  for (const n of SIZES) {
+    const label = `drain ${n.toLocaleString('en-US')} no-op, concurrency 8`;
+    const tl = await tasklane(dir, n);
+    const p = await plainjobs(dir, n);
+    const mem = await pqueue(n);
+    record({ scenario: 'compare', system: 'tasklane', metric: label, value: tl, unit: 'runs/s', target: '≥ 3× plainjobs', note: `${(tl / p.drain).toFixed(1)}× plainjobs, ${(tl / mem * 100).toFixed(1)}% of p-queue in memory` });
+    record({ scenario: 'compare', system: 'plainjobs (8 workers, 1 ms poll)', metric: label, value: p.drain, unit: 'jobs/s' });
+    record({ scenario: 'compare', system: 'p-queue, in memory (not durable)', metric: label, value: mem, unit: 'jobs/s' });
+  }
+  record({ scenario: 'compare', system: 'BullMQ + redis-server', metric: 'skipped', value: 0, unit: '-', note: 'redis-server and bullmq are not installed on this machine; not run' });
+});
