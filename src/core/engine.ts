@@ -12,7 +12,7 @@ import { LaneRunner, type LaneConfig } from './lanes/lane';
 import { createLaneStore, type LaneStore } from './lanes/lane-store';
 import { createTaskStore, type TaskStore } from './tasks/task-store';
 import { execute, type Execution, type Outcome } from './runs/execute';
-import { completeAttempt, type Completion } from './runs/complete';
+import { completeAttempt, completePlainSuccesses, isPlainSuccess, type Completion } from './runs/complete';
 import { recoverAbandoned } from './runs/recover';
 import { failDependents } from './runs/deps';
 import { KindError } from './kinds';
@@ -222,7 +222,10 @@ export class EngineCore {
       this.writeTransaction(() => {
         for (const { lane: _lane, ...row } of logs) this.store.insertLog(row);
         for (const p of progress.values()) this.store.setProgress(p.runId, p.progress, p.message);
+        const plain = this.hasDeps ? [] : completions.filter(isPlainSuccess);
+        if (plain.length) events.push(...completePlainSuccesses(this.store, plain, now));
         for (const c of completions) {
+          if (plain.length && isPlainSuccess(c)) continue;
           const result = completeAttempt(this.store, c, this.random);
           if (this.hasDeps) this.settleDependents(c, result.events, now, woken);
           events.push(...result.events);

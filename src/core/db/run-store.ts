@@ -118,6 +118,22 @@ export function createRunStore(db: Database.Database) {
   const dependents = db.prepare<[number], { id: number; lane: string; status: RunStatus }>(`SELECT r.id, r.lane, r.status
     FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? AND r.status IN ('scheduled', 'queued')`);
   const anyDeps = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM run_deps)`).pluck();
+  // Successes of one flush, written as one UPDATE and one multi-row INSERT.
+  const BATCH = 32;
+  const succeedMany = new Map<number, Database.Statement>();
+  const attemptsMany = new Map<number, Database.Statement>();
+  const succeedBatch = (n: number) => {
+    let st = succeedMany.get(n);
+    if (!st) succeedMany.set(n, (st = db.prepare(`UPDATE runs SET status = 'succeeded', finished_at = ?, updated_at = ?,
+      result = NULL, error_code = NULL, error_message = NULL WHERE status = 'running' AND id IN (${Array(n).fill('?').join(',')})`)));
+    return st;
+  };
+  const attemptsBatch = (n: number) => {
+    let st = attemptsMany.get(n);
+    if (!st) attemptsMany.set(n, (st = db.prepare(`INSERT INTO attempts (run_id, n, started_at, finished_at, outcome)
+      VALUES ${Array(n).fill("(?, ?, ?, ?, 'succeeded')").join(',')}`)));
+    return st;
+  };
   const deleteRun = db.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
   const counts = db.prepare<[], { lane: string; status: RunStatus; n: number }>(
     `SELECT lane, status, COUNT(*) AS n FROM runs GROUP BY status, lane`);
@@ -133,6 +149,14 @@ export function createRunStore(db: Database.Database) {
     findActiveByDedupe: (key: string) => findActiveByDedupe.get(key),
     claim: (lane: string, n: number, now: number) => claim.all(now, now, lane, n),
     succeed: (id: number, now: number, result: string | null) => { succeed.run(now, now, result, id); },
+    /** Runs that succeeded with no result, all finished at `now`. */
+    succeedMany(runs: { id: number; attempt: number; startedAt: number }[], now: number): void {
+      for (let i = 0; i < runs.length; i += BATCH) {
+        const part = runs.slice(i, i + BATCH);
+        succeedBatch(part.length).run(now, now, ...part.map((r) => r.id));
+        attemptsBatch(part.length).run(...part.flatMap((r) => [r.id, r.attempt, r.startedAt, now]));
+      }
+    },
     finishWithError: (id: number, status: RunStatus, now: number, code: string, message: string) => {
       finishWithError.run({ id, status, now, code, message });
     },
