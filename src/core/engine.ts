@@ -127,7 +127,15 @@ export class EngineCore {
   start(): void {
     this.assertOpen();
     if (this.state !== 'new') return;
-    this.events.emitAll(recoverAbandoned(this.sqlite, this.store, this.clock.now()));
+    const now = this.clock.now();
+    const recovered = recoverAbandoned(this.sqlite, this.store, now);
+    if (this.hasDeps) {
+      // An abandoned run that went dead takes the runs waiting for it along.
+      this.writeTransaction(() => {
+        for (const e of [...recovered]) if (e.type === 'run.dead') recovered.push(...failDependents(this.store, e.runId, 'dead', now));
+      });
+    }
+    this.events.emitAll(recovered);
     this.state = 'running';
     this.onDue();
     for (const lane of this.lanes.values()) this.wakeLane(lane);

@@ -52,3 +52,17 @@ it('a run after one that already died is dead at once, as if it had been waiting
   expect(late.status).toBe('dead');
   expect(h.engine.getRun({ id: late.id }).error).toMatchObject({ code: 'DEPENDENCY_FAILED' });
 });
+
+it('a parent abandoned past its attempts by a crash takes its waiting runs along at start-up', async () => {
+  const parent = h.engine.enqueue({ kind: 'noop', maxAttempts: 1 }).id;
+  const child = h.engine.enqueue({ kind: 'noop', after: [parent] }).id;
+  await h.engine.stop();
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(h.dbPath);
+  db.prepare(`UPDATE runs SET status = 'running', attempt = 1, started_at = 0 WHERE id = ?`).run(parent);
+  db.close();
+  const again = h.reopen();
+  await again.start();
+  expect(again.getRun({ id: parent }).status).toBe('dead');
+  expect(again.getRun({ id: child })).toMatchObject({ status: 'dead', error: { code: 'DEPENDENCY_FAILED' } });
+});
