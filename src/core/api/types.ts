@@ -143,4 +143,3 @@ export type LogStream = 'stdout' | 'stderr' | 'info';
 export interface LogLine { seq: number; stream: LogStream; at: number; text: string }
 export interface LogPage { runId: number; lines: LogLine[]; /** Pass as afterSeq to get what follows. */ lastSeq: number }
 
-export type { ErrorShape as CommandError };
