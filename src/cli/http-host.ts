@@ -89,7 +89,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     sendJson(res, outcome.ok ? 200 : STATUS[outcome.error.code] ?? 400, outcome);
   };
 
-  const serveStatic = (req: IncomingMessage, res: ServerResponse, path: string) => {
+  const serveStatic = (res: ServerResponse, path: string) => {
     const root = opts.staticDir;
     const headers = {
       'x-content-type-options': 'nosniff',
@@ -122,7 +122,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
       return;
     }
     if (req.method !== 'GET') return fail(res, 'INVALID_INPUT', 'only GET here');
-    serveStatic(req, res, url.pathname);
+    serveStatic(res, url.pathname);
   });
 
   // ---- events: coalesced batches over a WebSocket ------------------------------------------

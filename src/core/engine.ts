@@ -230,10 +230,12 @@ export class EngineCore {
       this.writeTransaction(() => {
         for (const { lane: _lane, ...row } of logs) this.store.insertLog(row);
         for (const p of progress.values()) this.store.setProgress(p.runId, p.progress, p.message);
-        const plain = this.hasDeps ? [] : completions.filter(isPlainSuccess);
+        // Successes without a result go in bulk, unless a run may be waiting on them.
+        const plain: Completion[] = [];
+        const rest: Completion[] = [];
+        for (const c of completions) (!this.hasDeps && isPlainSuccess(c) ? plain : rest).push(c);
         if (plain.length) events.push(...completePlainSuccesses(this.store, plain, now));
-        for (const c of completions) {
-          if (plain.length && isPlainSuccess(c)) continue;
+        for (const c of rest) {
           const result = completeAttempt(this.store, c, this.random);
           if (this.hasDeps) this.settleDependents(c, result.events, now, woken);
           events.push(...result.events);

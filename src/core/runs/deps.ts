@@ -6,16 +6,23 @@ import type { EventInput } from '../events';
 import { TasklaneError } from '../errors';
 import { assertTransition } from './lifecycle';
 
+/** Makes one waiting run dead because `parent` ended `how`; returns its event. */
+export function killDependent(
+  store: RunStore, child: { id: number; lane: string; status: string }, parent: number, how: string, now: number,
+): EventInput {
+  assertTransition(child.id, child.status, 'dead');
+  const message = `run ${parent}, which this run comes after, ended ${how}`;
+  store.finishWithError(child.id, 'dead', now, 'DEPENDENCY_FAILED', message);
+  return { type: 'run.dead', runId: child.id, lane: child.lane, error: { code: 'DEPENDENCY_FAILED', message } };
+}
+
 export function failDependents(store: RunStore, runId: number, status: string, now: number): EventInput[] {
   const events: EventInput[] = [];
   const todo: [number, string][] = [[runId, status]];
   while (todo.length) {
     const [parent, how] = todo.pop()!;
     for (const child of store.dependents(parent)) {
-      assertTransition(child.id, child.status, 'dead');
-      const message = `run ${parent}, which this run comes after, ended ${how}`;
-      store.finishWithError(child.id, 'dead', now, 'DEPENDENCY_FAILED', message);
-      events.push({ type: 'run.dead', runId: child.id, lane: child.lane, error: { code: 'DEPENDENCY_FAILED', message } });
+      events.push(killDependent(store, child, parent, how, now));
       todo.push([child.id, 'dead']);
     }
   }

@@ -14,7 +14,7 @@ import { parseInput } from '../util/validate';
 import { API_SOURCE, newRunRow, type RunSource } from './enqueue';
 import { ACTIVE_STATUSES, assertTransition, DEAD_LETTER_STATUSES, RETRYABLE_STATUSES, type RunStatus } from './lifecycle';
 import { createRunQueries } from './queries';
-import { failDependents, linkParents } from './deps';
+import { failDependents, killDependent, linkParents } from './deps';
 import { pruneRuns } from './prune';
 
 const DAY = 86_400_000;
@@ -45,11 +45,8 @@ export function runCommands(core: EngineCore) {
         core.hasDeps = true;
         const ended = linkParents(store, id, row.after, rows.length > 1 ? `runs.${results.length}.after` : 'after');
         if (ended) {
-          const message = `run ${ended.id}, which this run comes after, ended ${ended.status}`;
-          assertTransition(id, row.status, 'dead');
-          store.finishWithError(id, 'dead', row.now, 'DEPENDENCY_FAILED', message);
+          out.push(killDependent(store, { id, lane: row.lane, status: row.status }, ended.id, ended.status, row.now));
           results.push({ id, status: 'dead', deduplicated: false });
-          out.push({ type: 'run.dead', runId: id, lane: row.lane, error: { code: 'DEPENDENCY_FAILED', message } });
           continue;
         }
       }
