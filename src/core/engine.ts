@@ -12,7 +12,7 @@ import { LaneRunner, type LaneConfig } from './lanes/lane';
 import { createLaneStore, type LaneStore } from './lanes/lane-store';
 import { createTaskStore, type TaskStore } from './tasks/task-store';
 import { execute, type Execution, type Outcome } from './runs/execute';
-import { completeAttempt, completePlainSuccesses, isPlainSuccess, type Completion } from './runs/complete';
+import { completeAttempt, type Completion } from './runs/complete';
 import { recoverAbandoned } from './runs/recover';
 import { failDependents } from './runs/deps';
 import { KindError } from './kinds';
@@ -154,7 +154,7 @@ export class EngineCore {
       });
     }
     for (const exec of [...this.inflight.values()]) {
-      exec.controller.abort(new KindError('INTERRUPTED', 'Tasklane is shutting down'));
+      exec.abort(new KindError('INTERRUPTED', 'Tasklane is shutting down'));
       exec.settle({ type: 'interrupted' });
     }
     this.flush();
@@ -230,12 +230,7 @@ export class EngineCore {
       this.writeTransaction(() => {
         for (const { lane: _lane, ...row } of logs) this.store.insertLog(row);
         for (const p of progress.values()) this.store.setProgress(p.runId, p.progress, p.message);
-        // Successes without a result go in bulk, unless a run may be waiting on them.
-        const plain: Completion[] = [];
-        const rest: Completion[] = [];
-        for (const c of completions) (!this.hasDeps && isPlainSuccess(c) ? plain : rest).push(c);
-        if (plain.length) events.push(...completePlainSuccesses(this.store, plain, now));
-        for (const c of rest) {
+        for (const c of completions) {
           const result = completeAttempt(this.store, c, this.random);
           if (this.hasDeps) this.settleDependents(c, result.events, now, woken);
           events.push(...result.events);
@@ -289,8 +284,6 @@ export class EngineCore {
   }
 
   private startClaimed(lane: LaneRunner, rows: ClaimedRow[]): void {
-    // RETURNING does not keep the ORDER BY of the claim; start in claim order.
-    rows.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.id - b.id);
     const announce = this.events.wants('run.started');
     for (const row of rows) {
       if (announce) this.events.emit({ type: 'run.started', runId: row.id, lane: row.lane, attempt: row.attempt, kind: row.kind, name: row.name });

@@ -20,17 +20,6 @@ function resultJson(value: unknown): string | null {
   }
 }
 
-/** Successes without a result: the common case, written in bulk by `succeedMany`. */
-export function isPlainSuccess(c: Completion): boolean {
-  return c.outcome.type === 'succeeded' && (c.outcome.result === null || c.outcome.result === undefined);
-}
-
-export function completePlainSuccesses(store: RunStore, cs: Completion[], now: number): EventInput[] {
-  store.succeedMany(cs.map((c) => c.exec.row), now);
-  return cs.map((c) => ({ type: 'run.succeeded' as const, runId: c.exec.row.id, lane: c.exec.row.lane,
-    attempt: c.exec.row.attempt, durationMs: now - c.exec.row.startedAt, result: null }));
-}
-
 export function completeAttempt(store: RunStore, c: Completion, random: () => number): CompleteResult {
   const { row } = c.exec;
   const now = c.finishedAt;
@@ -41,8 +30,8 @@ export function completeAttempt(store: RunStore, c: Completion, random: () => nu
   switch (outcome.type) {
     case 'succeeded': {
       assertTransition(row.id, 'running', 'succeeded');
+      // No attempts row: the run row holds its successful last attempt (getRun shows it).
       store.succeed(row.id, now, resultJson(outcome.result));
-      store.insertAttempt({ ...attempt, outcome: 'succeeded', errorCode: null, errorMessage: null, exitCode: null });
       return {
         events: [{ type: 'run.succeeded', ...base, attempt: row.attempt, durationMs: now - row.startedAt,
           result: outcome.result ?? null }],

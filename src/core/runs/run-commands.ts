@@ -131,7 +131,7 @@ export function runCommands(core: EngineCore) {
         return running;
       })();
       for (const exec of running) {
-        exec.controller.abort(new TasklaneError('INVALID_TRANSITION', message));
+        exec.abort(new TasklaneError('INVALID_TRANSITION', message));
         exec.settle({ type: 'cancelled' });
       }
       core.emit(emitted);
@@ -185,8 +185,11 @@ export function runCommands(core: EngineCore) {
       const row = store.get(id);
       if (!row) throw new TasklaneError('NOT_FOUND', `run ${id} does not exist`, 'id');
       const attempts = store.attemptsOf(id);
+      // The attempt under way, and a successful last attempt, live in the run row itself.
       if (row.status === 'running' && row.startedAt !== null) {
         attempts.push({ n: row.attempt, startedAt: row.startedAt, finishedAt: null, outcome: 'running', error: null, exitCode: null });
+      } else if (row.status === 'succeeded' && row.startedAt !== null) {
+        attempts.push({ n: row.attempt, startedAt: row.startedAt, finishedAt: row.finishedAt, outcome: 'succeeded', error: null, exitCode: null });
       }
       return { ...toRun(row), attempts };
     },
