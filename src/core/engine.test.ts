@@ -295,6 +295,27 @@ describe('listing and counting', () => {
   });
 });
 
+  it('counts and filters succeeded runs beside waiting and dead ones, lane by lane', async () => {
+    const e = h.engine;
+    e.start();
+    for (let i = 0; i < 3; i++) e.enqueue({ kind: 'noop', lane: 'serial' });
+    e.enqueue({ kind: 'noop' });
+    const dead = e.enqueue({ kind: 'test.fail', maxAttempts: 1 }).id;
+    await e.idle();
+    e.pauseLane({ name: 'default' });
+    const waiting = e.enqueue({ kind: 'noop' }).id;
+    expect(e.counts()).toEqual({
+      lanes: { default: { succeeded: 1, dead: 1, queued: 1 }, serial: { succeeded: 3 } },
+      total: { succeeded: 4, dead: 1, queued: 1 },
+    });
+    expect(e.listRuns({ status: ['dead'] }).runs.map((r) => r.id)).toEqual([dead]);
+    expect(e.listRuns({ status: ['queued', 'dead'] }).runs.map((r) => r.id)).toEqual([waiting, dead]);
+    expect(e.listRuns({ status: ['succeeded'], lane: 'serial' }).runs).toHaveLength(3);
+    expect(e.listRuns({ status: ['succeeded', 'dead'] }).runs).toHaveLength(5);
+    const done = e.getRun({ id: e.listRuns({ status: ['succeeded'], lane: 'default' }).runs[0].id });
+    expect(done.attempts.map((a) => [a.n, a.outcome])).toEqual([[1, 'succeeded']]);
+  });
+
 describe('tasks', () => {
   it('saves a definition and runs it on demand', async () => {
     const e = h.engine;

@@ -12,6 +12,10 @@ export const RUN_COLUMNS = `id, task_id AS taskId, kind, input, lane, priority, 
   tags, progress, progress_message AS progressMessage, result, error_code AS errorCode,
   error_message AS errorMessage, scheduled_for AS scheduledFor, trigger`;
 
+/** The partial index runs_status leaves succeeded runs out; SQLite uses it only for a query
+ *  that repeats this condition verbatim, so queries on other statuses add it. */
+export const IN_STATUS_INDEX = `status != 'succeeded'`;
+
 export interface RunRow {
   id: number; taskId: number | null; kind: string; input: string; lane: string; priority: number;
   status: RunStatus; runAt: number; createdAt: number; updatedAt: number; startedAt: number | null;
@@ -67,7 +71,7 @@ export function createRunStore(db: Database.Database) {
   const claimable = db.prepare<[string, number], Omit<ClaimedRow, 'startedAt'>>(`SELECT c.id, c.kind, c.input,
       c.lane, c.priority, c.run_at AS runAt, c.attempt + 1 AS attempt, c.max_attempts AS maxAttempts, c.backoff,
       c.timeout_ms AS timeoutMs, c.name
-    FROM runs c WHERE c.status = 'queued' AND c.lane = ?
+    FROM runs c WHERE c.status = 'queued' AND c.lane = ? AND c.${IN_STATUS_INDEX}
       AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
         AND w.status IN ('scheduled', 'queued', 'running', 'retrying')))
       AND NOT EXISTS (SELECT 1 FROM run_deps d JOIN runs p ON p.id = d.after_id
@@ -107,7 +111,7 @@ export function createRunStore(db: Database.Database) {
     startedAt: number | null }>(`SELECT id, status, lane, attempt, started_at AS startedAt FROM runs WHERE id = ?`);
   const running = db.prepare<[], { id: number; lane: string; attempt: number; maxAttempts: number;
     startedAt: number | null }>(`SELECT id, lane, attempt, max_attempts AS maxAttempts, started_at AS startedAt
-    FROM runs WHERE status = 'running'`);
+    FROM runs WHERE status = 'running' AND ${IN_STATUS_INDEX}`);
   const attemptsOf = db.prepare<[number], { n: number; startedAt: number; finishedAt: number;
     outcome: AttemptOutcome; errorCode: string | null; errorMessage: string | null; exitCode: number | null }>(
     `SELECT n, started_at AS startedAt, finished_at AS finishedAt, outcome, error_code AS errorCode,
@@ -124,9 +128,10 @@ export function createRunStore(db: Database.Database) {
   const anyDeps = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM run_deps)`).pluck();
   const deleteRun = db.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
   const counts = db.prepare<[], { lane: string; status: RunStatus; n: number }>(
-    `SELECT lane, status, COUNT(*) AS n FROM runs GROUP BY status, lane`);
+    `SELECT lane, status, COUNT(*) AS n FROM runs WHERE ${IN_STATUS_INDEX} GROUP BY status, lane
+     UNION ALL SELECT lane, status, COUNT(*) AS n FROM runs WHERE status = 'succeeded' GROUP BY lane`);
   const activeInLane = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM runs
-    WHERE lane = ? AND status IN ('scheduled', 'queued', 'running', 'retrying')`);
+    WHERE lane = ? AND status IN ('scheduled', 'queued', 'running', 'retrying') AND ${IN_STATUS_INDEX}`);
 
   return {
     insert(r: NewRun): number {

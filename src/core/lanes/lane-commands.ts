@@ -7,10 +7,11 @@ import { parseInput } from '../util/validate';
 import { assertLane } from '../runs/enqueue';
 import type { LaneRunner } from './lane';
 import { DEFAULT_LANE } from './lane-store';
+import { IN_STATUS_INDEX } from '../db/run-store';
 
 export function laneCommands(core: EngineCore) {
   const { lanes, laneStore, sqlite } = core;
-  const queuedIn = sqlite.prepare<[string], number>(`SELECT COUNT(*) FROM runs WHERE lane = ? AND status = 'queued'`).pluck();
+  const queuedIn = sqlite.prepare<[string], number>(`SELECT COUNT(*) FROM runs WHERE lane = ? AND status = 'queued' AND ${IN_STATUS_INDEX}`).pluck();
 
   const info = (lane: LaneRunner): Lane => lane.info(queuedIn.get(lane.name) ?? 0);
   const changed = (name: string, deleted = false) =>

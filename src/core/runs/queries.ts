@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import type { Counts, RunPage } from '../api/types';
 import type { listRunsInput } from '../api/schemas';
-import { RUN_COLUMNS, toRun, type RunRow } from '../db/run-store';
+import { IN_STATUS_INDEX, RUN_COLUMNS, toRun, type RunRow } from '../db/run-store';
 
 type ListRunsParsed = z.output<typeof listRunsInput>;
 
@@ -25,6 +25,7 @@ export function createRunQueries(db: Database.Database) {
       if (q.status?.length) {
         where.push(`status IN (${q.status.map(() => '?').join(', ')})`);
         params.push(...q.status);
+        if (!q.status.includes('succeeded')) where.push(IN_STATUS_INDEX);
       }
       if (q.lane !== undefined) { where.push('lane = ?'); params.push(q.lane); }
       if (q.taskId !== undefined) { where.push('task_id = ?'); params.push(q.taskId); }
