@@ -240,7 +240,7 @@ export class EngineCore {
           if (!lane.mayHaveWork || !this.lanes.has(lane.name)) continue;
           const n = lane.freeSlots(now);
           if (n <= 0) { this.armRateTimer(lane, now); continue; }
-          const rows = this.store.claim(lane.name, n, now);
+          const rows = this.store.claim(lane.name, n, now, this.hasDeps);
           if (rows.length < n) lane.mayHaveWork = false;
           if (rows.length) claims.push([lane, rows]);
         }
