@@ -1,11 +1,13 @@
 // Side by side, in one process run: Tasklane, plainjobs (a SQLite job queue for Node, 8
-// workers, 1 ms poll) and p-queue alone in memory (no durability: the ceiling).
+// workers, 1 ms poll), BullMQ on a local redis-server (when installed) and p-queue alone in
+// memory (no durability: the ceiling).
 // Enqueue one per call, and drain of N no-op jobs at concurrency 8.
 import Database from 'better-sqlite3';
 import PQueue from 'p-queue';
 import { defineQueue, defineWorker } from 'plainjobs';
 import { perSecond, record, withTempDir } from '../lib';
 import { benchEngine, quick } from '../engine';
+import { redisMissing, runBullmq } from '../bullmq';
 
 const SIZES = quick ? [2_000] : [20_000, 100_000];
 const ENQ = quick ? 2_000 : 20_000;
@@ -64,14 +66,28 @@ await withTempDir(async (dir) => {
   record({ scenario: 'compare', system: 'tasklane', metric: 'enqueue, one per call', value: tlEnqueue, unit: 'runs/s', note: `${(tlEnqueue / pj.enqueue).toFixed(1)}× plainjobs` });
   record({ scenario: 'compare', system: 'plainjobs', metric: 'enqueue, one per call', value: pj.enqueue, unit: 'jobs/s' });
 
+  const tlDrain = new Map<number, number>();
   for (const n of SIZES) {
     const label = `drain ${n.toLocaleString('en-US')} no-op, concurrency 8`;
     const tl = await tasklane(dir, n);
+    tlDrain.set(n, tl);
     const p = await plainjobs(dir, n);
     const mem = await pqueue(n);
     record({ scenario: 'compare', system: 'tasklane', metric: label, value: tl, unit: 'runs/s', target: '≥ 3× plainjobs', note: `${(tl / p.drain).toFixed(1)}× plainjobs, ${(tl / mem * 100).toFixed(1)}% of p-queue in memory` });
     record({ scenario: 'compare', system: 'plainjobs (8 workers, 1 ms poll)', metric: label, value: p.drain, unit: 'jobs/s' });
     record({ scenario: 'compare', system: 'p-queue, in memory (not durable)', metric: label, value: mem, unit: 'jobs/s' });
   }
-  record({ scenario: 'compare', system: 'BullMQ + redis-server', metric: 'skipped', value: 0, unit: '-', note: 'redis-server and bullmq are not installed on this machine; not run' });
+  const missing = redisMissing();
+  if (missing) {
+    record({ scenario: 'compare', system: 'BullMQ + redis-server', metric: 'skipped', value: 0, unit: '-', note: missing });
+    return;
+  }
+  const bull = await runBullmq(dir, ENQ, SIZES);
+  const system = 'BullMQ + redis-server (AOF everysec)';
+  record({ scenario: 'compare', system, metric: 'enqueue, one per call', value: bull.enqueue, unit: 'jobs/s', note: `Tasklane is ${(tlEnqueue / bull.enqueue).toFixed(1)}×` });
+  record({ scenario: 'compare', system, metric: 'addBulk, 1,000 per call', value: bull.bulk, unit: 'jobs/s' });
+  for (const [n, rate] of bull.drain) {
+    const tl = tlDrain.get(n)!;
+    record({ scenario: 'compare', system, metric: `drain ${n.toLocaleString('en-US')} no-op, concurrency 8`, value: rate, unit: 'jobs/s', note: `Tasklane is ${(tl / rate).toFixed(1)}×` });
+  }
 });
