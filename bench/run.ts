@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { table, type Result } from './lib';
+import { targetTable, targets } from './targets';
 
 const dir = fileURLToPath(new URL('./scenarios/', import.meta.url));
 const all = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
@@ -44,3 +45,5 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(
 for (const name of scenarios) await runScenario(name);
 console.log(`\nMachine: ${machine}\n`);
 console.log(table(results));
+const met = targets(results);
+if (met.length) console.log(`\nTargets (ratios between rows of this run):\n\n${targetTable(met)}`);

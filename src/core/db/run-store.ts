@@ -70,7 +70,7 @@ export function createRunStore(db: Database.Database) {
   // passes through a temporary table (BENCHMARKS.md, "Choices").
   // The `after` check costs an index probe per candidate (~15% of a drain), so it is left
   // out while no run in the database waits for another (the engine's hasDeps).
-  const claimSql = (deps: boolean) => `SELECT c.id, c.kind, c.input,
+  const claimSql = (deps: boolean) => `SELECT ? AS startedAt, c.id, c.kind, c.input,
       c.lane, c.priority, c.run_at AS runAt, c.attempt + 1 AS attempt, c.max_attempts AS maxAttempts, c.backoff,
       c.timeout_ms AS timeoutMs, c.name
     FROM runs c WHERE c.status = 'queued' AND c.lane = ? AND c.${IN_STATUS_INDEX}
@@ -79,9 +79,8 @@ export function createRunStore(db: Database.Database) {
       ${deps ? `AND NOT EXISTS (SELECT 1 FROM run_deps d JOIN runs p ON p.id = d.after_id
         WHERE d.run_id = c.id AND p.status != 'succeeded')` : ''}
     ORDER BY c.priority DESC, c.run_at, c.id LIMIT ?`;
-  type Claimable = Omit<ClaimedRow, 'startedAt'>;
-  const claimable = db.prepare<[string, number], Claimable>(claimSql(false));
-  const claimableWithDeps = db.prepare<[string, number], Claimable>(claimSql(true));
+  const claimable = db.prepare<[number, string, number], ClaimedRow>(claimSql(false));
+  const claimableWithDeps = db.prepare<[number, string, number], ClaimedRow>(claimSql(true));
   const markRunning = db.prepare<[number, number, number, number]>(`UPDATE runs
     SET status = 'running', attempt = ?, started_at = ?, updated_at = ?, progress = NULL, progress_message = NULL
     WHERE id = ?`);
@@ -148,11 +147,9 @@ export function createRunStore(db: Database.Database) {
     /** Marks up to `n` queued runs of the lane running, in claim order. `deps`: some run
      *  may wait for another (`after`), so check each candidate's parents. */
     claim(lane: string, n: number, now: number, deps: boolean): ClaimedRow[] {
-      const rows = (deps ? claimableWithDeps : claimable).all(lane, n) as ClaimedRow[];
-      for (const row of rows) {
-        markRunning.run(row.attempt, now, now, row.id);
-        row.startedAt = now;
-      }
+      // startedAt comes from the SELECT, so the rows keep the shape SQLite gave them.
+      const rows = (deps ? claimableWithDeps : claimable).all(now, lane, n);
+      for (const row of rows) markRunning.run(row.attempt, now, now, row.id);
       return rows;
     },
     succeed: (id: number, now: number, result: string | null) => { succeed.run(now, now, result, id); },

@@ -1,0 +1,25 @@
+// Profiles only the drain of N no-op runs (enqueue happens before the profiler starts).
+// node --import tsx bench/prof-drain.mts 100000 [--prof out.cpuprofile]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchEngine } from './engine';
+const n = Number(process.argv[2] ?? 100000);
+const profOut = process.argv.indexOf('--prof') > 0 ? process.argv[process.argv.indexOf('--prof') + 1] : null;
+const dir = mkdtempSync(join(tmpdir(), 'pd-'));
+const engine = benchEngine(dir);
+engine.updateLane({ name: 'default', concurrency: 8 });
+for (let i = 0; i < n; i += 50_000) engine.enqueueMany({ runs: Array.from({ length: Math.min(50_000, n - i) }, () => ({ kind: 'noop' })) });
+const session = new Session();
+if (profOut) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+await engine.start();
+await engine.idle();
+const ms = performance.now() - t0;
+const cpu = process.cpuUsage(c0);
+if (profOut) { const { profile } = await session.post('Profiler.stop'); writeFileSync(profOut, JSON.stringify(profile)); }
+console.log(JSON.stringify({ n, ms: Math.round(ms), perSec: Math.round(n / ms * 1000), cpuUsPerRun: ((cpu.user + cpu.system) / n).toFixed(2), succeeded: engine.counts().total.succeeded }));
+await engine.stop();
+rmSync(dir, { recursive: true });

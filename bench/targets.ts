@@ -1,0 +1,38 @@
+// The benchmark issue's targets, as ratios between rows of one run: printed after the
+// table by `npm run bench` (a target whose rows were not run is left out).
+import type { Result } from './lib';
+
+export interface TargetRow { target: string; tasklane: number; baseline: number | null; ratio: string; met: boolean }
+
+const find = (rs: Result[], system: string, metric: RegExp, scenario?: string) =>
+  rs.find((r) => r.system.startsWith(system) && metric.test(r.metric) && (!scenario || r.scenario === scenario))?.value;
+
+export function targets(rs: Result[]): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const ratio = (target: string, tl: number | undefined, base: number | undefined, min: number) => {
+    if (tl === undefined || base === undefined || !base) return;
+    const r = tl / base;
+    rows.push({ target, tasklane: tl, baseline: base, ratio: min < 1 ? `${(r * 100).toFixed(0)}%` : `${r.toFixed(1)}×`, met: r >= min });
+  };
+  const limit = (target: string, tl: number | undefined, ok: (v: number) => boolean) => {
+    if (tl !== undefined) rows.push({ target, tasklane: tl, baseline: null, ratio: '', met: ok(tl) });
+  };
+  for (const n of ['20,000', '100,000']) {
+    const label = new RegExp(`^drain ${n} `);
+    ratio(`drain ${n} ≥ 3× plainjobs (same process)`, find(rs, 'tasklane', label), find(rs, 'plainjobs', label), 3);
+  }
+  const updates = find(rs, 'raw better-sqlite3', /^one-row UPDATE/);
+  ratio('drain 100,000 ≥ 45% of raw one-row UPDATE tx/s', find(rs, 'tasklane', /^100,000 no-op runs/), updates, 0.45);
+  ratio('single enqueue ≥ 60% of raw one-row INSERT into runs', find(rs, 'tasklane', /^enqueue, one per call$/, 'enqueue'),
+    find(rs, 'raw better-sqlite3', /^one-row INSERT into runs/), 0.6);
+  limit('enqueue→start p99 ≤ 5 ms', find(rs, 'tasklane', /p99 at/), (v) => v <= 5);
+  limit('RSS growth < 50 MB at 1M queued', find(rs, 'tasklane', /^RSS growth/), (v) => v < 50);
+  limit('start() → first claim < 1 s with 1M queued', find(rs, 'tasklane', /^start\(\) → first claim/), (v) => v < 1000);
+  return rows;
+}
+
+export function targetTable(rows: TargetRow[]): string {
+  const fmt = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2));
+  return ['| target | Tasklane | baseline | ratio | met? |', '|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.target} | ${fmt(r.tasklane)} | ${r.baseline === null ? '' : fmt(r.baseline)} | ${r.ratio} | ${r.met ? 'yes' : 'no'} |`)].join('\n');
+}
