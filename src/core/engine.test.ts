@@ -293,7 +293,6 @@ describe('listing and counting', () => {
     expect(e.listRuns({ status: ['succeeded'] }).runs).toEqual([]);
     expect(e.counts()).toEqual({ lanes: { default: { queued: 4 }, serial: { queued: 3 } }, total: { queued: 7 } });
   });
-});
 
   it('counts and filters succeeded runs beside waiting and dead ones, lane by lane', async () => {
     const e = h.engine;
@@ -314,7 +313,13 @@ describe('listing and counting', () => {
     expect(e.listRuns({ status: ['succeeded', 'dead'] }).runs).toHaveLength(5);
     const done = e.getRun({ id: e.listRuns({ status: ['succeeded'], lane: 'default' }).runs[0].id });
     expect(done.attempts.map((a) => [a.n, a.outcome])).toEqual([[1, 'succeeded']]);
+    // A database from before successes lived in the run row still lists each success once.
+    const sqlite = new Database(h.dbPath);
+    sqlite.prepare(`INSERT INTO attempts (run_id, n, started_at, finished_at, outcome) VALUES (?, 1, 0, 0, 'succeeded')`).run(done.id);
+    sqlite.close();
+    expect(e.getRun({ id: done.id }).attempts.map((a) => a.outcome)).toEqual(['succeeded']);
   });
+});
 
 describe('tasks', () => {
   it('saves a definition and runs it on demand', async () => {

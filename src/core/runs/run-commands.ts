@@ -188,7 +188,8 @@ export function runCommands(core: EngineCore) {
       // The attempt under way, and a successful last attempt, live in the run row itself.
       if (row.status === 'running' && row.startedAt !== null) {
         attempts.push({ n: row.attempt, startedAt: row.startedAt, finishedAt: null, outcome: 'running', error: null, exitCode: null });
-      } else if (row.status === 'succeeded' && row.startedAt !== null) {
+      } else if (row.status === 'succeeded' && row.startedAt !== null && !attempts.some((a) => a.outcome === 'succeeded')) {
+        // (Databases written before this rule hold a row for the success already.)
         attempts.push({ n: row.attempt, startedAt: row.startedAt, finishedAt: row.finishedAt, outcome: 'succeeded', error: null, exitCode: null });
       }
       return { ...toRun(row), attempts };
