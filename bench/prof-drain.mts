@@ -4,13 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchEngine } from './engine';
+import { benchEngine, queueNoops } from './engine';
 const n = Number(process.argv[2] ?? 100000);
 const profOut = process.argv.indexOf('--prof') > 0 ? process.argv[process.argv.indexOf('--prof') + 1] : null;
 const dir = mkdtempSync(join(tmpdir(), 'pd-'));
 const engine = benchEngine(dir);
 engine.updateLane({ name: 'default', concurrency: 8 });
-for (let i = 0; i < n; i += 50_000) engine.enqueueMany({ runs: Array.from({ length: Math.min(50_000, n - i) }, () => ({ kind: 'noop' })) });
+queueNoops(engine, n);
 const session = new Session();
 if (profOut) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
 const c0 = process.cpuUsage();

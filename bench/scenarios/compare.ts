@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import PQueue from 'p-queue';
 import { defineQueue, defineWorker } from 'plainjobs';
 import { perSecond, record, withTempDir } from '../lib';
-import { benchEngine, quick } from '../engine';
+import { benchEngine, drainNoops, quick } from '../engine';
 import { redisMissing, runBullmq } from '../bullmq';
 
 const SIZES = quick ? [2_000] : [20_000, 100_000];
@@ -46,18 +46,6 @@ async function pqueue(n: number): Promise<number> {
   return perSecond(n, performance.now() - t0);
 }
 
-async function tasklane(dir: string, n: number, round: number): Promise<number> {
-  const engine = benchEngine(`${dir}/tasklane-${n}-${round}`);
-  engine.updateLane({ name: 'default', concurrency: 8 });
-  for (let i = 0; i < n; i += 50_000) engine.enqueueMany({ runs: Array.from({ length: Math.min(50_000, n - i) }, () => ({ kind: 'noop' })) });
-  const t0 = performance.now();
-  await engine.start();
-  await engine.idle();
-  const rate = perSecond(n, performance.now() - t0);
-  await engine.stop();
-  return rate;
-}
-
 await withTempDir(async (dir) => {
   const engine = benchEngine(`${dir}/enqueue`);
   let t0 = performance.now();
@@ -76,7 +64,7 @@ await withTempDir(async (dir) => {
     const tls: number[] = [];
     const pjs: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      tls.push(await tasklane(dir, n, round));
+      tls.push(await drainNoops(`${dir}/tasklane-${n}-${round}`, n));
       pjs.push((await plainjobs(dir, n, round)).drain);
     }
     const tl = median(tls);

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { record, withTempDir } from '../lib';
-import { benchEngine, quick } from '../engine';
+import { benchEngine, queueNoops, quick } from '../engine';
 
 const N = quick ? 20_000 : 1_000_000;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -36,9 +36,7 @@ if (process.argv[2] === 'measure') {
     const empty = measureIn(`${root}/empty`);
     const engine = benchEngine(`${root}/full`);
     engine.pauseAll();
-    for (let i = 0; i < N; i += 50_000) {
-      engine.enqueueMany({ runs: Array.from({ length: Math.min(50_000, N - i) }, () => ({ kind: 'noop' })) });
-    }
+    queueNoops(engine, N);
     engine.resumeAll();
     await engine.stop();
     const full = measureIn(`${root}/full`);

@@ -23,12 +23,18 @@ function simple(dir: string) {
   db.close();
 }
 
+/** A queued no-op run in Tasklane's `runs` table, bound to (runAt, createdAt, updatedAt). */
+function insertQueuedRun(sqlite: Database.Database) {
+  return sqlite.prepare<[number, number, number]>(`INSERT INTO runs (kind, input, lane, priority, status, run_at,
+    created_at, updated_at, max_attempts, backoff, tags, trigger)
+    VALUES ('noop', 'null', 'default', 0, 'queued', ?, ?, ?, 3, '{}', '[]', 'api')`);
+}
+
 function runsTable(dir: string) {
-  // Tasklane's own schema (1 KiB pages, its index), positional inserts: what enqueue can reach.
+  // Tasklane's own schema (its pages, its index), positional inserts: what enqueue can reach.
   const { sqlite } = openDatabase(`${dir}/runs.db`);
   const now = Date.now();
-  const insert = sqlite.prepare(`INSERT INTO runs (kind, input, lane, priority, status, run_at, created_at, updated_at,
-    max_attempts, backoff, tags, trigger) VALUES ('noop', '{}', 'default', 5, 'queued', ?, ?, ?, 3, '{}', '[]', 'api')`);
+  const insert = insertQueuedRun(sqlite);
   let t0 = performance.now();
   for (let i = 0; i < N; i++) insert.run(now, now, now);
   record({ scenario: 'enqueue', system: 'raw better-sqlite3', metric: 'one-row INSERT into runs (Tasklane schema)', value: perSecond(N, performance.now() - t0), unit: 'tx/s' });
@@ -46,8 +52,7 @@ function drainFloor(dir: string) {
   const { sqlite } = openDatabase(`${dir}/floor.db`);
   const store = createRunStore(sqlite);
   const now = Date.now();
-  const insert = sqlite.prepare(`INSERT INTO runs (kind, input, lane, priority, status, run_at, created_at, updated_at,
-    max_attempts, backoff, tags, trigger) VALUES ('noop', 'null', 'default', 0, 'queued', ?, ?, ?, 3, '{}', '[]', 'api')`);
+  const insert = insertQueuedRun(sqlite);
   const n = N * 2;
   sqlite.transaction(() => { for (let i = 0; i < n; i++) insert.run(now, now, now); })();
   const tx = sqlite.transaction((fn: () => void) => fn());
