@@ -113,7 +113,7 @@ export class EngineCore {
   }
 
   addLane(config: LaneConfig): LaneRunner {
-    const lane = new LaneRunner(config, (l) => this.markDirty(l));
+    const lane = new LaneRunner(config);
     this.lanes.set(lane.name, lane);
     return lane;
   }
@@ -230,10 +230,11 @@ export class EngineCore {
       this.writeTransaction(() => {
         for (const { lane: _lane, ...row } of logs) this.store.insertLog(row);
         for (const p of progress.values()) this.store.setProgress(p.runId, p.progress, p.message);
+        const announceSuccess = this.hasDeps || this.events.wants('run.succeeded');
         for (const c of completions) {
-          const result = completeAttempt(this.store, c, this.random);
+          const result = completeAttempt(this.store, c, this.random, announceSuccess);
           if (this.hasDeps) this.settleDependents(c, result.events, now, woken);
-          events.push(...result.events);
+          if (result.events.length) events.push(...result.events);
           if (result.retryAt !== null && (retryAt === null || result.retryAt < retryAt)) retryAt = result.retryAt;
         }
         for (const lane of dirty) {
@@ -288,7 +289,8 @@ export class EngineCore {
     for (const row of rows) {
       if (announce) this.events.emit({ type: 'run.started', runId: row.id, lane: row.lane, attempt: row.attempt, kind: row.kind, name: row.name });
       // The rate window counts from the real start, after the commit, not from the claim.
-      lane.start(this.clock.now(), () => execute(row, this.executeDeps, (exec) => this.inflight.set(row.id, exec)));
+      lane.take(this.clock.now());
+      execute(row, this.executeDeps, this.register);
     }
   }
 
@@ -300,6 +302,8 @@ export class EngineCore {
       this.markDirty(lane);
     }, at - now));
   }
+
+  private readonly register = (exec: Execution) => { this.inflight.set(exec.row.id, exec); };
 
   private readonly executeDeps = {
     clock: this.clockProxy(),
@@ -320,9 +324,10 @@ export class EngineCore {
       this.inflight.delete(exec.row.id);
       this.logSeq.delete(exec.row.id);
       this.completions.push({ exec, outcome, finishedAt: this.clock.now() });
-      // A run waiting for this one (overlap 'queue') may now be claimable.
+      // The slot is free; a run waiting for this one (overlap 'queue') may now be claimable.
+      // (A lane is deleted only once it has no runs, so the run's lane is still there.)
       const lane = this.lanes.get(exec.row.lane);
-      if (lane) this.wakeLane(lane); else this.scheduleFlush();
+      if (lane) { lane.release(); this.wakeLane(lane); } else this.scheduleFlush();
       if (!this.inflight.size) for (const resolve of this.drainWaiters.splice(0)) resolve();
     },
   };

@@ -1,6 +1,8 @@
-// One lane in memory: its p-queue (concurrency) and its rate limit. The lane never holds
-// waiting work; it says how many runs it may claim now, and the engine claims that many.
-import PQueue from 'p-queue';
+// One lane in memory: its slots (concurrency) and its rate limit. The lane never holds
+// waiting work (the queue is the database); it says how many runs it may claim now, and the
+// engine claims that many. Slots are a counter: p-queue did this job before, and since the
+// lane never queued anything in it, all it added was 4-5 promises per run (~10% of a no-op
+// drain's profile, BENCHMARKS.md).
 import type { Lane as LaneInfo, RateLimit } from '../api/types';
 
 export interface LaneConfig {
@@ -18,26 +20,19 @@ export class LaneRunner {
   rateLimit: RateLimit | null;
   /** False once a claim came back short: no queued work until something wakes the lane. */
   mayHaveWork = true;
-  private readonly queue: PQueue;
+  concurrency: number;
+  /** Runs holding a slot (started and not yet settled). */
+  active = 0;
   /** Start times of the latest runs, at most rateLimit.max of them (a sliding window). */
   private starts: number[] = [];
 
-  /** `onSlotFree` is called each time a run gives its slot back. */
-  constructor(config: LaneConfig, onSlotFree: (lane: LaneRunner) => void) {
+  constructor(config: LaneConfig) {
     this.name = config.name;
     this.createdAt = config.createdAt;
     this.paused = config.paused;
     this.rateLimit = config.rateLimit;
-    // p-queue's own interval limiter runs on real timers; ours uses the injected clock.
-    this.queue = new PQueue({ concurrency: config.concurrency });
-    this.queue.on('next', () => onSlotFree(this));
+    this.concurrency = config.concurrency;
   }
-
-  get concurrency(): number { return this.queue.concurrency; }
-  set concurrency(n: number) { this.queue.concurrency = n; }
-
-  /** Runs holding a slot (started or about to start). */
-  get active(): number { return this.queue.pending + this.queue.size; }
 
   /** How many runs the lane may start at `now`. */
   freeSlots(now: number): number {
@@ -53,14 +48,16 @@ export class LaneRunner {
     return this.starts[0] + this.rateLimit.intervalMs;
   }
 
-  /** Takes a slot for one claimed run; `execute` resolves when the slot is free again. */
-  start(now: number, execute: () => Promise<void>): void {
+  /** Takes a slot for one claimed run that starts now; `release()` gives it back. */
+  take(now: number): void {
+    this.active++;
     if (this.rateLimit) {
       this.starts.push(now);
       if (this.starts.length > this.rateLimit.max) this.starts.splice(0, this.starts.length - this.rateLimit.max);
     }
-    void this.queue.add(execute);
   }
+
+  release(): void { if (this.active > 0) this.active--; }
 
   configure(concurrency: number, rateLimit: RateLimit | null): void {
     this.concurrency = concurrency;

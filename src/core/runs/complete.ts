@@ -20,24 +20,29 @@ function resultJson(value: unknown): string | null {
   }
 }
 
-export function completeAttempt(store: RunStore, c: Completion, random: () => number): CompleteResult {
+const NOTHING: CompleteResult = Object.freeze({ events: Object.freeze([]) as unknown as EventInput[], retryAt: null });
+
+/** `announceSuccess`: build the run.succeeded event (someone listens, or dependents wait).
+ *  A success is the hot path of a drain, so it allocates nothing it does not need. */
+export function completeAttempt(store: RunStore, c: Completion, random: () => number, announceSuccess = true): CompleteResult {
   const { row } = c.exec;
   const now = c.finishedAt;
+  const outcome = c.outcome;
+  if (outcome.type === 'succeeded') {
+    assertTransition(row.id, 'running', 'succeeded');
+    // No attempts row: the run row holds its successful last attempt (getRun shows it).
+    store.succeed(row.id, now, resultJson(outcome.result));
+    if (!announceSuccess) return NOTHING;
+    return {
+      events: [{ type: 'run.succeeded', runId: row.id, lane: row.lane, attempt: row.attempt,
+        durationMs: now - row.startedAt, result: outcome.result ?? null }],
+      retryAt: null,
+    };
+  }
   const base = { runId: row.id, lane: row.lane };
   const attempt = { runId: row.id, n: row.attempt, startedAt: row.startedAt, finishedAt: now };
-  const outcome = c.outcome;
 
   switch (outcome.type) {
-    case 'succeeded': {
-      assertTransition(row.id, 'running', 'succeeded');
-      // No attempts row: the run row holds its successful last attempt (getRun shows it).
-      store.succeed(row.id, now, resultJson(outcome.result));
-      return {
-        events: [{ type: 'run.succeeded', ...base, attempt: row.attempt, durationMs: now - row.startedAt,
-          result: outcome.result ?? null }],
-        retryAt: null,
-      };
-    }
     case 'interrupted': {
       // A graceful stop does not count against the run's attempts.
       assertTransition(row.id, 'running', 'queued');

@@ -42,83 +42,80 @@ export function errorOutcome(error: unknown): Outcome {
   return { type: 'failed', attemptOutcome: 'failed', code: 'HANDLER_ERROR', message: message || 'the handler failed', retryable: true, exitCode: null };
 }
 
-/** Starts the attempt; the returned promise resolves when the lane slot is free again. */
-export function execute(row: ClaimedRow, deps: ExecuteDeps, register: (exec: Execution) => void): Promise<void> {
-  return new Promise<void>((release) => {
-    // The AbortController is made on the first read of ctx.signal: a handler that never
-    // looks at it (most quick ones) costs no controller (6% of a no-op drain's profile).
-    let controller: AbortController | undefined;
-    let abortReason: unknown;
-    let aborted = false;
-    let timer: unknown;
-    const exec: Execution = {
-      row,
-      abort(reason) {
-        if (aborted) return;
-        aborted = true;
-        abortReason = reason;
-        controller?.abort(reason);
-      },
-      settled: false,
-      settle(outcome) {
-        if (exec.settled) return;
-        exec.settled = true;
-        if (timer !== undefined) deps.clock.clearTimeout(timer);
-        deps.onSettled(exec, outcome);
-        release();
-      },
-    };
-    register(exec);
+/** Starts the attempt; `deps.onSettled` hears once how it ended (which frees the lane slot). */
+export function execute(row: ClaimedRow, deps: ExecuteDeps, register: (exec: Execution) => void): void {
+  // The AbortController is made on the first read of ctx.signal: a handler that never
+  // looks at it (most quick ones) costs no controller (6% of a no-op drain's profile).
+  let controller: AbortController | undefined;
+  let abortReason: unknown;
+  let aborted = false;
+  let timer: unknown;
+  const exec: Execution = {
+    row,
+    abort(reason) {
+      if (aborted) return;
+      aborted = true;
+      abortReason = reason;
+      controller?.abort(reason);
+    },
+    settled: false,
+    settle(outcome) {
+      if (exec.settled) return;
+      exec.settled = true;
+      if (timer !== undefined) deps.clock.clearTimeout(timer);
+      deps.onSettled(exec, outcome);
+    },
+  };
+  register(exec);
 
-    let input: unknown;
-    try {
-      input = deps.kinds.parseInput(row.kind, JSON.parse(row.input));
-    } catch (error) {
-      exec.settle(errorOutcome(error));
-      return;
-    }
-    const def = deps.kinds.get(row.kind)!;
+  let input: unknown;
+  try {
+    input = deps.kinds.parseInput(row.kind, JSON.parse(row.input));
+  } catch (error) {
+    exec.settle(errorOutcome(error));
+    return;
+  }
+  const def = deps.kinds.get(row.kind)!;
 
-    if (row.timeoutMs !== null) {
-      timer = deps.clock.setTimeout(() => {
-        const message = `the attempt took longer than its timeout of ${row.timeoutMs} ms`;
-        exec.abort(new KindError('TIMEOUT', message));
-        exec.settle({ type: 'failed', attemptOutcome: 'timeout', code: 'TIMEOUT', message, retryable: true, exitCode: null });
-      }, row.timeoutMs);
-    }
+  if (row.timeoutMs !== null) {
+    timer = deps.clock.setTimeout(() => {
+      const message = `the attempt took longer than its timeout of ${row.timeoutMs} ms`;
+      exec.abort(new KindError('TIMEOUT', message));
+      exec.settle({ type: 'failed', attemptOutcome: 'timeout', code: 'TIMEOUT', message, retryable: true, exitCode: null });
+    }, row.timeoutMs);
+  }
 
-    const ctx: RunContext = {
-      runId: row.id,
-      attempt: row.attempt,
-      get signal() {
-        if (!controller) {
-          controller = new AbortController();
-          if (aborted) controller.abort(abortReason);
-        }
-        return controller.signal;
-      },
-      log(stream, text) { if (!exec.settled) deps.log(row.id, stream, text); },
-      progress(percent, message) {
-        if (exec.settled) return;
-        const p = Math.max(0, Math.min(100, Math.round(Number(percent) || 0)));
-        deps.progress(row.id, p, message ?? null);
-      },
-    };
+  const ctx: RunContext = {
+    runId: row.id,
+    attempt: row.attempt,
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (aborted) controller.abort(abortReason);
+      }
+      return controller.signal;
+    },
+    log(stream, text) { if (!exec.settled) deps.log(row.id, stream, text); },
+    progress(percent, message) {
+      if (exec.settled) return;
+      const p = Math.max(0, Math.min(100, Math.round(Number(percent) || 0)));
+      deps.progress(row.id, p, message ?? null);
+    },
+  };
 
-    let result: unknown;
-    try {
-      result = def.run(input, ctx);
-    } catch (error) {
-      exec.settle(errorOutcome(error));
-      return;
-    }
-    if (result instanceof Promise) {
-      result.then(
-        (value) => exec.settle({ type: 'succeeded', result: value }),
-        (error) => exec.settle(errorOutcome(error)),
-      );
-    } else {
-      exec.settle({ type: 'succeeded', result });
-    }
-  });
+  let result: unknown;
+  try {
+    result = def.run(input, ctx);
+  } catch (error) {
+    exec.settle(errorOutcome(error));
+    return;
+  }
+  if (result instanceof Promise) {
+    result.then(
+      (value) => exec.settle({ type: 'succeeded', result: value }),
+      (error) => exec.settle(errorOutcome(error)),
+    );
+  } else {
+    exec.settle({ type: 'succeeded', result });
+  }
 }
