@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    // Child-process tests (crash recovery) take a few seconds on two cores.
-    testTimeout: 20_000,
+    // Child-process tests (crash recovery, the CLI spawning node + tsx ~10 times) take
+    // several seconds on two cores, and 3x that when the VM is in a slow phase.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
   },

@@ -75,6 +75,8 @@ export class EngineCore {
   state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
   /** True once any run waits for another (`after`): completions then look for dependents. */
   hasDeps = false;
+  /** True once any run not started yet waits for another to end (a schedule's overlap 'queue'). */
+  hasWaiters = false;
   private completions: Completion[] = [];
   private logs: LogRow[] = [];
   private progress = new Map<number, { runId: number; lane: string; progress: number; message: string | null }>();
@@ -105,6 +107,7 @@ export class EngineCore {
     this.events = new EventBus(() => this.clock.now(), (e) => this.logger.error('an event listener threw', e));
     this.laneStore.seedIfEmpty(this.clock.now());
     this.hasDeps = this.store.anyDeps();
+    this.hasWaiters = this.store.anyWaiters();
     for (const config of this.laneStore.all()) this.addLane(config);
     this.kinds.register('shell', shellKind);
     this.kinds.register('http', httpKind);
@@ -223,7 +226,7 @@ export class EngineCore {
     const completions = this.completions;
     const dirty = this.state === 'running' ? [...this.dirty] : [];
     const events: EventInput[] = [];
-    const claims: [LaneRunner, ClaimedRow[]][] = [];
+    const claims: [LaneRunner, ClaimedRow[], number][] = [];
     const woken = new Set<string>();
     let retryAt: number | null = null;
     try {
@@ -237,13 +240,14 @@ export class EngineCore {
           if (result.events.length) events.push(...result.events);
           if (result.retryAt !== null && (retryAt === null || result.retryAt < retryAt)) retryAt = result.retryAt;
         }
+        const shape = { deps: this.hasDeps, waits: this.hasWaiters, name: this.events.wants('run.started') };
         for (const lane of dirty) {
           if (!lane.mayHaveWork || !this.lanes.has(lane.name)) continue;
           const n = lane.freeSlots(now);
           if (n <= 0) { this.armRateTimer(lane, now); continue; }
-          const rows = this.store.claim(lane.name, n, now, this.hasDeps);
+          const rows = this.store.claim(lane.name, n, now, shape);
           if (rows.length < n) lane.mayHaveWork = false;
-          if (rows.length) claims.push([lane, rows]);
+          if (rows.length) claims.push([lane, rows, now]);
         }
       });
     } catch (error) {
@@ -267,7 +271,7 @@ export class EngineCore {
       const lane = this.lanes.get(name);
       if (lane) this.wakeLane(lane);
     }
-    for (const [lane, rows] of claims) this.startClaimed(lane, rows);
+    for (const [lane, rows, claimedAt] of claims) this.startClaimed(lane, rows, claimedAt);
     if (retryAt !== null) this.armDue(retryAt);
     this.checkIdle();
   }
@@ -284,13 +288,17 @@ export class EngineCore {
     }
   }
 
-  private startClaimed(lane: LaneRunner, rows: ClaimedRow[]): void {
+  /** `claimedAt` is the started_at the claim wrote (the attempt's start in its history). */
+  private startClaimed(lane: LaneRunner, rows: ClaimedRow[], claimedAt: number): void {
     const announce = this.events.wants('run.started');
     for (const row of rows) {
-      if (announce) this.events.emit({ type: 'run.started', runId: row.id, lane: row.lane, attempt: row.attempt, kind: row.kind, name: row.name });
+      if (announce) {
+        this.events.emit({ type: 'run.started', runId: row.id, lane: lane.name, attempt: row.attempt, kind: row.kind,
+          name: row.name !== undefined ? row.name : this.store.details(row.id).name });
+      }
       // The rate window counts from the real start, after the commit, not from the claim.
       lane.take(this.clock.now());
-      execute(row, this.executeDeps, this.register);
+      execute(row, lane.name, claimedAt, this.executeDeps, this.register);
     }
   }
 
@@ -312,11 +320,11 @@ export class EngineCore {
       let seq = this.logSeq.get(runId);
       if (seq === undefined) seq = this.store.lastLogSeq(runId);
       this.logSeq.set(runId, ++seq);
-      this.logs.push({ runId, lane: this.inflight.get(runId)?.row.lane ?? '', seq, stream, at: this.clock.now(), text });
+      this.logs.push({ runId, lane: this.inflight.get(runId)?.lane ?? '', seq, stream, at: this.clock.now(), text });
       this.scheduleFlush();
     },
     progress: (runId: number, progress: number, message: string | null) => {
-      const lane = this.inflight.get(runId)?.row.lane ?? '';
+      const lane = this.inflight.get(runId)?.lane ?? '';
       this.progress.set(runId, { runId, lane, progress, message });
       this.scheduleFlush();
     },
@@ -326,7 +334,7 @@ export class EngineCore {
       this.completions.push({ exec, outcome, finishedAt: this.clock.now() });
       // The slot is free; a run waiting for this one (overlap 'queue') may now be claimable.
       // (A lane is deleted only once it has no runs, so the run's lane is still there.)
-      const lane = this.lanes.get(exec.row.lane);
+      const lane = this.lanes.get(exec.lane);
       if (lane) { lane.release(); this.wakeLane(lane); } else this.scheduleFlush();
       if (!this.inflight.size) for (const resolve of this.drainWaiters.splice(0)) resolve();
     },

@@ -25,12 +25,17 @@ export interface RunRow {
   errorMessage: string | null; scheduledFor: number | null; trigger: Trigger;
 }
 
-/** What a lane needs to execute a claimed run. */
+/** What a lane needs to execute a claimed run: the few columns a drain reads per run
+ *  (each selected column costs ~4% of a no-op drain, BENCHMARKS.md). The rest of the row
+ *  (RunDetails) is read on the rare paths that need it. `name` is there when the claim was
+ *  asked for it (someone listens to run.started). */
 export interface ClaimedRow {
-  id: number; kind: string; input: string; lane: string; priority: number; runAt: number;
-  attempt: number; maxAttempts: number; backoff: string; timeoutMs: number | null; name: string | null;
-  startedAt: number;
+  id: number; kind: string; input: string; attempt: number; maxAttempts: number; timeoutMs: number | null;
+  name?: string | null;
 }
+
+/** The columns of a claimed run that only failures, interruptions and events need. */
+export interface RunDetails { name: string | null; priority: number; runAt: number; backoff: string }
 
 export interface NewRun {
   taskId: number | null; kind: string; input: string; lane: string; priority: number; status: RunStatus;
@@ -68,19 +73,28 @@ export function createRunStore(db: Database.Database) {
   // A claim is a SELECT in claim order, then a one-row UPDATE by id per run: measured ~1.6×
   // faster than one UPDATE … WHERE id IN (SELECT …) RETURNING, which SQLite runs in two
   // passes through a temporary table (BENCHMARKS.md, "Choices").
-  // The `after` check costs an index probe per candidate (~15% of a drain), so it is left
-  // out while no run in the database waits for another (the engine's hasDeps).
-  const claimSql = (deps: boolean) => `SELECT ? AS startedAt, c.id, c.kind, c.input,
-      c.lane, c.priority, c.run_at AS runAt, c.attempt + 1 AS attempt, c.max_attempts AS maxAttempts, c.backoff,
-      c.timeout_ms AS timeoutMs, c.name
+  // Two checks cost a subquery per candidate, so each joins the claim only while some run
+  // needs it: `after` parents (the engine's hasDeps) and a schedule's overlap 'queue'
+  // (wait_for, the engine's hasWaiters).
+  type ClaimShape = { deps: boolean; waits: boolean; name: boolean };
+  const claimSql = ({ deps, waits, name }: ClaimShape) => `SELECT c.id, c.kind, c.input,
+      c.attempt + 1 AS attempt, c.max_attempts AS maxAttempts, c.timeout_ms AS timeoutMs${name ? ', c.name' : ''}
     FROM runs c WHERE c.status = 'queued' AND c.lane = ? AND c.${IN_STATUS_INDEX}
-      AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
-        AND w.status IN ('scheduled', 'queued', 'running', 'retrying')))
+      ${waits ? `AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
+        AND w.status IN ('scheduled', 'queued', 'running', 'retrying')))` : ''}
       ${deps ? `AND NOT EXISTS (SELECT 1 FROM run_deps d JOIN runs p ON p.id = d.after_id
         WHERE d.run_id = c.id AND p.status != 'succeeded')` : ''}
     ORDER BY c.priority DESC, c.run_at, c.id LIMIT ?`;
-  const claimable = db.prepare<[number, string, number], ClaimedRow>(claimSql(false));
-  const claimableWithDeps = db.prepare<[number, string, number], ClaimedRow>(claimSql(true));
+  const claimables = new Map<number, Database.Statement<[string, number], ClaimedRow>>();
+  const claimable = (shape: ClaimShape) => {
+    const key = (shape.deps ? 1 : 0) | (shape.waits ? 2 : 0) | (shape.name ? 4 : 0);
+    let stmt = claimables.get(key);
+    if (!stmt) claimables.set(key, (stmt = db.prepare<[string, number], ClaimedRow>(claimSql(shape))));
+    return stmt;
+  };
+  const details = db.prepare<[number], RunDetails>(`SELECT name, priority, run_at AS runAt, backoff FROM runs WHERE id = ?`);
+  const anyWaiters = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM runs WHERE wait_for IS NOT NULL
+    AND status IN ('scheduled', 'queued', 'retrying'))`).pluck();
   const markRunning = db.prepare<[number, number, number, number]>(`UPDATE runs
     SET status = 'running', attempt = ?, started_at = ?, updated_at = ?, progress = NULL, progress_message = NULL
     WHERE id = ?`);
@@ -144,14 +158,13 @@ export function createRunStore(db: Database.Database) {
         .lastInsertRowid);
     },
     findActiveByDedupe: (key: string) => findActiveByDedupe.get(key),
-    /** Marks up to `n` queued runs of the lane running, in claim order. `deps`: some run
-     *  may wait for another (`after`), so check each candidate's parents. */
-    claim(lane: string, n: number, now: number, deps: boolean): ClaimedRow[] {
-      // startedAt comes from the SELECT, so the rows keep the shape SQLite gave them.
-      const rows = (deps ? claimableWithDeps : claimable).all(now, lane, n);
+    /** Marks up to `n` queued runs of the lane running, in claim order. */
+    claim(lane: string, n: number, now: number, shape: ClaimShape): ClaimedRow[] {
+      const rows = claimable(shape).all(lane, n);
       for (const row of rows) markRunning.run(row.attempt, now, now, row.id);
       return rows;
     },
+    details: (id: number) => details.get(id)!,
     succeed: (id: number, now: number, result: string | null) => { succeed.run(now, now, result, id); },
     finishWithError: (id: number, status: RunStatus, now: number, code: string, message: string) => {
       finishWithError.run({ id, status, now, code, message });
@@ -184,6 +197,8 @@ export function createRunStore(db: Database.Database) {
     /** Waiting runs that come after `id`. */
     dependents: (id: number) => dependents.all(id),
     anyDeps: () => anyDeps.get() === 1,
+    /** Some run not started yet waits for another run to end (overlap 'queue'). */
+    anyWaiters: () => anyWaiters.get() === 1,
     counts: () => counts.all(),
     activeInLane: (lane: string) => activeInLane.get(lane)?.n ?? 0,
   };

@@ -85,6 +85,9 @@ export const runs = sqliteTable('runs', {
   index('runs_dedupe').on(t.dedupeKey)
     .where(sql`dedupe_key IS NOT NULL AND status IN ('scheduled', 'queued', 'running', 'retrying')`),
   index('runs_task').on(t.taskId, t.id).where(sql`task_id IS NOT NULL`),
+  // Runs that wait for another run to end (overlap 'queue'): found at start-up without a
+  // table scan, so the claim checks wait_for only while such runs exist.
+  index('runs_wait_for').on(t.waitFor).where(sql`wait_for IS NOT NULL`),
   // A schedule never fires the same (task, fire time) twice, even across a crash.
   uniqueIndex('runs_task_fire').on(t.taskId, t.scheduledFor).where(sql`scheduled_for IS NOT NULL`),
 ]);

@@ -25,7 +25,7 @@ const NOTHING: CompleteResult = Object.freeze({ events: Object.freeze([]) as unk
 /** `announceSuccess`: build the run.succeeded event (someone listens, or dependents wait).
  *  A success is the hot path of a drain, so it allocates nothing it does not need. */
 export function completeAttempt(store: RunStore, c: Completion, random: () => number, announceSuccess = true): CompleteResult {
-  const { row } = c.exec;
+  const { row, lane, startedAt } = c.exec;
   const now = c.finishedAt;
   const outcome = c.outcome;
   if (outcome.type === 'succeeded') {
@@ -34,24 +34,24 @@ export function completeAttempt(store: RunStore, c: Completion, random: () => nu
     store.succeed(row.id, now, resultJson(outcome.result));
     if (!announceSuccess) return NOTHING;
     return {
-      events: [{ type: 'run.succeeded', runId: row.id, lane: row.lane, attempt: row.attempt,
-        durationMs: now - row.startedAt, result: outcome.result ?? null }],
+      events: [{ type: 'run.succeeded', runId: row.id, lane, attempt: row.attempt,
+        durationMs: now - startedAt, result: outcome.result ?? null }],
       retryAt: null,
     };
   }
-  const base = { runId: row.id, lane: row.lane };
-  const attempt = { runId: row.id, n: row.attempt, startedAt: row.startedAt, finishedAt: now };
+  const base = { runId: row.id, lane };
+  const attempt = { runId: row.id, n: row.attempt, startedAt, finishedAt: now };
 
   switch (outcome.type) {
     case 'interrupted': {
       // A graceful stop does not count against the run's attempts.
       assertTransition(row.id, 'running', 'queued');
       store.requeueInterrupted(row.id, now);
+      const { name, priority, runAt } = store.details(row.id);
       store.insertAttempt({ ...attempt, outcome: 'interrupted', errorCode: 'INTERRUPTED',
         errorMessage: 'Tasklane stopped during this attempt; the run was queued again', exitCode: null });
       return {
-        events: [{ type: 'run.queued', ...base, status: 'queued', kind: row.kind, name: row.name,
-          priority: row.priority, runAt: row.runAt }],
+        events: [{ type: 'run.queued', ...base, status: 'queued', kind: row.kind, name, priority, runAt }],
         retryAt: null,
       };
     }
@@ -69,7 +69,7 @@ export function completeAttempt(store: RunStore, c: Completion, random: () => nu
       }
       if (row.attempt < row.maxAttempts) {
         assertTransition(row.id, 'running', 'retrying');
-        const runAt = now + backoffDelay(JSON.parse(row.backoff) as Backoff, row.attempt, random);
+        const runAt = now + backoffDelay(JSON.parse(store.details(row.id).backoff) as Backoff, row.attempt, random);
         store.retryLater(row.id, runAt, now, outcome.code, outcome.message);
         return {
           events: [

@@ -15,6 +15,9 @@ export type Outcome =
 
 export interface Execution {
   readonly row: ClaimedRow;
+  /** The lane that claimed the run, and when this attempt started. */
+  readonly lane: string;
+  readonly startedAt: number;
   /** Aborts the handler's signal (cancel, timeout, shutdown). */
   abort(reason: unknown): void;
   settled: boolean;
@@ -43,7 +46,8 @@ export function errorOutcome(error: unknown): Outcome {
 }
 
 /** Starts the attempt; `deps.onSettled` hears once how it ended (which frees the lane slot). */
-export function execute(row: ClaimedRow, deps: ExecuteDeps, register: (exec: Execution) => void): void {
+export function execute(row: ClaimedRow, lane: string, startedAt: number, deps: ExecuteDeps,
+  register: (exec: Execution) => void): void {
   // The AbortController is made on the first read of ctx.signal: a handler that never
   // looks at it (most quick ones) costs no controller (6% of a no-op drain's profile).
   let controller: AbortController | undefined;
@@ -52,6 +56,8 @@ export function execute(row: ClaimedRow, deps: ExecuteDeps, register: (exec: Exe
   let timer: unknown;
   const exec: Execution = {
     row,
+    lane,
+    startedAt,
     abort(reason) {
       if (aborted) return;
       aborted = true;

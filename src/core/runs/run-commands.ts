@@ -41,6 +41,7 @@ export function runCommands(core: EngineCore) {
         if (existing) { results.push({ id: existing.id, status: existing.status, deduplicated: true }); continue; }
       }
       const id = store.insert(row);
+      if (row.waitFor != null) core.hasWaiters = true;
       if (row.after) {
         core.hasDeps = true;
         const ended = linkParents(store, id, row.after, rows.length > 1 ? `runs.${results.length}.after` : 'after');

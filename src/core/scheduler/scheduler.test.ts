@@ -160,6 +160,20 @@ describe('overlap while the previous run is still running', () => {
     expect(query<{ status: string }>(h.dbPath, 'SELECT status FROM runs ORDER BY id').map((r) => r.status)).toEqual(['succeeded', 'running']);
   });
 
+  it('queue: after a restart, the waiting run still starts only once the one before it ended', async () => {
+    await twoFires('queue');
+    const [first, second] = query<{ id: number }>(h.dbPath, 'SELECT id FROM runs ORDER BY id').map((r) => r.id);
+    await h.engine.stop({ timeoutMs: 0 });
+    // Both are queued now (the stop put the first one back); the lane has room for both.
+    expect(query<{ status: string }>(h.dbPath, 'SELECT status FROM runs ORDER BY id').map((r) => r.status)).toEqual(['queued', 'queued']);
+    h.reopen().start();
+    await settle();
+    expect(h.gate.running).toEqual([first]);
+    h.gate.release(first);
+    await settle();
+    expect(h.gate.running).toEqual([second]);
+  });
+
   it('allow: every fire adds a run', async () => {
     expect(await twoFires('allow')).toEqual(['running', 'running', 'running']);
   });

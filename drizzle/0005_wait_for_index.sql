@@ -1,0 +1,1 @@
+CREATE INDEX `runs_wait_for` ON `runs` (`wait_for`) WHERE wait_for IS NOT NULL;
