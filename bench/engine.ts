@@ -1,4 +1,5 @@
 // An engine for benches: real database in a temp folder, a no-op kind, system clock.
+import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { createEngine, type Engine } from '../src/core/index';
 
@@ -37,3 +38,26 @@ export async function drainNoops(dataDir: string, n: number): Promise<number> {
 }
 
 export const quick = process.env.BENCH_QUICK === '1';
+
+/** Raw better-sqlite3, same pragmas as the engine: `n` one-row INSERT transactions into a
+ *  bare table, then `n` one-row UPDATE transactions by primary key (the physical limit). */
+export function oneRowTransactions(dir: string, n: number): { inserts: number; updates: number } {
+  const db = new Database(`${dir}/raw-${Date.now()}-${Math.random().toString(36).slice(2)}.db`);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE jobs (id INTEGER PRIMARY KEY, payload TEXT NOT NULL, status TEXT NOT NULL)');
+    const insert = db.prepare(`INSERT INTO jobs (payload, status) VALUES ('{}', 'queued')`);
+    let t0 = performance.now();
+    for (let i = 0; i < n; i++) insert.run();
+    const inserts = Math.round((n / (performance.now() - t0)) * 1000);
+    const update = db.prepare(`UPDATE jobs SET status = 'done' WHERE id = ?`);
+    t0 = performance.now();
+    for (let i = 1; i <= n; i++) update.run(i);
+    return { inserts, updates: Math.round((n / (performance.now() - t0)) * 1000) };
+  } finally {
+    db.close();
+  }
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -21,8 +21,10 @@ export function targets(rs: Result[]): TargetRow[] {
     const label = new RegExp(`^drain ${n} `);
     ratio(`drain ${n} ≥ 3× plainjobs (same process)`, find(rs, 'tasklane', label), find(rs, 'plainjobs', label), 3);
   }
-  const updates = find(rs, 'raw better-sqlite3', /^one-row UPDATE/);
-  ratio('drain 100,000 ≥ 45% of raw one-row UPDATE tx/s', find(rs, 'tasklane', /^100,000 no-op runs/), updates, 0.45);
+  // The UPDATEs that took turns with the drain, else the raw scenario's own row.
+  const updates = find(rs, 'raw better-sqlite3', /^one-row UPDATE transactions, taking turns with the 100,000/)
+    ?? find(rs, 'raw better-sqlite3', /^one-row UPDATE/);
+  ratio('drain 100,000 ≥ 45% of raw one-row UPDATE tx/s (taking turns)', find(rs, 'tasklane', /^100,000 no-op runs/), updates, 0.45);
   ratio('single enqueue ≥ 60% of raw one-row INSERT into runs', find(rs, 'tasklane', /^enqueue, one per call$/, 'enqueue'),
     find(rs, 'raw better-sqlite3', /^one-row INSERT into runs/), 0.6);
   limit('enqueue→start p99 ≤ 5 ms', find(rs, 'tasklane', /p99 at/), (v) => v <= 5);

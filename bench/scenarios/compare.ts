@@ -6,13 +6,12 @@ import Database from 'better-sqlite3';
 import PQueue from 'p-queue';
 import { defineQueue, defineWorker } from 'plainjobs';
 import { perSecond, record, withTempDir } from '../lib';
-import { benchEngine, drainNoops, quick } from '../engine';
+import { benchEngine, drainNoops, median, quick } from '../engine';
 import { redisMissing, runBullmq } from '../bullmq';
 
 const SIZES = quick ? [2_000] : [20_000, 100_000];
 const ENQ = quick ? 2_000 : 20_000;
 const ROUNDS = quick ? 1 : 3;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
 
 async function plainjobs(dir: string, n: number, round = 0): Promise<{ enqueue: number; drain: number }> {

@@ -3,24 +3,14 @@ import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/core/db/open';
 import { createRunStore } from '../../src/core/db/run-store';
 import { perSecond, record, withTempDir } from '../lib';
-import { quick } from '../engine';
+import { oneRowTransactions, quick } from '../engine';
 
 const N = quick ? 5_000 : 50_000;
 
 function simple(dir: string) {
-  const db = new Database(`${dir}/raw.db`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE jobs (id INTEGER PRIMARY KEY, payload TEXT NOT NULL, status TEXT NOT NULL)');
-  const insert = db.prepare(`INSERT INTO jobs (payload, status) VALUES ('{}', 'queued')`);
-  let t0 = performance.now();
-  for (let i = 0; i < N; i++) insert.run();
-  record({ scenario: 'enqueue', system: 'raw better-sqlite3', metric: 'one-row INSERT transactions', value: perSecond(N, performance.now() - t0), unit: 'tx/s', note: 'two-column table, no index' });
-  const update = db.prepare(`UPDATE jobs SET status = 'done' WHERE id = ?`);
-  t0 = performance.now();
-  for (let i = 1; i <= N; i++) update.run(i);
-  record({ scenario: 'drain', system: 'raw better-sqlite3', metric: 'one-row UPDATE transactions', value: perSecond(N, performance.now() - t0), unit: 'tx/s', note: 'by primary key' });
-  db.close();
+  const { inserts, updates } = oneRowTransactions(dir, N);
+  record({ scenario: 'enqueue', system: 'raw better-sqlite3', metric: 'one-row INSERT transactions', value: inserts, unit: 'tx/s', note: 'two-column table, no index' });
+  record({ scenario: 'drain', system: 'raw better-sqlite3', metric: 'one-row UPDATE transactions', value: updates, unit: 'tx/s', note: 'by primary key' });
 }
 
 /** A queued no-op run in Tasklane's `runs` table, bound to (runAt, createdAt, updatedAt). */
