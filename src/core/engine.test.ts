@@ -26,6 +26,47 @@ describe('lanes pull work in order', () => {
     expect(h.gate.started).toEqual([b, d, c, a]);
   });
 
+  // The engine reads queued runs ahead (claimFor); these pin down that what it read never
+  // goes before newer, more urgent work, and never starts a run cancelled in the meantime.
+  it('an urgent run queued while a long backlog drains starts next, before the backlog', async () => {
+    const e = h.engine;
+    e.updateLane({ name: 'default', concurrency: 1 });
+    // Default priority 5; the urgent run 9, the delayed one 7 once its time comes.
+    const backlog = e.enqueueMany({ runs: Array.from({ length: 10 }, () => ({ kind: 'test.gate' })) }).map((r) => r.id);
+    e.start();
+    await settle();
+    expect(h.gate.running).toEqual([backlog[0]]);
+    const urgent = e.enqueue({ kind: 'test.gate', priority: 9 }).id;
+    const delayed = e.enqueue({ kind: 'test.gate', priority: 7, delayMs: 1000 }).id;
+    h.gate.releaseAll();
+    await settle();
+    expect(h.gate.running).toEqual([urgent]);
+    await h.clock.advance(1000);
+    h.gate.releaseAll();
+    await settle();
+    expect(h.gate.running).toEqual([delayed]);
+    h.gate.releaseAll();
+    await settle();
+    expect(h.gate.running).toEqual([backlog[1]]);
+  });
+
+  it('a queued run cancelled while others drain never starts; the rest keep their order', async () => {
+    const e = h.engine;
+    e.updateLane({ name: 'default', concurrency: 1 });
+    const ids = e.enqueueMany({ runs: Array.from({ length: 5 }, () => ({ kind: 'test.gate' })) }).map((r) => r.id);
+    e.start();
+    await settle();
+    e.cancel({ ids: [ids[2]] });
+    for (let i = 0; i < 5; i++) {
+      h.gate.releaseAll();
+      await settle();
+    }
+    await e.idle();
+    expect(h.gate.started).toEqual([ids[0], ids[1], ids[3], ids[4]]);
+    expect(statusOf(ids[2])).toBe('cancelled');
+    expect(ids.map(statusOf)).toEqual(['succeeded', 'succeeded', 'cancelled', 'succeeded', 'succeeded']);
+  });
+
   it('the serial lane never runs two at once and keeps priority-then-FIFO order', async () => {
     const e = h.engine;
     e.start();

@@ -37,6 +37,9 @@ export interface ClaimedRow {
 /** The columns of a claimed run that only failures, interruptions and events need. */
 export interface RunDetails { name: string | null; priority: number; runAt: number; backoff: string }
 
+/** Which checks and columns a claim needs (see claimSql). */
+export interface ClaimShape { deps: boolean; waits: boolean; name: boolean }
+
 export interface NewRun {
   taskId: number | null; kind: string; input: string; lane: string; priority: number; status: RunStatus;
   runAt: number; now: number; maxAttempts: number; backoff: string; timeoutMs: number | null;
@@ -76,7 +79,6 @@ export function createRunStore(db: Database.Database) {
   // Two checks cost a subquery per candidate, so each joins the claim only while some run
   // needs it: `after` parents (the engine's hasDeps) and a schedule's overlap 'queue'
   // (wait_for, the engine's hasWaiters).
-  type ClaimShape = { deps: boolean; waits: boolean; name: boolean };
   const claimSql = ({ deps, waits, name }: ClaimShape) => `SELECT c.id, c.kind, c.input,
       c.attempt + 1 AS attempt, c.max_attempts AS maxAttempts, c.timeout_ms AS timeoutMs${name ? ', c.name' : ''}
     FROM runs c WHERE c.status = 'queued' AND c.lane = ? AND c.${IN_STATUS_INDEX}
@@ -97,7 +99,7 @@ export function createRunStore(db: Database.Database) {
     AND status IN ('scheduled', 'queued', 'retrying'))`).pluck();
   const markRunning = db.prepare<[number, number, number, number]>(`UPDATE runs
     SET status = 'running', attempt = ?, started_at = ?, updated_at = ?, progress = NULL, progress_message = NULL
-    WHERE id = ?`);
+    WHERE id = ? AND status = 'queued'`);
   const succeed = db.prepare<[number, number, string | null, number]>(`UPDATE runs
     SET status = 'succeeded', finished_at = ?, updated_at = ?, result = ?, error_code = NULL, error_message = NULL
     WHERE id = ? AND status = 'running'`);
@@ -158,6 +160,11 @@ export function createRunStore(db: Database.Database) {
         .lastInsertRowid);
     },
     findActiveByDedupe: (key: string) => findActiveByDedupe.get(key),
+    /** Up to `limit` queued runs of the lane in claim order, not marked yet. */
+    candidates: (lane: string, limit: number, shape: ClaimShape): ClaimedRow[] => claimable(shape).all(lane, limit),
+    /** Marks a candidate running; false when it is no longer queued (cancelled or removed
+     *  since it was read). */
+    markRunning: (row: ClaimedRow, now: number): boolean => markRunning.run(row.attempt, now, now, row.id).changes === 1,
     /** Marks up to `n` queued runs of the lane running, in claim order. */
     claim(lane: string, n: number, now: number, shape: ClaimShape): ClaimedRow[] {
       const rows = claimable(shape).all(lane, n);

@@ -4,6 +4,7 @@
 // lane never queued anything in it, all it added was 4-5 promises per run (~10% of a no-op
 // drain's profile, BENCHMARKS.md).
 import type { Lane as LaneInfo, RateLimit } from '../api/types';
+import type { ClaimedRow } from '../db/run-store';
 
 export interface LaneConfig {
   name: string;
@@ -20,6 +21,11 @@ export class LaneRunner {
   rateLimit: RateLimit | null;
   /** False once a claim came back short: no queued work until something wakes the lane. */
   mayHaveWork = true;
+  /** Queued runs read ahead in claim order, not claimed yet (the engine's read-ahead), and
+   *  whether that read reached the end of the lane's queue. Dropped whenever the lane is
+   *  woken, since new work may go before them. */
+  ahead: ClaimedRow[] = [];
+  aheadReachedEnd = false;
   concurrency: number;
   /** Runs holding a slot (started and not yet settled). */
   active = 0;
@@ -59,11 +65,18 @@ export class LaneRunner {
 
   release(): void { if (this.active > 0) this.active--; }
 
+  /** New work may be queued: claim again, and forget what was read ahead. */
+  wake(): void {
+    this.mayHaveWork = true;
+    this.ahead = [];
+    this.aheadReachedEnd = false;
+  }
+
   configure(concurrency: number, rateLimit: RateLimit | null): void {
     this.concurrency = concurrency;
     this.rateLimit = rateLimit;
     if (rateLimit && this.starts.length > rateLimit.max) this.starts = this.starts.slice(-rateLimit.max);
-    this.mayHaveWork = true;
+    this.wake();
   }
 
   info(queued: number): LaneInfo {
