@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { createEngine, type Engine } from '../src/core/index';
+import { openDatabase } from '../src/core/db/open';
 
 export function benchEngine(dataDir: string): Engine {
   return createEngine({
@@ -61,3 +62,24 @@ export function oneRowTransactions(dir: string, n: number): { inserts: number; u
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A queued no-op run in Tasklane's `runs` table, bound to (runAt, createdAt, updatedAt). */
+export function insertQueuedRun(sqlite: Database.Database) {
+  return sqlite.prepare<[number, number, number]>(`INSERT INTO runs (kind, input, lane, priority, status, run_at,
+    created_at, updated_at, max_attempts, backoff, tags, trigger)
+    VALUES ('noop', 'null', 'default', 0, 'queued', ?, ?, ?, 3, '{}', '[]', 'api')`);
+}
+
+/** Raw better-sqlite3 on Tasklane's own schema: `n` one-row INSERT transactions into runs. */
+export function oneRowRunInserts(dbPath: string, n: number): number {
+  const { sqlite } = openDatabase(dbPath);
+  try {
+    const insert = insertQueuedRun(sqlite);
+    const now = Date.now();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) insert.run(now, now, now);
+    return Math.round((n / (performance.now() - t0)) * 1000);
+  } finally {
+    sqlite.close();
+  }
+}

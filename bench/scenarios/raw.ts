@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/core/db/open';
 import { createRunStore } from '../../src/core/db/run-store';
 import { perSecond, record, withTempDir } from '../lib';
-import { oneRowTransactions, quick } from '../engine';
+import { insertQueuedRun, oneRowTransactions, quick } from '../engine';
 
 const N = quick ? 5_000 : 50_000;
 
@@ -11,13 +11,6 @@ function simple(dir: string) {
   const { inserts, updates } = oneRowTransactions(dir, N);
   record({ scenario: 'enqueue', system: 'raw better-sqlite3', metric: 'one-row INSERT transactions', value: inserts, unit: 'tx/s', note: 'two-column table, no index' });
   record({ scenario: 'drain', system: 'raw better-sqlite3', metric: 'one-row UPDATE transactions', value: updates, unit: 'tx/s', note: 'by primary key' });
-}
-
-/** A queued no-op run in Tasklane's `runs` table, bound to (runAt, createdAt, updatedAt). */
-function insertQueuedRun(sqlite: Database.Database) {
-  return sqlite.prepare<[number, number, number]>(`INSERT INTO runs (kind, input, lane, priority, status, run_at,
-    created_at, updated_at, max_attempts, backoff, tags, trigger)
-    VALUES ('noop', 'null', 'default', 0, 'queued', ?, ?, ?, 3, '{}', '[]', 'api')`);
 }
 
 function runsTable(dir: string) {
