@@ -165,12 +165,6 @@ export function createRunStore(db: Database.Database) {
     /** Marks a candidate running; false when it is no longer queued (cancelled or removed
      *  since it was read). */
     markRunning: (row: ClaimedRow, now: number): boolean => markRunning.run(row.attempt, now, now, row.id).changes === 1,
-    /** Marks up to `n` queued runs of the lane running, in claim order. */
-    claim(lane: string, n: number, now: number, shape: ClaimShape): ClaimedRow[] {
-      const rows = claimable(shape).all(lane, n);
-      for (const row of rows) markRunning.run(row.attempt, now, now, row.id);
-      return rows;
-    },
     details: (id: number) => details.get(id)!,
     succeed: (id: number, now: number, result: string | null) => { succeed.run(now, now, result, id); },
     finishWithError: (id: number, status: RunStatus, now: number, code: string, message: string) => {
