@@ -293,7 +293,7 @@ export class EngineCore {
   private claimFor(lane: LaneRunner, n: number, now: number, shape: ClaimShape): ClaimedRow[] {
     const claimed: ClaimedRow[] = [];
     if (shape.deps || shape.waits) {
-      lane.ahead = [];
+      lane.dropReadAhead();
       for (const row of this.store.candidates(lane.name, n, shape)) if (this.store.markRunning(row, now)) claimed.push(row);
       return claimed;
     }

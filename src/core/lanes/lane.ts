@@ -1,7 +1,7 @@
 // One lane in memory: its slots (concurrency) and its rate limit. The lane never holds
 // waiting work (the queue is the database); it says how many runs it may claim now, and the
 // engine claims that many. Slots are a counter: p-queue did this job before, and since the
-// lane never queued anything in it, all it added was 4-5 promises per run (~10% of a no-op
+// lane never queued anything in it, all it added was 4-5 promises per run (~9% of a no-op
 // drain's profile, BENCHMARKS.md).
 import type { Lane as LaneInfo, RateLimit } from '../api/types';
 import type { ClaimedRow } from '../db/run-store';
@@ -68,6 +68,10 @@ export class LaneRunner {
   /** New work may be queued: claim again, and forget what was read ahead. */
   wake(): void {
     this.mayHaveWork = true;
+    this.dropReadAhead();
+  }
+
+  dropReadAhead(): void {
     this.ahead = [];
     this.aheadReachedEnd = false;
   }
