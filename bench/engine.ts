@@ -20,9 +20,11 @@ export function queueNoops(engine: Engine, n: number): void {
 }
 
 /** End to end: `n` no-op runs queued, the default lane at concurrency 8, timed from start()
- *  until every run is durably succeeded (idle() resolves after the last commit). */
-export async function drainNoops(dataDir: string, n: number): Promise<number> {
+ *  until every run is durably succeeded (idle() resolves after the last commit).
+ *  `listen`: a listener takes every event, as the window and `tasklane serve` do. */
+export async function drainNoops(dataDir: string, n: number, listen = false): Promise<number> {
   const engine = benchEngine(dataDir);
+  if (listen) engine.on('*', () => {});
   try {
     engine.updateLane({ name: 'default', concurrency: 8 });
     queueNoops(engine, n);

@@ -1,5 +1,6 @@
 // Profiles only the drain of N no-op runs (enqueue happens before the profiler starts).
-// node --import tsx bench/prof-drain.mts 100000 [--prof out.cpuprofile]
+// node --import tsx bench/prof-drain.mts 100000 [--prof out.cpuprofile] [--listen]
+// --listen: a listener takes every event, as the window and `tasklane serve` do.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'pd-'));
 const engine = benchEngine(dir);
 engine.updateLane({ name: 'default', concurrency: 8 });
 queueNoops(engine, n);
+if (process.argv.includes('--listen')) engine.on('*', () => {});
 const session = new Session();
 if (profOut) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
 const c0 = process.cpuUsage();

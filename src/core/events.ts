@@ -26,9 +26,14 @@ export class EventBus {
     return Boolean(this.byType.get(type)?.size || this.byType.get('*')?.size);
   }
 
+  /** Numbers and stamps `input` itself and hands it to the listeners: callers pass a fresh
+   *  object per event. (Copying it with a spread was ~10% of a drain with a listener: the
+   *  spread of a dozen event shapes runs V8's slow generic path.) */
   emit(input: EventInput): void {
     if (!this.wants(input.type)) return;
-    const event = { ...input, seq: ++this.seq, at: this.now() } as EngineEvent;
+    const event = input as EngineEvent;
+    event.seq = ++this.seq;
+    event.at = this.now();
     this.deliver(this.byType.get(event.type), event);
     this.deliver(this.byType.get('*'), event);
   }
