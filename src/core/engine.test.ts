@@ -28,13 +28,19 @@ describe('lanes pull work in order', () => {
 
   // The engine reads queued runs ahead (claimFor); these pin down that what it read never
   // goes before newer, more urgent work, and never starts a run cancelled in the meantime.
+  /** `n` gated runs at the default priority (5) on a lane of one, started: the first runs. */
+  async function backlogOfOne(n: number): Promise<number[]> {
+    h.engine.updateLane({ name: 'default', concurrency: 1 });
+    const ids = h.engine.enqueueMany({ runs: Array.from({ length: n }, () => ({ kind: 'test.gate' })) }).map((r) => r.id);
+    h.engine.start();
+    await settle();
+    return ids;
+  }
+
   it('an urgent run queued while a long backlog drains starts next, before the backlog', async () => {
     const e = h.engine;
-    e.updateLane({ name: 'default', concurrency: 1 });
     // Default priority 5; the urgent run 9, the delayed one 7 once its time comes.
-    const backlog = e.enqueueMany({ runs: Array.from({ length: 10 }, () => ({ kind: 'test.gate' })) }).map((r) => r.id);
-    e.start();
-    await settle();
+    const backlog = await backlogOfOne(10);
     expect(h.gate.running).toEqual([backlog[0]]);
     const urgent = e.enqueue({ kind: 'test.gate', priority: 9 }).id;
     const delayed = e.enqueue({ kind: 'test.gate', priority: 7, delayMs: 1000 }).id;
@@ -52,10 +58,7 @@ describe('lanes pull work in order', () => {
 
   it('a queued run cancelled while others drain never starts; the rest keep their order', async () => {
     const e = h.engine;
-    e.updateLane({ name: 'default', concurrency: 1 });
-    const ids = e.enqueueMany({ runs: Array.from({ length: 5 }, () => ({ kind: 'test.gate' })) }).map((r) => r.id);
-    e.start();
-    await settle();
+    const ids = await backlogOfOne(5);
     e.cancel({ ids: [ids[2]] });
     for (let i = 0; i < 5; i++) {
       h.gate.releaseAll();
