@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { createEngine, type Engine } from '../src/core/index';
 import { openDatabase } from '../src/core/db/open';
+import { perSecond } from './lib';
 
 export function benchEngine(dataDir: string): Engine {
   return createEngine({
@@ -34,7 +35,7 @@ export async function drainNoops(dataDir: string, n: number, listen = false): Pr
     const ms = performance.now() - t0;
     const done = engine.counts().total.succeeded;
     if (done !== n) throw new Error(`only ${done} of ${n} succeeded`);
-    return Math.round((n / ms) * 1000);
+    return perSecond(n, ms);
   } finally {
     await engine.stop();
   }
@@ -53,17 +54,15 @@ export function oneRowTransactions(dir: string, n: number): { inserts: number; u
     const insert = db.prepare(`INSERT INTO jobs (payload, status) VALUES ('{}', 'queued')`);
     let t0 = performance.now();
     for (let i = 0; i < n; i++) insert.run();
-    const inserts = Math.round((n / (performance.now() - t0)) * 1000);
+    const inserts = perSecond(n, performance.now() - t0);
     const update = db.prepare(`UPDATE jobs SET status = 'done' WHERE id = ?`);
     t0 = performance.now();
     for (let i = 1; i <= n; i++) update.run(i);
-    return { inserts, updates: Math.round((n / (performance.now() - t0)) * 1000) };
+    return { inserts, updates: perSecond(n, performance.now() - t0) };
   } finally {
     db.close();
   }
 }
-
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A queued no-op run in Tasklane's `runs` table, bound to (runAt, createdAt, updatedAt). */
 export function insertQueuedRun(sqlite: Database.Database) {
@@ -80,7 +79,7 @@ export function oneRowRunInserts(dbPath: string, n: number): number {
     const now = Date.now();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) insert.run(now, now, now);
-    return Math.round((n / (performance.now() - t0)) * 1000);
+    return perSecond(n, performance.now() - t0);
   } finally {
     sqlite.close();
   }

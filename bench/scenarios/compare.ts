@@ -5,8 +5,8 @@
 import Database from 'better-sqlite3';
 import PQueue from 'p-queue';
 import { defineQueue, defineWorker } from 'plainjobs';
-import { perSecond, record, withTempDir } from '../lib';
-import { benchEngine, drainNoops, median, quick } from '../engine';
+import { median, perSecond, record, withTempDir } from '../lib';
+import { benchEngine, drainNoops, quick } from '../engine';
 import { redisMissing, runBullmq } from '../bullmq';
 
 const SIZES = quick ? [2_000] : [20_000, 100_000];

@@ -3,8 +3,8 @@
 // This VM's speed drifts by ±25% within a minute, and raw one-row UPDATEs (bound by write
 // syscalls) drift differently from the drain (bound by CPU). So the drain and the raw
 // UPDATE transactions it is compared with take turns, ROUNDS times, and each keeps its median.
-import { record, withTempDir } from '../lib';
-import { drainNoops, median, oneRowTransactions, quick } from '../engine';
+import { median, record, withTempDir } from '../lib';
+import { drainNoops, oneRowTransactions, quick } from '../engine';
 
 const ROUNDS = quick ? 1 : 3;
 

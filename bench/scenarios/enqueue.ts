@@ -2,8 +2,8 @@
 // transaction for the batch). The engine is not started, so nothing drains meanwhile.
 // One per call takes turns with raw one-row INSERTs into the same table, ROUNDS times, each
 // keeping its median: this VM's speed drifts too much to compare rows run minutes apart.
-import { perSecond, record, withTempDir } from '../lib';
-import { benchEngine, median, oneRowRunInserts, quick } from '../engine';
+import { median, perSecond, record, withTempDir } from '../lib';
+import { benchEngine, oneRowRunInserts, quick } from '../engine';
 
 const N = quick ? 5_000 : 50_000;
 const BULK = quick ? 10_000 : 100_000;

@@ -2,8 +2,8 @@
 // runs, each on a fresh database; the table keeps the median run's p50 and p99 (this VM
 // stalls for 20-100 ms now and then, which one 10 s run may or may not catch) and the
 // worst max of the three.
-import { percentile, record, withTempDir } from '../lib';
-import { median, quick } from '../engine';
+import { median, percentile, record, withTempDir } from '../lib';
+import { quick } from '../engine';
 import { z } from 'zod';
 import { createEngine } from '../../src/core/index';
 
