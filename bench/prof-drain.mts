@@ -1,6 +1,8 @@
 // Profiles only the drain of N no-op runs (enqueue happens before the profiler starts).
-// node --import tsx bench/prof-drain.mts 100000 [--prof out.cpuprofile] [--listen]
+// node --import tsx bench/prof-drain.mts 100000 [--prof out.cpuprofile] [--listen] [--chain]
 // --listen: a listener takes every event, as the window and `tasklane serve` do.
+// --chain: a run `after` another ran to the end first, as in any database where someone
+//   once used `--after`; the drain should not pay for it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,13 @@ const profOut = process.argv.indexOf('--prof') > 0 ? process.argv[process.argv.i
 const dir = mkdtempSync(join(tmpdir(), 'pd-'));
 const engine = benchEngine(dir);
 engine.updateLane({ name: 'default', concurrency: 8 });
+if (process.argv.includes('--chain')) {
+  const parent = engine.enqueue({ kind: 'noop' }).id;
+  engine.enqueue({ kind: 'noop', after: [parent] });
+  await engine.start();
+  await engine.idle();
+  engine.pauseAll();
+}
 queueNoops(engine, n);
 if (process.argv.includes('--listen')) engine.on('*', () => {});
 const session = new Session();
@@ -18,6 +27,7 @@ if (profOut) { session.connect(); await session.post('Profiler.enable'); await s
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 await engine.start();
+engine.resumeAll();
 await engine.idle();
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(c0);

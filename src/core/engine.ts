@@ -76,9 +76,13 @@ export class EngineCore {
   readonly inflight = new Map<number, Execution>();
 
   state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
-  /** True once any run waits for another (`after`): completions then look for dependents. */
+  /**
+   * True while some run not started yet comes `after` others: completions then look for
+   * dependents and claims check parents. Set by whatever adds such a run (enqueue, retry);
+   * cleared by the write loop once the last one has started or ended.
+   */
   hasDeps = false;
-  /** True once any run not started yet waits for another to end (a schedule's overlap 'queue'). */
+  /** Likewise, while some run not started yet waits for another to end (overlap 'queue'). */
   hasWaiters = false;
   private completions: Completion[] = [];
   private logs: LogRow[] = [];
@@ -232,6 +236,7 @@ export class EngineCore {
     const claims: [LaneRunner, ClaimedRow[], number][] = [];
     const woken = new Set<string>();
     let retryAt: number | null = null;
+    let { hasDeps, hasWaiters } = this;
     try {
       this.writeTransaction(() => {
         for (const { lane: _lane, ...row } of logs) this.store.insertLog(row);
@@ -252,6 +257,9 @@ export class EngineCore {
           if (rows.length < n) lane.mayHaveWork = false;
           if (rows.length) claims.push([lane, rows, now]);
         }
+        // Two lookups in small partial indexes; once they say no, claims read ahead again.
+        if (hasDeps) hasDeps = this.store.anyDeps();
+        if (hasWaiters) hasWaiters = this.store.anyWaiters();
       });
     } catch (error) {
       // Rolled back: runs taken from the read-ahead were not claimed; read again.
@@ -260,6 +268,8 @@ export class EngineCore {
       this.clock.setTimeout(() => this.scheduleFlush(), 1000);
       return;
     }
+    this.hasDeps = hasDeps;
+    this.hasWaiters = hasWaiters;
     this.logs = [];
     this.progress = new Map();
     this.completions = [];

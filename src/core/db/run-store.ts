@@ -84,8 +84,8 @@ export function createRunStore(db: Database.Database) {
     FROM runs c WHERE c.status = 'queued' AND c.lane = ? AND c.${IN_STATUS_INDEX}
       ${waits ? `AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
         AND w.status IN ('scheduled', 'queued', 'running', 'retrying')))` : ''}
-      ${deps ? `AND NOT EXISTS (SELECT 1 FROM run_deps d JOIN runs p ON p.id = d.after_id
-        WHERE d.run_id = c.id AND p.status != 'succeeded')` : ''}
+      ${deps ? `AND (c.has_after = 0 OR NOT EXISTS (SELECT 1 FROM run_deps d JOIN runs p ON p.id = d.after_id
+        WHERE d.run_id = c.id AND p.status != 'succeeded'))` : ''}
     ORDER BY c.priority DESC, c.run_at, c.id LIMIT ?`;
   const claimables = new Map<number, Database.Statement<[string, number], ClaimedRow>>();
   const claimable = (shape: ClaimShape) => {
@@ -145,7 +145,13 @@ export function createRunStore(db: Database.Database) {
   const insertDep = db.prepare<[number, number]>(`INSERT INTO run_deps (run_id, after_id) VALUES (?, ?)`);
   const dependents = db.prepare<[number], { id: number; lane: string; status: RunStatus }>(`SELECT r.id, r.lane, r.status
     FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? AND r.status IN ('scheduled', 'queued')`);
-  const anyDeps = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM run_deps)`).pluck();
+  // Both repeat their partial index's condition verbatim (runs_after_pending, runs_wait_for).
+  const anyDeps = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM runs
+    WHERE has_after = 1 AND status IN ('scheduled', 'queued'))`).pluck();
+  const markAfter = db.prepare<[number]>(`UPDATE runs SET has_after = 1 WHERE id = ?`);
+  const endedParent = db.prepare<[number], { id: number; status: RunStatus }>(`SELECT p.id, p.status
+    FROM run_deps d JOIN runs p ON p.id = d.after_id WHERE d.run_id = ? AND p.status IN ('dead', 'failed', 'cancelled')
+    ORDER BY p.id LIMIT 1`);
   const deleteRun = db.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
   const counts = db.prepare<[], { lane: string; status: RunStatus; n: number }>(
     `SELECT lane, status, COUNT(*) AS n FROM runs WHERE ${IN_STATUS_INDEX} GROUP BY status, lane
@@ -197,8 +203,14 @@ export function createRunStore(db: Database.Database) {
     insertDep: (runId: number, afterId: number) => { insertDep.run(runId, afterId); },
     /** Waiting runs that come after `id`. */
     dependents: (id: number) => dependents.all(id),
+    /** Some run not started yet comes `after` others. */
     anyDeps: () => anyDeps.get() === 1,
+    /** Marks a run as coming `after` others (with its run_deps rows). */
+    markAfter: (id: number) => { markAfter.run(id); },
+    /** A parent of this run that ended without success, if any. */
+    endedParent: (id: number) => endedParent.get(id),
     /** Some run not started yet waits for another run to end (overlap 'queue'). */
+    /** Some run not started yet waits for another to end (a schedule's overlap 'queue'). */
     anyWaiters: () => anyWaiters.get() === 1,
     counts: () => counts.all(),
     activeInLane: (lane: string) => activeInLane.get(lane)?.n ?? 0,

@@ -71,6 +71,8 @@ export const runs = sqliteTable('runs', {
   trigger: text('trigger').notNull().default('api'),
   // Not claimed while this run is waiting or running (a schedule's overlap policy 'queue').
   waitFor: integer('wait_for'),
+  // 1 when the run comes `after` others (its parents are in run_deps).
+  hasAfter: integer('has_after').notNull().default(0),
 }, (t) => [
   // One index serves the claim path (queued runs of a lane by priority, then runAt, then
   // FIFO), counts (status × lane, covering), recovery and the status filter. Every index
@@ -85,9 +87,14 @@ export const runs = sqliteTable('runs', {
   index('runs_dedupe').on(t.dedupeKey)
     .where(sql`dedupe_key IS NOT NULL AND status IN ('scheduled', 'queued', 'running', 'retrying')`),
   index('runs_task').on(t.taskId, t.id).where(sql`task_id IS NOT NULL`),
-  // Runs that wait for another run to end (overlap 'queue'): found at start-up without a
-  // table scan, so the claim checks wait_for only while such runs exist.
-  index('runs_wait_for').on(t.waitFor).where(sql`wait_for IS NOT NULL`),
+  // Runs not started yet that wait for another run to end (overlap 'queue'), and runs not
+  // started yet that come `after` others. The claim pays for these checks only while such
+  // runs exist; the engine asks these two small indexes after every write, so the checks
+  // end when the last such run starts. Finished runs leave them: they stay small however
+  // long the history.
+  index('runs_wait_for').on(t.waitFor)
+    .where(sql`wait_for IS NOT NULL AND status IN ('scheduled', 'queued', 'retrying')`),
+  index('runs_after_pending').on(t.id).where(sql`has_after = 1 AND status IN ('scheduled', 'queued')`),
   // A schedule never fires the same (task, fire time) twice, even across a crash.
   uniqueIndex('runs_task_fire').on(t.taskId, t.scheduledFor).where(sql`scheduled_for IS NOT NULL`),
 ]);

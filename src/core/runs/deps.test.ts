@@ -66,3 +66,36 @@ it('a parent abandoned past its attempts by a crash takes its waiting runs along
   expect(again.getRun({ id: parent }).status).toBe('dead');
   expect(again.getRun({ id: child })).toMatchObject({ status: 'dead', error: { code: 'DEPENDENCY_FAILED' } });
 });
+
+it('a run after a dead one is retried only together with it, and then waits for it again', async () => {
+  const a = h.engine.enqueue({ kind: 'test.gate', maxAttempts: 1 }).id;
+  const b = h.engine.enqueue({ kind: 'noop', after: [a] }).id;
+  await settle();
+  h.gate.fail(a);
+  await h.engine.idle();
+  expect(status(b)).toBe('dead');
+  const before = snapshot(h.dbPath);
+  expect(() => h.engine.retry({ ids: [b] })).toThrowError(expect.objectContaining({
+    code: 'INVALID_TRANSITION', field: 'ids.0', message: `run ${b} comes after run ${a}, which is dead; retry run ${a} together with it`,
+  }));
+  expect(snapshot(h.dbPath)).toBe(before);
+  h.engine.retry({ ids: [b, a] });
+  await settle();
+  expect([status(a), status(b)]).toEqual(['running', 'queued']);
+  h.gate.release(a);
+  await h.engine.idle();
+  expect(status(b)).toBe('succeeded');
+});
+
+it('a chain enqueued after earlier chains have finished still waits for its parent', async () => {
+  for (let round = 0; round < 2; round++) {
+    const a = h.engine.enqueue({ kind: 'test.gate' }).id;
+    const b = h.engine.enqueue({ kind: 'noop', after: [a] }).id;
+    h.engine.enqueue({ kind: 'noop' });
+    await settle();
+    expect(status(b)).toBe('queued');
+    h.gate.release(a);
+    await h.engine.idle();
+    expect(status(b)).toBe('succeeded');
+  }
+});

@@ -42,5 +42,6 @@ export function linkParents(store: RunStore, runId: number, after: number[], fie
     if (row.status === 'dead' || row.status === 'failed' || row.status === 'cancelled') ended ??= { id: parent, status: row.status };
     store.insertDep(runId, parent);
   });
+  if (after.length) store.markAfter(runId);
   return ended;
 }

@@ -153,8 +153,19 @@ export function runCommands(core: EngineCore) {
           emitted.push({ type: 'run.queued', runId: row.id, lane: row.lane, status: 'queued', kind: run.kind,
             name: run.name, priority: run.priority, runAt: now });
         }
+        // A run waits for its parents again, so each must be able to succeed: a parent that
+        // ended without success has to be retried in the same call (in any order).
+        ids.forEach((id, i) => {
+          const parent = store.endedParent(id);
+          if (parent) {
+            throw new TasklaneError('INVALID_TRANSITION', `run ${id} comes after run ${parent.id}, which is ${parent.status}; `
+              + `retry run ${parent.id} together with it`, `ids.${i}`);
+          }
+        });
         return rows.map((r) => r.lane);
       })();
+      core.hasDeps ||= store.anyDeps();
+      core.hasWaiters ||= store.anyWaiters();
       core.emit(emitted);
       for (const name of woken) {
         const lane = lanes.get(name);

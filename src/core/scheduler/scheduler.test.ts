@@ -160,6 +160,22 @@ describe('overlap while the previous run is still running', () => {
     expect(query<{ status: string }>(h.dbPath, 'SELECT status FROM runs ORDER BY id').map((r) => r.status)).toEqual(['succeeded', 'running']);
   });
 
+  it('queue: the next waiter still waits once an earlier one has started', async () => {
+    await twoFires('queue');
+    const ids = () => query<{ id: number }>(h.dbPath, 'SELECT id FROM runs ORDER BY id').map((r) => r.id);
+    h.gate.releaseAll();
+    await settle();
+    const [, second] = ids();
+    expect(h.gate.running).toEqual([second]);
+    await h.clock.advance(60_000);
+    await settle();
+    const third = ids()[2];
+    expect(h.gate.running).toEqual([second]);
+    h.gate.release(second);
+    await settle();
+    expect(h.gate.running).toEqual([third]);
+  });
+
   it('queue: after a restart, the waiting run still starts only once the one before it ended', async () => {
     await twoFires('queue');
     const [first, second] = query<{ id: number }>(h.dbPath, 'SELECT id FROM runs ORDER BY id').map((r) => r.id);
