@@ -43,6 +43,8 @@ export interface EngineOptions {
   /** Source of randomness for backoff jitter (tests pass a constant). */
   random?: () => number;
   migrationsDir?: string;
+  /** A better-sqlite3 addon built for another runtime (the desktop app in development). */
+  nativeBinding?: string;
 }
 
 /** How many queued runs a claim reads ahead per lane (claimFor). */
@@ -104,7 +106,7 @@ export class EngineCore {
     this.logger = opts.logger ?? stderrLogger;
     this.notifier = opts.notifier ?? headlessNotifier(this.logger);
     this.random = opts.random ?? Math.random;
-    const { sqlite, db } = openDatabase(this.dbPath, opts.migrationsDir);
+    const { sqlite, db } = openDatabase(this.dbPath, opts.migrationsDir, opts.nativeBinding);
     this.sqlite = sqlite;
     this.db = db;
     this.writeTransaction = sqlite.transaction((fn: () => void) => fn());

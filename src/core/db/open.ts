@@ -30,9 +30,10 @@ export function findMigrationsDir(explicit?: string): string {
   return found;
 }
 
-export function openDatabase(dbPath: string, migrationsDir?: string): OpenDb {
+/** `nativeBinding`: a better-sqlite3 addon built for another runtime (Electron, in development). */
+export function openDatabase(dbPath: string, migrationsDir?: string, nativeBinding?: string): OpenDb {
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
-  const sqlite = new Database(dbPath);
+  const sqlite = new Database(dbPath, nativeBinding ? { nativeBinding } : {});
   // 4 KiB pages (SQLite's default), chosen by measurement (BENCHMARKS.md): 1 KiB pages made
   // single enqueues ~1.4x faster but drains ~1.5x slower, and draining is the work that
   // matters. Only applies to a new file.

@@ -1,5 +1,6 @@
 // The shell kind with real child processes (`node -e` scripts).
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, settle, type Harness } from '../testing/harness';
@@ -58,6 +59,13 @@ describe('shell kind', () => {
     expect(missing).toMatchObject({ status: 'failed', attempt: 1, error: { code: 'PROGRAM_NOT_FOUND' } });
     const noCwd = await finished(node('1', { cwd: join(h.dir, 'nope') }));
     expect(noCwd).toMatchObject({ status: 'failed', error: { code: 'CWD_NOT_FOUND' } });
+  });
+
+  it('runs in the given folder, or in the home folder when none is given', async () => {
+    const given = await finished(node('console.log(process.cwd())', { cwd: h.dir }));
+    expect(logText(given.id)).toEqual([realpathSync(h.dir)]);
+    const home = await finished(node('console.log(process.cwd())'));
+    expect(logText(home.id)).toEqual([realpathSync(homedir())]);
   });
 
   it('adds env to the app environment, or replaces it with cleanEnv; passes stdin; runs through a shell', async () => {

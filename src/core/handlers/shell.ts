@@ -3,6 +3,7 @@
 // tree on timeout or cancel: SIGTERM to the process group, SIGKILL after a grace period.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { z } from 'zod';
 import { KindError, type KindDefinition, type RunContext } from '../kinds';
 import { DEFAULT_OUTPUT_CAP, LineSplitter, OutputBudget } from './output';
@@ -10,6 +11,7 @@ import { DEFAULT_OUTPUT_CAP, LineSplitter, OutputBudget } from './output';
 export const shellInput = z.strictObject({
   command: z.string().min(1).max(10_000),
   args: z.array(z.string().max(100_000)).max(1000).default([]),
+  /** Where it runs; the person's home folder when not given (the app's own folder means nothing to them). */
   cwd: z.string().min(1).optional(),
   /** Added to the app's environment, or replacing it with cleanEnv. */
   env: z.record(z.string(), z.string()).default({}),
@@ -47,7 +49,7 @@ export function runShell(input: ShellInput, ctx: RunContext): Promise<ShellResul
   const started = Date.now();
   const env = input.cleanEnv ? input.env : { ...process.env, ...input.env };
   const child = spawn(input.command, input.args, {
-    cwd: input.cwd, env, shell: input.shell, detached: process.platform !== 'win32', windowsHide: true,
+    cwd: input.cwd ?? homedir(), env, shell: input.shell, detached: process.platform !== 'win32', windowsHide: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const budget = new OutputBudget(input.outputCapBytes, (s, t) => ctx.log(s, t));

@@ -1,0 +1,95 @@
+// The window as a person uses it, in a real browser against a real `tasklane serve`.
+import { expect, test } from './fixtures';
+
+const runRow = (page: import('@playwright/test').Page, id: number) => page.locator(`tr[data-run-id="${id}"]`);
+
+test('a command typed in the window runs, and its log arrives while it runs', async ({ page, served }) => {
+  // The command waits for a file the test writes, so the first line is seen before the end.
+  await page.getByLabel('command').fill(`echo started; while [ ! -f ${served.dataDir}/go ]; do sleep 0.05; done; echo finished`);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText(/Run 1 is queued/);
+  await runRow(page, 1).click();
+  const panel = page.getByRole('complementary', { name: 'run 1' });
+  await expect(panel.getByTestId('log')).toContainText('started');
+  await expect(panel.locator('.status')).toHaveText('running');
+  await expect(page.getByTestId('count-running')).toHaveText('1 running');
+  served.cli('add', '--', 'touch', `${served.dataDir}/go`);
+  await expect(panel.locator('.status')).toHaveText('succeeded');
+  await expect(panel.getByTestId('log')).toContainText('finished');
+  await expect(runRow(page, 2)).toContainText('touch');
+});
+
+test('a run that keeps failing lands in Dead letter, and a retry from there runs it again', async ({ page, served }) => {
+  const marker = `${served.dataDir}/second-time`;
+  await page.getByLabel('command').fill(`if [ -f ${marker} ]; then echo fixed; else touch ${marker}; echo "disk full" >&2; exit 3; fi`);
+  await page.getByRole('button', { name: 'more options' }).click();
+  await page.getByLabel('attempts').fill('1');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('button', { name: /Dead letter/ })).toContainText('1');
+  await page.getByRole('button', { name: /Dead letter/ }).click();
+  await expect(runRow(page, 1)).toContainText('EXIT_CODE');
+  await page.getByRole('button', { name: 'Retry all 1' }).click();
+  await expect(page.getByText('Nothing dead.')).toBeVisible();
+  await page.getByRole('button', { name: 'Runs' }).click();
+  await runRow(page, 1).click();
+  const panel = page.getByRole('complementary', { name: 'run 1' });
+  await expect(panel.locator('.status')).toHaveText('succeeded');
+  await expect(panel.getByTestId('log')).toContainText('fixed');
+});
+
+test('bad input gets a clear message and changes nothing', async ({ page, served }) => {
+  await page.getByRole('button', { name: 'Lanes' }).click();
+  await page.getByLabel('lane name').fill('no spaces allowed');
+  await page.getByRole('button', { name: 'Add lane' }).click();
+  await expect(page.getByRole('alert')).toContainText('a lane name is 1–40 letters, digits, dots, dashes or underscores');
+  await expect(page.locator('tr[data-lane]')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Runs' }).click();
+  await page.getByLabel('command').fill('echo never');
+  await page.getByRole('button', { name: 'more options' }).click();
+  await page.getByLabel('timeout').fill('soon');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('durations are a number with s, m, h or d');
+  await expect(page.getByText('No runs here yet.')).toBeVisible();
+  expect(JSON.parse(served.cli('ls', '--json').stdout).runs).toEqual([]);
+});
+
+test('a paused lane holds its runs until it is resumed', async ({ page, served }) => {
+  await page.getByRole('button', { name: 'Lanes' }).click();
+  const lane = page.locator('tr[data-lane="default"]');
+  await lane.getByRole('button', { name: 'Pause' }).click();
+  await expect(lane).toContainText('paused');
+  served.cli('add', '--', 'echo', 'from the command line');
+  await expect(lane.locator('td').nth(4)).toHaveText('1');
+  await page.getByRole('button', { name: 'Runs' }).click();
+  await expect(runRow(page, 1).locator('.status')).toHaveText('queued');
+  await page.getByRole('button', { name: 'Resume all' }).click();
+  await expect(runRow(page, 1).locator('.status')).toHaveText('succeeded');
+});
+
+test('a task with a cron schedule says when it runs, and runs now on demand', async ({ page, served }) => {
+  void served;
+  await page.getByRole('button', { name: 'Tasks' }).click();
+  await page.getByLabel('task name').fill('backup');
+  await page.getByLabel('task command').fill('echo backing up');
+  await page.getByLabel('cron').fill('0 3 * * *');
+  await page.getByLabel('time zone').fill('Europe/Berlin');
+  await expect(page.getByTestId('schedule-preview')).toContainText('At 03:00');
+  await page.getByLabel('cron').fill('0 3 31 2 *');
+  await expect(page.getByTestId('schedule-preview')).toContainText('never');
+  await page.getByLabel('cron').fill('0 3 * * *');
+  await page.getByRole('button', { name: 'Save task' }).click();
+  const row = page.locator('tr[data-task="backup"]');
+  await expect(row).toContainText('At 03:00');
+  await row.getByRole('button', { name: 'Run now' }).click();
+  await page.getByRole('button', { name: 'Runs' }).click();
+  await expect(runRow(page, 1).locator('.status')).toHaveText('succeeded');
+  await runRow(page, 1).click();
+  await expect(page.getByRole('complementary', { name: 'run 1' })).toContainText('(manual)');
+});
+
+test('a page opened without the token says how to get in', async ({ browser, served }) => {
+  const page = await browser.newPage();
+  await page.goto(served.url.split('#')[0]);
+  await expect(page.getByRole('alert')).toContainText('Open the address `tasklane serve` printed');
+  await page.close();
+});

@@ -1,0 +1,44 @@
+// Three bundles: the Electron main process, the preload (CommonJS: sandboxed preloads
+// cannot be ES modules) and the window. `tasklane serve` serves the same window build.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+// Plugins run in a worker from a file beside the engine's code (src/core/handlers/plugins.ts
+// finds it next to its own module, which in the app is the main bundle).
+const pluginHost = {
+  name: 'tasklane-plugin-host',
+  writeBundle() {
+    mkdirSync(resolve(import.meta.dirname, 'out/main'), { recursive: true });
+    copyFileSync(resolve(import.meta.dirname, 'src/core/handlers/plugin-host.mjs'), resolve(import.meta.dirname, 'out/main/plugin-host.mjs'));
+  },
+};
+
+export default defineConfig({
+  main: {
+    plugins: [pluginHost],
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'src/renderer'),
+    plugins: [react()],
+    build: {
+      outDir: 'out/renderer',
+      minify: true,
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
+    },
+  },
+});

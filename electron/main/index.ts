@@ -1,0 +1,132 @@
+// The desktop shell: one instance, one window, a tray icon, desktop notifications, and the
+// engine from src/core wired to them. Everything else lives in the engine.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, session, shell, Tray } from 'electron';
+import log from 'electron-log/main';
+import { createEngine, type Engine } from '../../src/core/index';
+import { acquireLock, LockedError } from '../../src/cli/lock';
+import { DEFAULT_PORT, openLocalHost, type LocalHost } from '../../src/cli/local-host';
+import { files } from '../../src/cli/paths';
+import { bindIpc } from './ipc';
+import { trayMenu, trayTooltip } from './tray';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const pageFile = join(here, '..', 'renderer', 'index.html');
+const devUrl = process.env.ELECTRON_RENDERER_URL;
+const isOurPage = (url: string) => (devUrl ? url.startsWith(devUrl) : url === pathToFileURL(pageFile).href);
+
+let window: BrowserWindow | null = null;
+let tray: Tray | null = null;
+let engine: Engine | null = null;
+let localHost: LocalHost | null = null;
+let releaseLock: (() => void) | null = null;
+let quitting = false;
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else {
+  app.on('second-instance', () => showWindow());
+  app.whenReady().then(start).catch((e: unknown) => { log.error('Tasklane could not start', e); app.exit(1); });
+}
+
+function showWindow(): void {
+  if (window && !window.isDestroyed()) { window.show(); window.focus(); return; }
+  window = new BrowserWindow({
+    width: 1200, height: 800, title: 'Tasklane', show: false,
+    icon: join(root, 'resources', 'icon.png'),
+    webPreferences: { preload: join(here, '..', 'preload', 'index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+  });
+  window.once('ready-to-show', () => window?.show());
+  // The window shows our page only: links open in the browser, nothing navigates away.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (e, url) => { if (!isOurPage(url)) e.preventDefault(); });
+  // Closing the window keeps Tasklane running in the tray; Quit is in the tray menu.
+  window.on('close', (e) => { if (!quitting) { e.preventDefault(); window?.hide(); } });
+  if (devUrl) void window.loadURL(devUrl);
+  else void window.loadFile(pageFile);
+}
+
+async function start(): Promise<void> {
+  const dataDir = process.env.TASKLANE_DATA_DIR ?? app.getPath('userData');
+  try {
+    releaseLock = acquireLock(files(dataDir).lock);
+  } catch (e) {
+    if (e instanceof LockedError) log.error(`${e.message}: stop \`tasklane serve\` first, or give the app another folder with TASKLANE_DATA_DIR`);
+    throw e;
+  }
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // `npm start` keeps a copy of better-sqlite3 built for Electron apart from the one plain
+  // Node uses (tests, `tasklane serve`); a packaged app has only the Electron build.
+  const devBinding = join(root, '.electron-native', 'better_sqlite3.node');
+  engine = createEngine({
+    dataDir,
+    logger: log,
+    nativeBinding: !app.isPackaged && existsSync(devBinding) ? devBinding : undefined,
+    notifier: {
+      notify: ({ title, body, urgency }) => {
+        if (Notification.isSupported()) new Notification({ title, body, urgency }).show();
+      },
+    },
+  });
+  await engine.start();
+  localHost = await openLocalHost({ dataDir, engine, port: DEFAULT_PORT, staticDir: dirname(pageFile) });
+  log.info(`Tasklane is running on ${dataDir}; the \`tasklane\` command reaches it at ${localHost.url}`);
+  bindIpc(engine, () => window, isOurPage);
+  watchEngine(engine);
+
+  tray = new Tray(nativeImage.createFromPath(join(root, 'resources', 'tray.png')));
+  const updateTray = () => {
+    if (!engine || !tray) return;
+    const counts = engine.counts();
+    tray.setToolTip(trayTooltip(counts));
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenu(counts, engine.listLanes(), {
+      show: showWindow,
+      pauseAll: () => { engine?.pauseAll(); updateTray(); },
+      resumeAll: () => { engine?.resumeAll(); updateTray(); },
+      quit: () => { quitting = true; app.quit(); },
+    })));
+  };
+  updateTray();
+  setInterval(updateTray, 2000);
+  tray.on('click', showWindow);
+
+  // The lid opened again: scheduled fires and retries that came due meanwhile run now.
+  powerMonitor.on('resume', () => engine?.wake());
+  showWindow();
+  if (app.isPackaged) {
+    const { autoUpdater } = await import('electron-updater');
+    autoUpdater.logger = log;
+    autoUpdater.checkForUpdatesAndNotify().catch((e: unknown) => log.warn('update check failed', e));
+  }
+}
+
+/** What happened while the window was closed: a desktop notification when a run goes dead. */
+function watchEngine(e: Engine): void {
+  e.on('run.dead', (event) => {
+    if (window?.isFocused()) return;
+    if (!Notification.isSupported()) return;
+    const n = new Notification({ title: `Run ${event.runId} is dead`, body: `${event.error.code}: ${event.error.message}` });
+    n.on('click', showWindow);
+    n.show();
+  });
+}
+
+app.on('window-all-closed', () => { /* stays in the tray */ });
+app.on('before-quit', (e) => {
+  if (!engine) return;
+  quitting = true;
+  e.preventDefault();
+  const stopping = engine;
+  engine = null;
+  void (async () => {
+    await localHost?.close();
+    await stopping.stop({ timeoutMs: 10_000 });
+    releaseLock?.();
+    app.exit(0);
+  })();
+});

@@ -1,0 +1,62 @@
+import { useApp } from './context';
+import type { View } from './store';
+import { DeadLetter } from './views/DeadLetter';
+import { Lanes } from './views/Lanes';
+import { RunDetailPanel } from './views/RunDetail';
+import { Runs } from './views/Runs';
+import { Tasks } from './views/Tasks';
+
+const VIEWS: { view: View; label: string }[] = [
+  { view: 'runs', label: 'Runs' }, { view: 'dead', label: 'Dead letter' }, { view: 'lanes', label: 'Lanes' }, { view: 'tasks', label: 'Tasks' },
+];
+
+export function App() {
+  const view = useApp((s) => s.view);
+  const setView = useApp((s) => s.setView);
+  const total = useApp((s) => s.counts.total);
+  const connected = useApp((s) => s.connected);
+  const notice = useApp((s) => s.notice);
+  const say = useApp((s) => s.say);
+  const act = useApp((s) => s.act);
+  const openRunId = useApp((s) => s.openRunId);
+  const anyPaused = useApp((s) => s.lanes.some((l) => l.paused));
+  const deadCount = (total.dead ?? 0) + (total.failed ?? 0);
+
+  return (
+    <div className="app">
+      <header>
+        <h1>Tasklane</h1>
+        <div className="counts" aria-label="counts">
+          {(['running', 'queued', 'scheduled', 'retrying'] as const).map((s) => (
+            <span key={s} className={`count ${s}`} data-testid={`count-${s}`}>{total[s] ?? 0} {s}</span>
+          ))}
+        </div>
+        <button onClick={() => void act((a) => (anyPaused ? a.resumeAll() : a.pauseAll()), anyPaused ? 'All lanes resumed' : 'All lanes paused')}>
+          {anyPaused ? 'Resume all' : 'Pause all'}
+        </button>
+        <span className={connected ? 'link up' : 'link down'} title={connected ? 'live' : 'not connected'}>{connected ? '● live' : '○ offline'}</span>
+      </header>
+      <nav>
+        {VIEWS.map(({ view: v, label }) => (
+          <button key={v} className={v === view ? 'tab active' : 'tab'} onClick={() => setView(v)}>
+            {label}{v === 'dead' && deadCount > 0 ? <span className="badge">{deadCount}</span> : null}
+          </button>
+        ))}
+      </nav>
+      {notice && (
+        <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`notice ${notice.kind}`}>
+          {notice.text} <button className="link-button" onClick={() => say(null)} aria-label="dismiss">×</button>
+        </div>
+      )}
+      <main className={openRunId !== null ? 'with-detail' : ''}>
+        <section className="view">
+          {view === 'runs' && <Runs />}
+          {view === 'dead' && <DeadLetter />}
+          {view === 'lanes' && <Lanes />}
+          {view === 'tasks' && <Tasks />}
+        </section>
+        {openRunId !== null && <RunDetailPanel />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+// How the window reaches the engine: a Transport (Electron IPC through the preload, or HTTP
+// and a WebSocket to `tasklane serve`) and a typed client over it. Only the contract's
+// types come from the engine.
+import type { CommandInput, CommandName, CommandResult, Outcome } from '../../core/api/contract';
+import type { EngineEvent, ErrorCode, ErrorShape } from '../../core/api/types';
+
+export interface Transport {
+  call(name: CommandName, input: unknown): Promise<Outcome<unknown>>;
+  /** Events in order. `onReset`: (re)connected or a gap in `seq`: read the snapshot again. */
+  subscribe(onEvents: (events: EngineEvent[]) => void, onReset: (connected: boolean) => void): () => void;
+}
+
+/** An error the engine returned, rebuilt with its code and field. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  constructor(shape: ErrorShape) {
+    super(shape.message);
+    this.code = shape.code;
+    if (shape.field !== undefined) this.field = shape.field;
+  }
+}
+
+export type Api = { [N in CommandName]: (input?: CommandInput<N>) => Promise<CommandResult<N>> };
+
+export function createApi(transport: Transport): Api {
+  return new Proxy({} as Api, {
+    get: (_, name: string) => async (input: unknown = {}) => {
+      const outcome = await transport.call(name as CommandName, input);
+      if (!outcome.ok) throw new ApiError(outcome.error);
+      return outcome.value;
+    },
+  });
+}
+
+/** What the Electron preload puts on `window.tasklane`: one function per command, and `on`. */
+export type PreloadApi = { [N in CommandName]: (input: unknown) => Promise<Outcome<unknown>> } & {
+  on(listener: (events: EngineEvent[]) => void): () => void;
+};
+
+export function ipcTransport(bridge: PreloadApi): Transport {
+  return {
+    call: (name, input) => bridge[name](input),
+    subscribe(onEvents, onReset) {
+      onReset(true);
+      return bridge.on(onEvents);
+    },
+  };
+}
+
+/** `tasklane serve`: the token arrives once in the address (#token=…) and is kept for the tab. */
+export function httpTransport(): Transport {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromHash) {
+    sessionStorage.setItem('tasklane.token', fromHash);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  const token = sessionStorage.getItem('tasklane.token') ?? '';
+  return {
+    async call(name, input) {
+      try {
+        const res = await fetch(`/api/${name}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(input ?? {}),
+        });
+        return (await res.json()) as Outcome<unknown>;
+      } catch {
+        return { ok: false, error: { code: 'ENGINE_STOPPED', message: 'Tasklane is not reachable; is `tasklane serve` still running?' } };
+      }
+    },
+    subscribe(onEvents, onReset) {
+      let ws: WebSocket | null = null;
+      let closed = false;
+      let lastSeq = 0;
+      let retryTimer: ReturnType<typeof setTimeout> | undefined;
+      const connect = () => {
+        ws = new WebSocket(`ws://${location.host}/api/events?token=${encodeURIComponent(token)}`);
+        ws.onmessage = (m) => {
+          const msg = JSON.parse(String(m.data)) as { type: 'hello'; lastSeq: number } | { type: 'events'; events: EngineEvent[] };
+          if (msg.type === 'hello') { lastSeq = msg.lastSeq; onReset(true); return; }
+          const first = msg.events[0];
+          if (first && first.seq !== lastSeq + 1) onReset(true);
+          if (msg.events.length) lastSeq = msg.events[msg.events.length - 1].seq;
+          onEvents(msg.events);
+        };
+        ws.onclose = () => {
+          if (closed) return;
+          onReset(false);
+          retryTimer = setTimeout(connect, 1000);
+        };
+      };
+      connect();
+      return () => { closed = true; clearTimeout(retryTimer); ws?.close(); };
+    },
+  };
+}

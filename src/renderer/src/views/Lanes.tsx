@@ -1,0 +1,75 @@
+// Lanes: how many runs at once, how fast, paused or not.
+import { useState, type FormEvent } from 'react';
+import type { Lane, RateLimit } from '../../../core/api/types';
+import { useApp } from '../context';
+import { duration, parseDuration } from '../format';
+
+/** "10/1m" → 10 per minute; "" → no limit. */
+function parseRate(text: string): RateLimit | null {
+  const t = text.trim();
+  if (!t) return null;
+  const m = /^(\d+)\s*\/\s*(.+)$/.exec(t);
+  const intervalMs = m ? parseDuration(/^\d/.test(m[2]) ? m[2] : `1${m[2]}`) : Number.NaN;
+  if (!m || intervalMs === null || Number.isNaN(intervalMs)) throw new Error('a rate is runs/interval, e.g. 10/1m or 100/1s');
+  return { max: Number(m[1]), intervalMs };
+}
+const rateText = (r: RateLimit | null) => (r ? `${r.max} per ${duration(r.intervalMs)}` : 'no limit');
+
+export function Lanes() {
+  const lanes = useApp((s) => s.lanes);
+  return (
+    <>
+      <NewLane />
+      <table className="lanes">
+        <thead><tr><th>lane</th><th>at once</th><th>rate</th><th>running</th><th>queued</th><th /></tr></thead>
+        <tbody>{lanes.map((l) => <LaneRow key={l.name} lane={l} />)}</tbody>
+      </table>
+    </>
+  );
+}
+
+function LaneRow({ lane }: { lane: Lane }) {
+  const act = useApp((s) => s.act);
+  const [concurrency, setConcurrency] = useState(String(lane.concurrency));
+  const save = () => {
+    if (Number(concurrency) !== lane.concurrency) {
+      void act((a) => a.updateLane({ name: lane.name, concurrency: Number(concurrency) }), `Lane ${lane.name} runs ${concurrency} at once`)
+        .then((r) => { if (!r) setConcurrency(String(lane.concurrency)); });
+    }
+  };
+  return (
+    <tr data-lane={lane.name} className={lane.paused ? 'paused' : ''}>
+      <td>{lane.name}{lane.paused && <span className="status cancelled"> paused</span>}</td>
+      <td><input aria-label={`concurrency of ${lane.name}`} className="narrow" type="number" min={1} value={concurrency}
+        onChange={(e) => setConcurrency(e.target.value)} onBlur={save} onKeyDown={(e) => { if (e.key === 'Enter') save(); }} /></td>
+      <td>{rateText(lane.rateLimit)}</td>
+      <td className="num">{lane.running}</td>
+      <td className="num">{lane.queued}</td>
+      <td className="actions">
+        <button onClick={() => void act((a) => (lane.paused ? a.resumeLane({ name: lane.name }) : a.pauseLane({ name: lane.name })),
+          `Lane ${lane.name} ${lane.paused ? 'resumed' : 'paused'}`)}>{lane.paused ? 'Resume' : 'Pause'}</button>
+        <button onClick={() => void act((a) => a.deleteLane({ name: lane.name }), `Lane ${lane.name} deleted`)}>Delete</button>
+      </td>
+    </tr>
+  );
+}
+
+function NewLane() {
+  const act = useApp((s) => s.act);
+  const [name, setName] = useState('');
+  const [concurrency, setConcurrency] = useState(1);
+  const [rate, setRate] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await act(async (a) => a.createLane({ name, concurrency, rateLimit: parseRate(rate) }), `Lane ${name} created`);
+    if (ok) { setName(''); setRate(''); }
+  };
+  return (
+    <form className="new-lane" aria-label="new lane" onSubmit={(e) => void submit(e)}>
+      <input aria-label="lane name" placeholder="new lane, e.g. gpu" value={name} onChange={(e) => setName(e.target.value)} />
+      <label>at once <input aria-label="at once" className="narrow" type="number" min={1} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))} /></label>
+      <label>rate <input aria-label="rate" placeholder="e.g. 10/1m" value={rate} onChange={(e) => setRate(e.target.value)} /></label>
+      <button type="submit">Add lane</button>
+    </form>
+  );
+}

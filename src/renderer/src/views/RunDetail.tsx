@@ -1,0 +1,69 @@
+// One run: what it is, its attempts, its log as it arrives, and what can be done with it.
+import { useEffect, useRef } from 'react';
+import { useApp } from '../context';
+import { clock, duration, runTime, title } from '../format';
+import { StatusBadge, useNow } from './RunTable';
+
+const ACTIVE = ['scheduled', 'queued', 'running', 'retrying'];
+const RETRYABLE = ['dead', 'failed', 'cancelled'];
+
+export function RunDetailPanel() {
+  const run = useApp((s) => s.detail);
+  const id = useApp((s) => s.openRunId);
+  const logs = useApp((s) => s.logs);
+  const openRun = useApp((s) => s.openRun);
+  const act = useApp((s) => s.act);
+  const now = useNow();
+  const logEnd = useRef<HTMLDivElement>(null);
+  useEffect(() => { logEnd.current?.scrollIntoView({ block: 'nearest' }); }, [logs.length]);
+
+  return (
+    <aside className="detail" aria-label={`run ${id}`}>
+      <div className="detail-head">
+        <h2>Run {id}</h2>
+        <button className="link-button" aria-label="close" onClick={() => openRun(null)}>×</button>
+      </div>
+      {!run ? <p>Loading…</p> : (
+        <>
+          <p className="run-title">{title(run)}</p>
+          <p><StatusBadge status={run.status} /> {run.status === 'running' && run.progress !== null &&
+            <><progress max={100} value={run.progress} /> {run.progress}% {run.progressMessage}</>}</p>
+          {run.error && <p className="error-line" role="note">{run.error.code}: {run.error.message}</p>}
+          <div className="actions">
+            {ACTIVE.includes(run.status) && <button onClick={() => void act((a) => a.cancel({ ids: [run.id] }), `Run ${run.id} cancelled`)}>Cancel</button>}
+            {RETRYABLE.includes(run.status) && <button onClick={() => void act((a) => a.retry({ ids: [run.id] }), `Run ${run.id} queued again`)}>Retry</button>}
+          </div>
+          <dl>
+            <dt>kind</dt><dd>{run.kind}</dd>
+            <dt>lane</dt><dd>{run.lane}</dd>
+            <dt>priority</dt><dd>{run.priority}</dd>
+            <dt>attempts</dt><dd>{run.attempt} of {run.maxAttempts}</dd>
+            <dt>created</dt><dd>{clock(run.createdAt)} ({run.trigger})</dd>
+            {run.status === 'scheduled' || run.status === 'retrying' ? <><dt>starts</dt><dd>{clock(run.runAt)}</dd></> : null}
+            {run.startedAt !== null && <><dt>started</dt><dd>{clock(run.startedAt)}</dd></>}
+            {run.startedAt !== null && <><dt>time</dt><dd>{runTime(run, now)}</dd></>}
+            {run.timeoutMs !== null && <><dt>timeout</dt><dd>{duration(run.timeoutMs)}</dd></>}
+            {run.result !== null && run.result !== undefined && <><dt>result</dt><dd><code>{JSON.stringify(run.result)}</code></dd></>}
+          </dl>
+          {run.attempts.length > 0 && (
+            <table className="attempts">
+              <thead><tr><th>attempt</th><th>outcome</th><th>time</th><th>exit</th><th>error</th></tr></thead>
+              <tbody>
+                {run.attempts.map((a) => (
+                  <tr key={a.n}><td>{a.n}</td><td>{a.outcome}</td><td>{a.finishedAt !== null ? duration(a.finishedAt - a.startedAt) : ''}</td>
+                    <td>{a.exitCode ?? ''}</td><td>{a.error ? `${a.error.code}: ${a.error.message}` : ''}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h3>Log</h3>
+          <div className="log" data-testid="log">
+            {logs.length === 0 ? <span className="empty">{run.status === 'queued' || run.status === 'scheduled' ? 'not started yet' : 'no output'}</span> : null}
+            {logs.map((l) => <div key={l.seq} className={`line ${l.stream}`}>{l.text}</div>)}
+            <div ref={logEnd} />
+          </div>
+        </>
+      )}
+    </aside>
+  );
+}

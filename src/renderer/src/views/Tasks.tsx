@@ -1,0 +1,112 @@
+// Tasks: saved work, run by hand or on a schedule (cron in a time zone).
+import { useEffect, useState, type FormEvent } from 'react';
+import type { SchedulePreview, Task } from '../../../core/api/types';
+import { useApp } from '../context';
+import { clock, title } from '../format';
+import { errorText } from '../store';
+
+const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export function Tasks() {
+  const tasks = useApp((s) => s.tasks);
+  return (
+    <>
+      <NewTask />
+      {tasks.length === 0 ? <p className="empty">No tasks yet. A task is work you run again: by hand or on a schedule.</p> : (
+        <table className="tasks">
+          <thead><tr><th>task</th><th>runs</th><th>lane</th><th>schedule</th><th>next</th><th /></tr></thead>
+          <tbody>{tasks.map((t) => <TaskRow key={t.id} task={t} />)}</tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function TaskRow({ task }: { task: Task }) {
+  const act = useApp((s) => s.act);
+  const s = task.schedule;
+  return (
+    <tr data-task={task.name}>
+      <td>{task.name}</td>
+      <td className="title">{title({ name: null, kind: task.kind, input: task.input })}</td>
+      <td>{task.lane}</td>
+      <td>{s ? <>{s.description}{!s.enabled && <span className="status cancelled"> paused</span>}</> : 'by hand'}</td>
+      <td>{s?.enabled ? clock(s.nextRunAt) : ''}</td>
+      <td className="actions">
+        <button onClick={() => void act((a) => a.runTask({ id: task.id }), `Task ${task.name} queued`)}>Run now</button>
+        {s && <button onClick={() => void act((a) => (s.enabled ? a.pauseSchedule({ taskId: task.id }) : a.resumeSchedule({ taskId: task.id })),
+          `Schedule of ${task.name} ${s.enabled ? 'paused' : 'resumed'}`)}>{s.enabled ? 'Pause schedule' : 'Resume schedule'}</button>}
+        <button onClick={() => void act((a) => a.deleteTask({ id: task.id }), `Task ${task.name} deleted`)}>Delete</button>
+      </td>
+    </tr>
+  );
+}
+
+function NewTask() {
+  const act = useApp((s) => s.act);
+  const api = useApp((s) => s.api);
+  const lanes = useApp((s) => s.lanes);
+  const [name, setName] = useState('');
+  const [command, setCommand] = useState('');
+  const [lane, setLane] = useState('default');
+  const [cron, setCron] = useState('');
+  const [zone, setZone] = useState(localZone);
+  const [overlap, setOverlap] = useState<'skip' | 'queue' | 'allow'>('skip');
+  const [catchUp, setCatchUp] = useState<'once' | 'all' | 'skip'>('once');
+  const [preview, setPreview] = useState<SchedulePreview | string | null>(null);
+
+  // What the schedule means, as it is typed.
+  useEffect(() => {
+    if (!cron.trim()) { setPreview(null); return; }
+    let live = true;
+    const t = setTimeout(() => {
+      api.previewSchedule({ cron: cron.trim(), timeZone: zone, count: 3 })
+        .then((p) => { if (live) setPreview(p); }, (e: unknown) => { if (live) setPreview(errorText(e)); });
+    }, 200);
+    return () => { live = false; clearTimeout(t); };
+  }, [api, cron, zone]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await act(async (a) => {
+      const task = await a.createTask({ name, kind: 'shell', input: { command, shell: true }, lane });
+      if (cron.trim()) {
+        try {
+          await a.setSchedule({ taskId: task.id, cron: cron.trim(), timeZone: zone, overlap, catchUp });
+        } catch (error) {
+          await a.deleteTask({ id: task.id });
+          throw error;
+        }
+      }
+      return task;
+    }, `Task ${name} saved`);
+    if (ok) { setName(''); setCommand(''); setCron(''); }
+  };
+
+  return (
+    <form className="new-task" aria-label="new task" onSubmit={(e) => void submit(e)}>
+      <div className="row">
+        <input aria-label="task name" placeholder="task name, e.g. backup" value={name} onChange={(e) => setName(e.target.value)} />
+        <input className="command" aria-label="task command" placeholder="command" value={command} onChange={(e) => setCommand(e.target.value)} />
+        <select aria-label="task lane" value={lane} onChange={(e) => setLane(e.target.value)}>
+          {lanes.map((l) => <option key={l.name} value={l.name}>{l.name}</option>)}
+        </select>
+      </div>
+      <div className="row">
+        <input aria-label="cron" placeholder="cron, e.g. 0 3 * * * (empty: by hand)" value={cron} onChange={(e) => setCron(e.target.value)} />
+        <input aria-label="time zone" value={zone} onChange={(e) => setZone(e.target.value)} />
+        <label>if still running <select aria-label="overlap" value={overlap} onChange={(e) => setOverlap(e.target.value as typeof overlap)}>
+          <option value="skip">skip</option><option value="queue">queue one</option><option value="allow">run anyway</option></select></label>
+        <label>missed while off <select aria-label="catch up" value={catchUp} onChange={(e) => setCatchUp(e.target.value as typeof catchUp)}>
+          <option value="once">run once</option><option value="all">run each</option><option value="skip">skip</option></select></label>
+        <button type="submit">Save task</button>
+      </div>
+      {preview !== null && (
+        <p className="preview" data-testid="schedule-preview">
+          {typeof preview === 'string' ? <span className="error-line">{preview}</span>
+            : <>{preview.description}; next: {preview.fires.map((f) => clock(f)).join(', ')}</>}
+        </p>
+      )}
+    </form>
+  );
+}
