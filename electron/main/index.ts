@@ -8,7 +8,7 @@ import log from 'electron-log/main';
 import { createEngine, type Engine } from '../../src/core/index';
 import { acquireLock, LockedError } from '../../src/cli/lock';
 import { DEFAULT_PORT, openLocalHost, type LocalHost } from '../../src/cli/local-host';
-import { files } from '../../src/cli/paths';
+import { defaultDataDir, files } from '../../src/cli/paths';
 import { bindIpc } from './ipc';
 import { trayMenu, trayTooltip } from './tray';
 
@@ -52,7 +52,9 @@ function showWindow(): void {
 }
 
 async function start(): Promise<void> {
-  const dataDir = process.env.TASKLANE_DATA_DIR ?? app.getPath('userData');
+  // The folder `tasklane serve` and the `tasklane` command use too (not Electron's userData,
+  // whose name differs between a checkout and a packaged app).
+  const dataDir = defaultDataDir();
   try {
     releaseLock = acquireLock(files(dataDir).lock);
   } catch (e) {
