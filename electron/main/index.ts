@@ -93,8 +93,10 @@ async function start(): Promise<void> {
       quit: () => { quitting = true; app.quit(); },
     })));
   };
+  // Refreshed when something happened, at most once a second (counting is a query).
+  let trayTimer: NodeJS.Timeout | undefined;
+  engine.on('*', () => { trayTimer ??= setTimeout(() => { trayTimer = undefined; updateTray(); }, 1000); });
   updateTray();
-  setInterval(updateTray, 2000);
   tray.on('click', showWindow);
 
   // The lid opened again: scheduled fires and retries that came due meanwhile run now.

@@ -122,7 +122,7 @@ export function createStore(transport: Transport) {
       async act(fn, done) {
         try {
           const value = await fn(api);
-          if (done) set({ notice: { kind: 'info', text: done } });
+          if (done) get().say({ kind: 'info', text: done });
           refreshSoon();
           return value;
         } catch (e) {
@@ -130,7 +130,11 @@ export function createStore(transport: Transport) {
           return undefined;
         }
       },
-      say(notice) { set({ notice }); },
+      say(notice) {
+        set({ notice });
+        // Confirmations fade; errors stay until dismissed.
+        if (notice?.kind === 'info') setTimeout(() => { if (get().notice === notice) set({ notice: null }); }, 5000);
+      },
     };
   });
   // The first read does not wait for the event stream: a page without its token learns it now.
