@@ -6,7 +6,7 @@ import type { Engine } from '../index';
 import { toErrorShape, type ErrorShape } from '../errors';
 import * as s from './schemas';
 import { importInput } from '../tasks/config';
-import { COMMAND_NAMES, type CommandName } from './commands';
+import type { CommandName } from './commands';
 
 export const COMMANDS = {
   enqueue: s.enqueueInput,
@@ -46,11 +46,11 @@ export const COMMANDS = {
 } as const satisfies { [K in keyof Engine]?: z.ZodType };
 
 export type { CommandName };
-// COMMAND_NAMES (commands.ts) and COMMANDS must name the same commands: each line fails to
-// compile when one of them lacks a name the other has.
-const _namesListed: Record<keyof typeof COMMANDS, true> = Object.fromEntries(COMMAND_NAMES.map((n) => [n, true])) as Record<CommandName, true>;
-const _commandsListed: Record<CommandName, unknown> = COMMANDS;
-void _namesListed; void _commandsListed;
+// COMMAND_NAMES (commands.ts) and COMMANDS must name the same commands: this fails to
+// compile when either lacks a name the other has.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _sameNames: Same<keyof typeof COMMANDS, CommandName> = true;
+void _sameNames;
 export type CommandInput<N extends CommandName> = z.input<(typeof COMMANDS)[N]>;
 export type CommandResult<N extends CommandName> = Awaited<ReturnType<Engine[N]>>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorShape };

@@ -3,16 +3,17 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../index';
 import { Gate, settle, tempDir, testKinds } from '../testing/harness';
 import { createFakeClock } from '../util/fake-clock';
 import { openDatabase } from './open';
 
 const shipped = fileURLToPath(new URL('../../../drizzle', import.meta.url));
-const temp = tempDir();
+let temp: ReturnType<typeof tempDir>;
 let engine: Engine | undefined;
-afterEach(async () => { await engine?.stop({ timeoutMs: 0 }); temp.cleanup(); });
+beforeEach(() => { temp = tempDir(); });
+afterEach(async () => { await engine?.stop({ timeoutMs: 0 }); engine = undefined; temp.cleanup(); });
 
 /** The shipped migrations up to and including `lastTag`, as an earlier version shipped them. */
 function migrationsUpTo(lastTag: string): string {
