@@ -39,7 +39,8 @@ export interface State {
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.code === 'UNAUTHORIZED') return 'This page has no access token. Open the address `tasklane serve` printed (it ends in #token=…).';
-    return e.field ? `${e.message} (${e.field})` : e.message;
+    // The engine's messages already name what they are about (input errors start with the field).
+    return e.message;
   }
   return e instanceof Error ? e.message : String(e);
 }
@@ -48,6 +49,8 @@ export function createStore(transport: Transport) {
   const api = createApi(transport);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let logSeq = 0;
+  let handleEvents: (events: EngineEvent[]) => void = () => {};
+  let onReset: (connected: boolean) => void = () => {};
 
   const store = create<State>((set, get) => {
     // Reading the snapshot costs the engine time (counting a million queued runs takes
@@ -82,10 +85,11 @@ export function createStore(transport: Transport) {
       if (lines.length) set({ logs: [...get().logs, ...lines] });
       if (stale) refreshSoon();
     };
-    transport.subscribe(onEvents, (connected) => {
+    onReset = (connected) => {
       set({ connected });
       if (connected) void get().refresh();
-    });
+    };
+    handleEvents = onEvents;
 
     return {
       api,
@@ -147,6 +151,8 @@ export function createStore(transport: Transport) {
       },
     };
   });
+  // Subscribed once the store exists: the preload's transport reports "connected" at once.
+  transport.subscribe(handleEvents, onReset);
   // The first read does not wait for the event stream: a page without its token learns it now.
   void store.getState().refresh();
   return store;
