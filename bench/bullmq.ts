@@ -84,3 +84,20 @@ export async function runBullmq(dir: string, enqueueCount: number, sizes: number
     await new Promise((r) => child.once('exit', r));
   }
 }
+
+/** Only awaited `queue.add`, one per call (the http scenario takes turns with it). */
+export async function runBullmqAdds(dir: string, count: number): Promise<{ enqueue: number }> {
+  const { Queue } = await import('bullmq');
+  const { port, child } = await startRedis(dir);
+  try {
+    const queue = new Queue('bench-adds', { connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null } });
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) await queue.add('noop', { i });
+    const enqueue = Math.round((count / (performance.now() - t0)) * 1000);
+    await queue.close();
+    return { enqueue };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -53,6 +54,16 @@ function rawStatus(headers: Record<string, string>, body: string): Promise<numbe
     req.end(body);
   });
 }
+/** A raw request, byte for byte as a hostile page or program could send it; the status line back. */
+function rawRequest(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(s.port, '127.0.0.1', () => socket.end(text));
+    let got = '';
+    socket.on('data', (d) => { got += d; });
+    socket.on('close', () => resolve(got.split('\r\n')[0]));
+    socket.on('error', reject);
+  });
+}
 const runCount = async () => ((await (await api('counts', {})).json()) as { value: { total: Record<string, number> } }).value.total;
 
 beforeAll(async () => { s = await startServe(join(tmp.dir, 'a')); });
@@ -94,6 +105,43 @@ describe('tasklane serve', () => {
     const invalid = await api('enqueue', { kind: 'shell', input: { command: 'ls' }, priority: 99 });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'priority' } });
+  });
+
+  it('stays up when sent malformed paths, upgrades and oversized frames, without the token', async () => {
+    const host = `Host: 127.0.0.1:${s.port}\r\n`;
+    for (const path of ['/%', '/assets/%ff', '//', '/api/%', '//api//counts', '/%00']) {
+      expect(await rawRequest(`GET ${path} HTTP/1.1\r\n${host}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 (200|400|404)/);
+    }
+    expect(await rawRequest(`GET /% HTTP/1.1\r\n${host}Connection: close\r\n\r\n`)).toBe('HTTP/1.1 400 Bad Request');
+    const upgrade = (path: string) => rawRequest(`GET ${path} HTTP/1.1\r\n${host}Connection: Upgrade\r\nUpgrade: websocket\r\n`
+      + 'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    expect(await upgrade('//')).toMatch(/^HTTP\/1\.1 (400|404)/);
+    expect(await upgrade('/api/events?token=%')).toMatch(/^HTTP\/1\.1 401/);
+    expect(await rawRequest('BREW / HTTP/1.1\r\nHost\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    // A logged-in client sends a frame over the limit: it is dropped, the host is not.
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/events?token=${s.token}`, { headers: { origin: `http://127.0.0.1:${s.port}` } });
+    await new Promise((r) => ws.once('open', r));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send(Buffer.alloc(200 * 1024));
+    expect(await closed).toBe(1009);
+    expect((await api('counts', {})).status).toBe(200);
+    expect(await Promise.race([s.exited, new Promise((r) => setTimeout(() => r('running'), 100))])).toBe('running');
+  });
+
+  it('takes commands only as JSON, refuses input nested too deep, and checks every command\'s input', async () => {
+    const before = await runCount();
+    const text = await api('enqueue', JSON.stringify({ kind: 'shell', input: { command: 'true' } }), { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+    expect(await text.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    // Written as text: JSON.stringify itself overflows the stack on a value this deep.
+    const body = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const deep = await api('enqueue', `{"kind":"http","input":{"url":"http://127.0.0.1:1/","method":"POST","body":${body}}}`);
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: expect.stringMatching(/^input\.body\.a/) } });
+    const junk = await api('exportConfig', { junk: 1 });
+    expect(junk.status).toBe(400);
+    expect(await junk.json()).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'junk' } });
+    expect(await runCount()).toEqual(before);
   });
 
   it('streams events over the WebSocket in coalesced batches (1,000 runs)', async () => {

@@ -2,8 +2,14 @@
 // WebSocket (/api/events, batches at most every 50 ms), the built UI's static files, and
 // optional Prometheus metrics. Binds 127.0.0.1 only; every request needs the per-install
 // token and a Host/Origin of this very address (no DNS rebinding, no foreign pages).
+// Total: anyone on this machine (or a page in its browser) can send it anything, so every
+// handler answers a typed error for whatever it cannot use and never throws out of itself
+// (a malformed URL, bad percent-encoding, an oversized WebSocket frame, a slow client).
+// Kept on node:http + ws rather than a framework: the whole surface is four routes, and
+// the fuzz suite (test/fuzz) drives all of it; measured in BENCHMARKS.md (http).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
@@ -15,6 +21,10 @@ import { createMetrics } from './metrics';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
 const BATCH_MS = 50;
+/** A WebSocket client that has this much unsent is too slow to follow: it is dropped (it
+ *  reconnects and reads a fresh snapshot), so it cannot make the host hold every event. */
+export const WS_SEND_LIMIT = 8 * 1024 * 1024;
+const WS_MAX_PAYLOAD = 64 * 1024;
 
 export interface HostOptions {
   engine: Engine;
@@ -27,7 +37,8 @@ export interface HostOptions {
 const STATUS: Partial<Record<ErrorShape['code'], number>> = {
   NOT_FOUND: 404, LANE_NOT_FOUND: 404, UNKNOWN_COMMAND: 404, UNKNOWN_KIND: 400,
   LANE_EXISTS: 409, TASK_EXISTS: 409, LANE_NOT_EMPTY: 409, LANE_PROTECTED: 409, INVALID_TRANSITION: 409,
-  UNAUTHORIZED: 401, FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413, ENGINE_STOPPED: 503, INTERNAL: 500,
+  UNAUTHORIZED: 401, FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415, ENGINE_STOPPED: 503,
+  STORAGE_FULL: 507, STORAGE_READONLY: 503, STORAGE_CORRUPT: 500, STORAGE_IO: 500, INTERNAL: 500,
 };
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
@@ -35,9 +46,23 @@ const TYPES: Record<string, string> = {
 };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(text);
+}
+
+/** The request target split without throwing: `new URL` refuses `//`, and
+ *  decodeURIComponent refuses `%`, `%ff`; both used to end the process. Null: not a path. */
+export function parseTarget(raw: string | undefined): { path: string; query: URLSearchParams } | null {
+  const target = raw ?? '/';
+  if (!target.startsWith('/')) return null;
+  const q = target.indexOf('?');
+  const encoded = q < 0 ? target : target.slice(0, q);
+  let path: string;
+  try { path = decodeURIComponent(encoded); } catch { return null; }
+  if (path.includes('\0')) return null;
+  return { path: path.replace(/\/{2,}/g, '/'), query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
 }
 const fail = (res: ServerResponse, code: ErrorShape['code'], message: string) =>
   sendJson(res, STATUS[code] ?? 400, { ok: false, error: { code, message } });
@@ -67,7 +92,14 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > BODY_LIMIT) { resolve(null); req.destroy(); return; }
+      if (size > BODY_LIMIT) {
+        // Answer now; the rest of the body is read and dropped (requestTimeout bounds it).
+        req.removeAllListeners('data');
+        req.resume();
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -78,6 +110,10 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     if (req.method !== 'POST') return fail(res, 'INVALID_INPUT', 'commands are sent with POST and a JSON body');
     const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '');
     if (!sameToken(auth, token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') {
+      return fail(res, 'UNSUPPORTED_MEDIA_TYPE', 'send the command as JSON (Content-Type: application/json)');
+    }
     if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) return fail(res, 'PAYLOAD_TOO_LARGE', `the body is over ${BODY_LIMIT} bytes`);
     const text = await readBody(req);
     if (text === null) return fail(res, 'PAYLOAD_TOO_LARGE', `the body is over ${BODY_LIMIT} bytes`);
@@ -100,33 +136,51 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
       res.end('Tasklane is running.\nThe window UI is not built in this copy; use the `tasklane` command, or POST /api/<command> with the token.\n');
       return;
     }
-    const file = normalize(join(root, path === '/' ? 'index.html' : decodeURIComponent(path)));
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
     const safe = file.startsWith(normalize(root) + sep) && existsSync(file) && statSync(file).isFile();
     const target = safe ? file : join(root, 'index.html');
+    const body = readFileSync(target);
     res.writeHead(200, { ...headers, 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
-    res.end(readFileSync(target));
+    res.end(body);
   };
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     if (!trusted(req)) return fail(res, 'FORBIDDEN', 'requests must come from this machine\'s Tasklane page (Host/Origin mismatch)');
-    if (url.pathname.startsWith('/api/')) {
-      api(req, res, url.pathname.slice(5)).catch((e) => fail(res, 'INTERNAL', String((e as Error).message)));
+    const target = parseTarget(req.url);
+    if (!target) return fail(res, 'INVALID_INPUT', 'the request path is not a valid URL path');
+    if (target.path.startsWith('/api/')) {
+      api(req, res, target.path.slice(5)).catch((e) => fail(res, 'INTERNAL', String((e as Error).message)));
       return;
     }
-    if (url.pathname === '/metrics' && metrics) {
-      const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? url.searchParams.get('token') ?? undefined;
+    if (target.path === '/metrics' && metrics) {
+      const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? target.query.get('token') ?? undefined;
       if (!sameToken(auth, token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token');
       metrics.render().then((text) => { res.writeHead(200, { 'content-type': metrics.contentType }); res.end(text); },
         (e) => fail(res, 'INTERNAL', String(e)));
       return;
     }
-    if (req.method !== 'GET') return fail(res, 'INVALID_INPUT', 'only GET here');
-    serveStatic(res, url.pathname);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 'INVALID_INPUT', 'only GET here');
+    serveStatic(res, target.path);
+  };
+  const server = createServer((req, res) => {
+    req.on('error', () => res.destroy());
+    res.on('error', () => { /* the client went away */ });
+    try {
+      route(req, res);
+    } catch (e) {
+      fail(res, 'INTERNAL', (e as Error).message);
+    }
+  });
+  // A request node:http cannot parse (bad headers, a bad method): a typed 400, not a crash.
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n'
+      + '{"ok":false,"error":{"code":"INVALID_INPUT","message":"the request could not be parsed"}}');
+    else socket.destroy();
   });
 
   // ---- events: coalesced batches over a WebSocket ------------------------------------------
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  wss.on('error', () => { /* a client's own error is handled on its socket */ });
   const clients = new Set<WebSocket>();
   let batch: EngineEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -135,24 +189,43 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     const events = batch;
     batch = [];
     const text = JSON.stringify({ type: 'events', events });
-    for (const ws of clients) ws.send(text);
+    for (const ws of clients) send(ws, text);
+  };
+  const send = (ws: WebSocket, text: string) => {
+    if (ws.bufferedAmount > WS_SEND_LIMIT) {
+      clients.delete(ws);
+      ws.terminate();
+      return;
+    }
+    ws.send(text, (e) => { if (e) { clients.delete(ws); ws.terminate(); } });
   };
   const unsubscribe = engine.on('*', (event) => {
     if (!clients.size) return;
     batch.push(event);
     timer ??= setTimeout(flush, BATCH_MS);
   });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const reject = (status: string) => { socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`); };
-    if (url.pathname !== '/api/events') return reject('404 Not Found');
+    const target = parseTarget(req.url);
+    if (!target) return reject('400 Bad Request');
+    if (target.path !== '/api/events') return reject('404 Not Found');
     if (!trusted(req)) return reject('403 Forbidden');
-    if (!sameToken(url.searchParams.get('token') ?? undefined, token)) return reject('401 Unauthorized');
+    if (!sameToken(target.query.get('token') ?? undefined, token)) return reject('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
-      ws.send(JSON.stringify({ type: 'hello', lastSeq: engine.lastSeq }));
+      // Over maxPayload, a bad frame, a reset: ws closes the socket; the host only forgets it.
+      ws.on('error', () => { clients.delete(ws); ws.terminate(); });
       ws.on('close', () => clients.delete(ws));
+      send(ws, JSON.stringify({ type: 'hello', lastSeq: engine.lastSeq }));
     });
+  };
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch {
+      socket.destroy();
+    }
   });
 
   return new Promise((resolve, reject) => {

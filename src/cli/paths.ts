@@ -1,9 +1,10 @@
 // Where Tasklane keeps its data (the same folder the desktop app uses), and the files a
 // running host leaves there for clients: the access token and the endpoint.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { secureFolder } from '../core/db/open';
 
 export function defaultDataDir(): string {
   if (process.env.TASKLANE_DATA_DIR) return process.env.TASKLANE_DATA_DIR;
@@ -23,7 +24,7 @@ export const files = (dataDir: string) => ({
 
 /** The per-install token: created at first start, readable only by this user. */
 export function ensureToken(dataDir: string): string {
-  mkdirSync(dataDir, { recursive: true });
+  secureFolder(dataDir);
   const path = files(dataDir).token;
   if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);

@@ -267,6 +267,26 @@ describe('retries, timeouts and cancel', () => {
     expect(run.attempts).toHaveLength(2);
   });
 
+  it('attempts keep counting across manual retries (1 2 3 4), each retry with a fresh budget and backoff', async () => {
+    const e = h.engine;
+    e.start();
+    const t0 = h.clock.now();
+    const id = e.enqueue({ kind: 'test.fail', maxAttempts: 2, backoff: { type: 'exponential', delayMs: 1000, maxDelayMs: 60_000, jitter: 0 } }).id;
+    await e.idle();
+    await h.clock.advance(1000);
+    await e.idle();
+    expect(e.getRun({ id })).toMatchObject({ status: 'dead', attempt: 2, maxAttempts: 2 });
+    e.retry({ ids: [id] });
+    await e.idle();
+    // The retry's first failure waits the first backoff step again (1 s), not the fourth.
+    expect(e.getRun({ id })).toMatchObject({ status: 'retrying', attempt: 3, maxAttempts: 4, runAt: h.clock.now() + 1000 });
+    await h.clock.advance(1000);
+    await e.idle();
+    const run = e.getRun({ id });
+    expect(run.status).toBe('dead');
+    expect(run.attempts.map((a) => [a.n, a.startedAt - t0])).toEqual([[1, 0], [2, 1000], [3, 1000], [4, 2000]]);
+  });
+
   it('discard deletes dead runs only', async () => {
     const e = h.engine;
     e.start();
@@ -437,13 +457,14 @@ describe('recovery and shutdown', () => {
     await h.clock.advance(2000);
     await stopping;
     const rows = query<{ id: number; status: string; attempt: number }>(h.dbPath, 'SELECT id, status, attempt FROM runs ORDER BY id');
-    expect(rows).toEqual([{ id: quick, status: 'succeeded', attempt: 1 }, { id: slow, status: 'queued', attempt: 0 }]);
+    // The interrupted attempt keeps its number (1) but not its cost: attempts go on at 2.
+    expect(rows).toEqual([{ id: quick, status: 'succeeded', attempt: 1 }, { id: slow, status: 'queued', attempt: 1 }]);
     expect(() => e.enqueue({ kind: 'noop' })).toThrowError(expect.objectContaining({ code: 'ENGINE_STOPPED' }));
     const again = h.reopen({ kinds: { 'test.hang': { input: z.unknown(), run: () => 'finished' } } });
     again.start();
     await again.idle();
-    expect(again.getRun({ id: slow })).toMatchObject({ status: 'succeeded', attempt: 1 });
-    expect(again.getRun({ id: slow }).attempts.map((a) => a.outcome)).toEqual(['interrupted', 'succeeded']);
+    expect(again.getRun({ id: slow })).toMatchObject({ status: 'succeeded', attempt: 2 });
+    expect(again.getRun({ id: slow }).attempts.map((a) => [a.n, a.outcome])).toEqual([[1, 'interrupted'], [2, 'succeeded']]);
   });
 });
 

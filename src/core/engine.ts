@@ -3,7 +3,7 @@
 // transaction that records finished attempts; events go out after that commit.
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { openDatabase, type Db } from './db/open';
+import { openDatabase, secureFolder, type Db } from './db/open';
 import { createRunStore, type ClaimedRow, type ClaimShape, type RunStore } from './db/run-store';
 import { EventBus, type EventInput } from './events';
 import { KindRegistry, type KindDefinition } from './kinds';
@@ -19,6 +19,8 @@ import { KindError } from './kinds';
 import { shellKind } from './handlers/shell';
 import { httpKind } from './handlers/http';
 import { headlessNotifier, notifyKind } from './handlers/notify';
+import { endLeftoverTree, endOwnTree, processStartTime, treeState } from './handlers/process-tree';
+import { GroupSync, walSync } from './db/durable';
 import type { EngineEvent, EngineEventType, EventOf, LogStream } from './api/types';
 import { TasklaneError } from './errors';
 
@@ -49,6 +51,11 @@ export interface EngineOptions {
 
 /** How many queued runs a claim reads ahead per lane (claimFor). */
 const READ_AHEAD = 64;
+/** At a stop, what is still running gets SIGTERM, then SIGKILL this much later (at most
+ *  half the stop's timeout). */
+const STOP_KILL_GRACE_MS = 5_000;
+/** After a crash, a leftover tree gets its run's own kill grace, but never more than this. */
+const LEFTOVER_GRACE_CAP_MS = 30_000;
 
 const stderrLogger: Logger = {
   info: () => {},
@@ -76,6 +83,8 @@ export class EngineCore {
   readonly lanes = new Map<string, LaneRunner>();
   private readonly writeTransaction: (fn: () => void) => void;
   readonly inflight = new Map<number, Execution>();
+  /** Makes what was committed durable before a write is answered (db/durable.ts). */
+  readonly durability: GroupSync;
 
   state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
   /**
@@ -106,10 +115,12 @@ export class EngineCore {
     this.logger = opts.logger ?? stderrLogger;
     this.notifier = opts.notifier ?? headlessNotifier(this.logger);
     this.random = opts.random ?? Math.random;
+    if (opts.dataDir) secureFolder(opts.dataDir);
     const { sqlite, db } = openDatabase(this.dbPath, opts.migrationsDir, opts.nativeBinding);
     this.sqlite = sqlite;
     this.db = db;
     this.writeTransaction = sqlite.transaction((fn: () => void) => fn());
+    this.durability = new GroupSync(walSync(this.dbPath));
     this.store = createRunStore(sqlite);
     this.laneStore = createLaneStore(db);
     this.taskStore = createTaskStore(db);
@@ -136,11 +147,39 @@ export class EngineCore {
 
   // ---- start / stop -------------------------------------------------------------------
 
-  start(): void {
+  /**
+   * Runs marked running whose process tree is still alive: the host that ran them died and
+   * left the tree behind (shell runs lead their own process group). start() ends these
+   * before it queues the runs again, so that one run never runs twice at once.
+   */
+  leftoverTrees(): { id: number; pid: number; pidStartedAt: string | null; graceMs: number }[] {
+    const found = [];
+    for (const run of this.store.running()) {
+      if (run.pid === null) continue;
+      const state = treeState(run.pid, run.pidStartedAt);
+      if (state !== 'ours' && state !== 'orphans') continue;
+      const grace = Number((JSON.parse(this.store.get(run.id)?.input ?? '{}') as { killGraceMs?: unknown }).killGraceMs);
+      found.push({ id: run.id, pid: run.pid, pidStartedAt: run.pidStartedAt,
+        graceMs: Number.isFinite(grace) ? Math.min(Math.max(grace, 0), LEFTOVER_GRACE_CAP_MS) : STOP_KILL_GRACE_MS });
+    }
+    return found;
+  }
+
+  /** Ends the trees leftoverTrees() found; says, per run, what was done (for its attempt). */
+  async endLeftovers(trees: ReturnType<EngineCore['leftoverTrees']>): Promise<Map<number, string>> {
+    const notes = new Map<number, string>();
+    await Promise.all(trees.map(async (t) => {
+      const note = await endLeftoverTree(t.pid, t.pidStartedAt, t.graceMs);
+      if (note) notes.set(t.id, note);
+    }));
+    return notes;
+  }
+
+  start(notes: ReadonlyMap<number, string> = new Map()): void {
     this.assertOpen();
     if (this.state !== 'new') return;
     const now = this.clock.now();
-    const recovered = recoverAbandoned(this.sqlite, this.store, now);
+    const recovered = recoverAbandoned(this.sqlite, this.store, now, notes);
     if (this.hasDeps) {
       // An abandoned run that went dead takes the runs waiting for it along.
       this.writeTransaction(() => {
@@ -159,18 +198,25 @@ export class EngineCore {
     this.state = 'stopping';
     if (this.dueTimer !== undefined) this.clock.clearTimeout(this.dueTimer);
     for (const t of this.rateTimers.values()) this.clock.clearTimeout(t);
+    const grace = Math.min(STOP_KILL_GRACE_MS, Math.floor(Math.max(timeoutMs, 0) / 2));
     if (wasRunning && this.inflight.size && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
-        const timer = this.clock.setTimeout(resolve, timeoutMs);
+        const timer = this.clock.setTimeout(resolve, timeoutMs - grace);
         this.drainWaiters.push(() => { this.clock.clearTimeout(timer); resolve(); });
       });
     }
-    for (const exec of [...this.inflight.values()]) {
-      exec.abort(new KindError('INTERRUPTED', 'Tasklane is shutting down'));
-      exec.settle({ type: 'interrupted' });
-    }
+    const left = [...this.inflight.values()];
+    for (const exec of left) exec.interrupt(new KindError('INTERRUPTED', 'Tasklane is shutting down'));
+    // Process trees still running get SIGTERM, then SIGKILL after the grace, and the stop
+    // waits until they are gone: nothing this host started outlives it.
+    await Promise.all(left.filter((e) => e.pid !== null).map(async (e) => {
+      await endOwnTree(e.pid!, grace);
+      await e.whenEnded();
+    }));
+    for (const exec of left) exec.settle({ type: 'interrupted' });
     this.flush();
     this.state = 'closed';
+    this.durability.close();
     this.sqlite.close();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
@@ -360,6 +406,12 @@ export class EngineCore {
 
   private readonly register = (exec: Execution) => { this.inflight.set(exec.row.id, exec); };
 
+  /** Written at once, outside the batch: a crash a moment later must still find the tree. */
+  private readonly track = (exec: Execution, pid: number) => {
+    if (this.state === 'closed') return;
+    this.store.setProcess(exec.row.id, pid, processStartTime(pid));
+  };
+
   private readonly executeDeps = {
     clock: this.clockProxy(),
     kinds: this.kinds,
@@ -375,6 +427,7 @@ export class EngineCore {
       this.progress.set(runId, { runId, lane, progress, message });
       this.scheduleFlush();
     },
+    track: (exec: Execution, pid: number) => this.track(exec, pid),
     onSettled: (exec: Execution, outcome: Outcome) => {
       this.inflight.delete(exec.row.id);
       this.logSeq.delete(exec.row.id);

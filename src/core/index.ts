@@ -31,15 +31,21 @@ export function createEngine(opts: EngineOptions) {
      * schedules, then starts claiming. Without plugins it starts before returning.
      */
     start: (): Promise<void> => {
-      const go = () => {
-        core.start();
+      const go = (notes?: ReadonlyMap<number, string>) => {
+        core.start(notes);
         scheduler.tick();
       };
-      if (!hasPluginFiles(core.dataDir)) {
+      // Trees a dead host left running are ended first (never two copies of one run).
+      const leftovers = core.leftoverTrees();
+      const withPlugins = hasPluginFiles(core.dataDir);
+      if (!leftovers.length && !withPlugins) {
         go();
         return Promise.resolve();
       }
-      return loadPlugins(core.dataDir!, core.kinds).then((list) => { plugins = list; go(); });
+      return Promise.all([
+        core.endLeftovers(leftovers),
+        withPlugins ? loadPlugins(core.dataDir!, core.kinds).then((list) => { plugins = list; }) : null,
+      ]).then(([notes]) => go(notes));
     },
     /** Plugins found in <dataDir>/plugins, with the reason for any that failed to load. */
     listPlugins: (input?: unknown): PluginInfo[] => {
@@ -67,6 +73,9 @@ export function createEngine(opts: EngineOptions) {
       scheduler.stop();
       return core.stop(opts.timeoutMs ?? 10_000);
     },
+    /** Resolves once every write committed so far is on disk (fsync): hosts answer a write
+     *  command only after it, so an accepted run survives a power loss (db/durable.ts). */
+    durable: (): Promise<void> => core.durability.sync(),
     on: core.on.bind(core),
     idle: () => core.idle(),
     registerKind: <I>(name: string, def: KindDefinition<I>) => core.kinds.register(name, def),

@@ -11,6 +11,12 @@ export interface RunContext {
   readonly signal: AbortSignal;
   log(stream: LogStream, text: string): void;
   progress(percent: number, message?: string): void;
+  /**
+   * A handler that starts a process group names its leader: the engine records it at once,
+   * ends the tree if it outlives the attempt at a stop, and after a crash ends a tree the
+   * dead host left before the run starts again (never two copies of one run at once).
+   */
+  track(pid: number): void;
 }
 
 export interface KindDefinition<I = unknown> {

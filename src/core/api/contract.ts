@@ -3,7 +3,8 @@
 // command's schema) and turns the outcome into a value that crosses any boundary.
 import type { z } from 'zod';
 import type { Engine } from '../index';
-import { toErrorShape, type ErrorShape } from '../errors';
+import { fromZodError, toErrorShape, type ErrorShape } from '../errors';
+import { tooDeep } from '../util/depth';
 import * as s from './schemas';
 import { importInput } from '../tasks/config';
 import type { CommandName } from './commands';
@@ -64,14 +65,35 @@ export function isCommand(name: string): name is CommandName {
   return Object.prototype.hasOwnProperty.call(COMMANDS, name);
 }
 
+/** Commands that only read: answered at once. Every other command writes, and is answered
+ *  only once what it wrote is on disk (engine.durable). */
+export const READS: ReadonlySet<CommandName> = new Set<CommandName>(['getRun', 'listRuns', 'counts', 'getLogs', 'tailLogs',
+  'listLanes', 'listTasks', 'previewSchedule', 'explainMissed', 'listPlugins', 'exportConfig']);
+
+/** Deeper than any real input; a deeper one would overflow the stack of whatever walks it. */
+export const MAX_DEPTH = 64;
+
+/**
+ * Every host's one way into the engine. Total: whatever the input, the answer is an
+ * Outcome, never a throw; an error leaves the database as it was.
+ */
 export async function dispatch(engine: Engine, name: string, input: unknown): Promise<Outcome<unknown>> {
   if (!isCommand(name)) {
     return { ok: false, error: { code: 'UNKNOWN_COMMAND', message: `'${name}' is not a command; commands: ${Object.keys(COMMANDS).join(', ')}` } };
   }
+  const deep = tooDeep(input, MAX_DEPTH);
+  if (deep !== null) {
+    return { ok: false, error: { code: 'INVALID_INPUT', message: `${deep || 'input'}: nested more than ${MAX_DEPTH} levels deep`, field: deep || undefined } };
+  }
+  // The command's own schema first: whatever the engine method does, bad input stops here.
+  const parsed = (COMMANDS[name] as z.ZodType).safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, error: fromZodError(parsed.error).toJSON() };
   try {
     const fn = engine[name] as (input: unknown) => unknown;
-    return { ok: true, value: await fn(input ?? {}) };
+    const value = await fn(input ?? {});
+    if (!READS.has(name)) await engine.durable();
+    return { ok: true, value };
   } catch (error) {
-    return { ok: false, error: toErrorShape(error) };
+    return { ok: false, error: toErrorShape(error, engine.dbPath) };
   }
 }

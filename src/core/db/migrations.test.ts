@@ -49,3 +49,32 @@ it('a chain queued before the upgrade to 0006 still waits for its parent afterwa
   await engine.idle();
   expect(engine.getRun({ id: 2 }).status).toBe('succeeded');
 });
+
+it('attempts written before 0007 are numbered across retries and stops, and each run keeps its budget', async () => {
+  const dbPath = join(temp.dir, 'data', 'tasklane.db');
+  const old = openDatabase(dbPath, migrationsUpTo('0006_pending_checks'));
+  const insert = old.sqlite.prepare(`INSERT INTO runs (id, kind, input, lane, priority, status, run_at, created_at,
+    updated_at, max_attempts, attempt, backoff, trigger) VALUES (?, 'test.fail', '{}', 'default', 0, ?, 0, 0, 0, 2, ?,
+    '{"type":"fixed","delayMs":1000,"maxDelayMs":1000,"jitter":0}', 'api')`);
+  const attempt = old.sqlite.prepare(`INSERT INTO attempts (run_id, n, started_at, finished_at, outcome) VALUES (?, ?, 0, 0, ?)`);
+  // Run 1 went dead after 2 attempts, was retried by hand, and failed once more (old: 1 2 1).
+  insert.run(1, 'queued', 1);
+  attempt.run(1, 1, 'failed');
+  attempt.run(1, 2, 'failed');
+  attempt.run(1, 1, 'failed');
+  // Run 2 was interrupted by a graceful stop during its first attempt (old: attempt back to 0).
+  insert.run(2, 'queued', 0);
+  attempt.run(2, 1, 'interrupted');
+  old.sqlite.close();
+
+  engine = createEngine({ dbPath, clock: createFakeClock(), kinds: testKinds(new Gate()) });
+  expect(engine.getRun({ id: 1 })).toMatchObject({ attempt: 3, maxAttempts: 4 });
+  expect(engine.getRun({ id: 1 }).attempts.map((a) => a.n)).toEqual([1, 2, 3]);
+  expect(engine.getRun({ id: 2 })).toMatchObject({ attempt: 1, maxAttempts: 3 });
+  engine.start();
+  await engine.idle();
+  // Run 1 had one attempt left in its try: attempt 4, then dead. Run 2 had both: 2 and 3.
+  expect(engine.getRun({ id: 1 })).toMatchObject({ status: 'dead', attempt: 4 });
+  expect(engine.getRun({ id: 2 }).attempts.map((a) => [a.n, a.outcome])).toEqual([[1, 'interrupted'], [2, 'failed']]);
+  expect(engine.getRun({ id: 2 }).status).toBe('retrying');
+});

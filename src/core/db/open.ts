@@ -1,11 +1,12 @@
 // Opens the database file: pragmas first, then the shipped migrations (drizzle/).
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
+import { storageError } from '../errors';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface OpenDb { sqlite: Database.Database; db: Db }
@@ -30,10 +31,48 @@ export function findMigrationsDir(explicit?: string): string {
   return found;
 }
 
-/** `nativeBinding`: a better-sqlite3 addon built for another runtime (Electron, in development). */
+/** The database and its WAL and shared-memory files hold commands, env values and logs:
+ *  readable by this user only, set on creation and repaired at every start. */
+export const PRIVATE_FILE = 0o600;
+export const PRIVATE_FOLDER = 0o700;
+
+/** The data folder: created private, and made private again if someone opened it up. */
+export function secureFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER });
+    chmodSync(dir, PRIVATE_FOLDER);
+  } catch (error) {
+    throw storageError(error, dir) ?? error;
+  }
+}
+
+function securePaths(dbPath: string): void {
+  mkdirSync(dirname(dbPath), { recursive: true, mode: PRIVATE_FOLDER });
+  // SQLite gives the -wal and -shm files the database file's mode, so create that one first.
+  if (!existsSync(dbPath)) closeSync(openSync(dbPath, 'a', PRIVATE_FILE));
+  for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) if (existsSync(f)) chmodSync(f, PRIVATE_FILE);
+}
+
+/**
+ * `nativeBinding`: a better-sqlite3 addon built for another runtime (Electron, in development).
+ * A full or read-only disk or a damaged file throws a typed STORAGE_* error naming the file
+ * and what to do (errors.ts), never a bare stack trace.
+ */
 export function openDatabase(dbPath: string, migrationsDir?: string, nativeBinding?: string): OpenDb {
-  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  try {
+    return openUnguarded(dbPath, migrationsDir, nativeBinding);
+  } catch (error) {
+    throw storageError(error, dbPath) ?? error;
+  }
+}
+
+function openUnguarded(dbPath: string, migrationsDir?: string, nativeBinding?: string): OpenDb {
+  const fresh = dbPath === ':memory:' || !existsSync(dbPath) || statSync(dbPath).size === 0;
+  if (dbPath !== ':memory:') securePaths(dbPath);
   const sqlite = new Database(dbPath, nativeBinding ? { nativeBinding } : {});
+  // A new file frees the pages of pruned runs on `PRAGMA incremental_vacuum` (prune.ts);
+  // the mode can only be chosen before the first table exists.
+  if (fresh) sqlite.pragma('auto_vacuum = INCREMENTAL');
   // 4 KiB pages (SQLite's default), chosen by measurement (BENCHMARKS.md): 1 KiB pages made
   // single enqueues ~1.4x faster but drains ~1.5x slower, and draining is the work that
   // matters. Only applies to a new file.
@@ -48,6 +87,13 @@ export function openDatabase(dbPath: string, migrationsDir?: string, nativeBindi
   // Checkpoints fsync; doing them every ~16 MB of WAL instead of every 4 MB.
   sqlite.pragma('wal_autocheckpoint = 4000');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: findMigrationsDir(migrationsDir) });
+  try {
+    migrate(db, { migrationsFolder: findMigrationsDir(migrationsDir) });
+  } catch (error) {
+    sqlite.close();
+    // drizzle wraps the driver's error; the disk's own code is on its cause.
+    throw (error as { cause?: unknown }).cause ?? error;
+  }
+  if (dbPath !== ':memory:') securePaths(dbPath);
   return { sqlite, db };
 }

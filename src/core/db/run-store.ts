@@ -8,7 +8,7 @@ import type { RunStatus } from '../runs/lifecycle';
 /** Columns of `runs` with camelCase names, so one row type serves every query. */
 export const RUN_COLUMNS = `id, task_id AS taskId, kind, input, lane, priority, status, run_at AS runAt,
   created_at AS createdAt, updated_at AS updatedAt, started_at AS startedAt, finished_at AS finishedAt,
-  attempt, max_attempts AS maxAttempts, backoff, timeout_ms AS timeoutMs, dedupe_key AS dedupeKey, name,
+  attempt, max_attempts + attempt_base AS maxAttempts, backoff, timeout_ms AS timeoutMs, dedupe_key AS dedupeKey, name,
   tags, progress, progress_message AS progressMessage, result, error_code AS errorCode,
   error_message AS errorMessage, scheduled_for AS scheduledFor, trigger`;
 
@@ -35,7 +35,7 @@ export interface ClaimedRow {
 }
 
 /** The columns of a claimed run that only failures, interruptions and events need. */
-export interface RunDetails { name: string | null; priority: number; runAt: number; backoff: string }
+export interface RunDetails { name: string | null; priority: number; runAt: number; backoff: string; attemptBase: number }
 
 /** Which checks and columns a claim needs (see claimSql). */
 export interface ClaimShape { deps: boolean; waits: boolean; name: boolean }
@@ -80,7 +80,7 @@ export function createRunStore(db: Database.Database) {
   // needs it: `after` parents (the engine's hasDeps) and a schedule's overlap 'queue'
   // (wait_for, the engine's hasWaiters).
   const claimSql = ({ deps, waits, name }: ClaimShape) => `SELECT c.id, c.kind, c.input,
-      c.attempt + 1 AS attempt, c.max_attempts AS maxAttempts, c.timeout_ms AS timeoutMs${name ? ', c.name' : ''}
+      c.attempt + 1 AS attempt, c.max_attempts + c.attempt_base AS maxAttempts, c.timeout_ms AS timeoutMs${name ? ', c.name' : ''}
     FROM runs c WHERE c.status = 'queued' AND c.lane = ? AND c.${IN_STATUS_INDEX}
       ${waits ? `AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
         AND w.status IN ('scheduled', 'queued', 'running', 'retrying')))` : ''}
@@ -94,7 +94,7 @@ export function createRunStore(db: Database.Database) {
     if (!stmt) claimables.set(key, (stmt = db.prepare<[string, number], ClaimedRow>(claimSql(shape))));
     return stmt;
   };
-  const details = db.prepare<[number], RunDetails>(`SELECT name, priority, run_at AS runAt, backoff FROM runs WHERE id = ?`);
+  const details = db.prepare<[number], RunDetails>(`SELECT name, priority, run_at AS runAt, backoff, attempt_base AS attemptBase FROM runs WHERE id = ?`);
   const anyWaiters = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM runs WHERE wait_for IS NOT NULL
     AND status IN ('scheduled', 'queued', 'retrying'))`).pluck();
   const markRunning = db.prepare<[number, number, number, number]>(`UPDATE runs
@@ -112,9 +112,9 @@ export function createRunStore(db: Database.Database) {
   const setStatus = db.prepare<{ id: number; status: RunStatus; now: number }>(
     `UPDATE runs SET status = @status, updated_at = @now WHERE id = @id`);
   const requeueInterrupted = db.prepare<{ id: number; now: number }>(`UPDATE runs
-    SET status = 'queued', attempt = attempt - 1, updated_at = @now WHERE id = @id AND status = 'running'`);
+    SET status = 'queued', attempt_base = attempt_base + 1, updated_at = @now WHERE id = @id AND status = 'running'`);
   const retryByPerson = db.prepare<{ id: number; now: number }>(`UPDATE runs
-    SET status = 'queued', attempt = 0, run_at = @now, updated_at = @now, finished_at = NULL,
+    SET status = 'queued', attempt_base = attempt, run_at = @now, updated_at = @now, finished_at = NULL,
       error_code = NULL, error_message = NULL, result = NULL, progress = NULL, progress_message = NULL
     WHERE id = @id`);
   const insertAttempt = db.prepare<unknown[]>(`INSERT INTO attempts
@@ -130,7 +130,8 @@ export function createRunStore(db: Database.Database) {
   const statusOf = db.prepare<[number], { id: number; status: RunStatus; lane: string; attempt: number;
     startedAt: number | null }>(`SELECT id, status, lane, attempt, started_at AS startedAt FROM runs WHERE id = ?`);
   const running = db.prepare<[], { id: number; lane: string; attempt: number; maxAttempts: number;
-    startedAt: number | null }>(`SELECT id, lane, attempt, max_attempts AS maxAttempts, started_at AS startedAt
+    startedAt: number | null; pid: number | null; pidStartedAt: string | null }>(`SELECT id, lane, attempt, max_attempts + attempt_base AS maxAttempts, started_at AS startedAt,
+    pid, pid_started_at AS pidStartedAt
     FROM runs WHERE status = 'running' AND ${IN_STATUS_INDEX}`);
   const attemptsOf = db.prepare<[number], { n: number; startedAt: number; finishedAt: number;
     outcome: AttemptOutcome; errorCode: string | null; errorMessage: string | null; exitCode: number | null }>(
@@ -138,6 +139,8 @@ export function createRunStore(db: Database.Database) {
       error_message AS errorMessage, exit_code AS exitCode FROM attempts WHERE run_id = ? ORDER BY id`);
   const setProgress = db.prepare<{ id: number; progress: number; message: string | null }>(
     `UPDATE runs SET progress = @progress, progress_message = @message WHERE id = @id AND status = 'running'`);
+  const setProcess = db.prepare<[number, string | null, number]>(
+    `UPDATE runs SET pid = ?, pid_started_at = ? WHERE id = ? AND status = 'running'`);
   const insertLog = db.prepare<{ runId: number; seq: number; stream: string; at: number; text: string }>(
     `INSERT INTO run_logs (run_id, seq, stream, at, text) VALUES (@runId, @seq, @stream, @at, @text)`);
   const lastLogSeq = db.prepare<[number], { seq: number | null }>(
@@ -197,6 +200,8 @@ export function createRunStore(db: Database.Database) {
       }));
     },
     setProgress: (id: number, progress: number, message: string | null) => { setProgress.run({ id, progress, message }); },
+    /** The running attempt's process group (written at once: a crash right after must find it). */
+    setProcess: (id: number, pid: number, startedAt: string | null) => { setProcess.run(pid, startedAt, id); },
     insertLog: (row: { runId: number; seq: number; stream: string; at: number; text: string }) => { insertLog.run(row); },
     lastLogSeq: (id: number) => lastLogSeq.get(id)?.seq ?? 0,
     delete: (id: number) => { deleteRun.run(id); },

@@ -73,6 +73,13 @@ export const runs = sqliteTable('runs', {
   waitFor: integer('wait_for'),
   // 1 when the run comes `after` others (its parents are in run_deps).
   hasAfter: integer('has_after').notNull().default(0),
+  // Attempts are numbered across the run's whole life (1 2 3 4, also after a manual retry);
+  // the current try's budget counts from here: it may run while attempt - base < max.
+  attemptBase: integer('attempt_base').notNull().default(0),
+  // The running attempt's process group and its leader's start time (process-tree.ts), so
+  // that recovery ends a tree left alive by a host that died, and never touches a reused pid.
+  pid: integer('pid'),
+  pidStartedAt: text('pid_started_at'),
 }, (t) => [
   // One index serves the claim path (queued runs of a lane by priority, then runAt, then
   // FIFO), counts (status × lane, covering), recovery and the status filter. Every index

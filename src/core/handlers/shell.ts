@@ -52,6 +52,7 @@ export function runShell(input: ShellInput, ctx: RunContext): Promise<ShellResul
     cwd: input.cwd ?? homedir(), env, shell: input.shell, detached: process.platform !== 'win32', windowsHide: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined && process.platform !== 'win32') ctx.track(child.pid);
   const budget = new OutputBudget(input.outputCapBytes, (s, t) => ctx.log(s, t));
   const stdout = new LineSplitter((line) => {
     const m = PROGRESS.exec(line);

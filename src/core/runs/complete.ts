@@ -69,7 +69,9 @@ export function completeAttempt(store: RunStore, c: Completion, random: () => nu
       }
       if (row.attempt < row.maxAttempts) {
         assertTransition(row.id, 'running', 'retrying');
-        const runAt = now + backoffDelay(JSON.parse(store.details(row.id).backoff) as Backoff, row.attempt, random);
+        // Backoff grows within this try: a manual retry starts it from the beginning again.
+        const { backoff, attemptBase } = store.details(row.id);
+        const runAt = now + backoffDelay(JSON.parse(backoff) as Backoff, row.attempt - attemptBase, random);
         store.retryLater(row.id, runAt, now, outcome.code, outcome.message);
         return {
           events: [

@@ -20,9 +20,16 @@ export interface Execution {
   readonly startedAt: number;
   /** Aborts the handler's signal (cancel, timeout, shutdown). */
   abort(reason: unknown): void;
+  /** A stop aborts the handler: a failure it reports from now on (the killed process, the
+   *  aborted request) is the stop's doing, so it counts as interrupted, not as a failure. */
+  interrupt(reason: unknown): void;
   settled: boolean;
   /** Called once with the outcome; frees the lane slot. */
   settle(outcome: Outcome): void;
+  /** The process group the handler started, if any (ctx.track). */
+  pid: number | null;
+  /** Resolves when the handler itself has returned or thrown (a stop waits for it). */
+  whenEnded(): Promise<void>;
 }
 
 export interface ExecuteDeps {
@@ -31,6 +38,7 @@ export interface ExecuteDeps {
   log(runId: number, stream: LogStream, text: string): void;
   progress(runId: number, percent: number, message: string | null): void;
   onSettled(exec: Execution, outcome: Outcome): void;
+  track(exec: Execution, pid: number): void;
 }
 
 export function errorOutcome(error: unknown): Outcome {
@@ -54,6 +62,14 @@ export function execute(row: ClaimedRow, lane: string, startedAt: number, deps: 
   let abortReason: unknown;
   let aborted = false;
   let timer: unknown;
+  // Made only when a stop asks: a promise per run would cost the drain.
+  let handlerEnded = false;
+  let stopping = false;
+  let endWaiters: (() => void)[] | undefined;
+  const markEnded = () => {
+    handlerEnded = true;
+    if (endWaiters) for (const resolve of endWaiters) resolve();
+  };
   const exec: Execution = {
     row,
     lane,
@@ -65,9 +81,16 @@ export function execute(row: ClaimedRow, lane: string, startedAt: number, deps: 
       controller?.abort(reason);
     },
     settled: false,
+    pid: null,
+    whenEnded: () => (handlerEnded ? Promise.resolve() : new Promise<void>((resolve) => { (endWaiters ??= []).push(resolve); })),
+    interrupt(reason) {
+      stopping = true;
+      exec.abort(reason);
+    },
     settle(outcome) {
       if (exec.settled) return;
       exec.settled = true;
+      if (stopping && outcome.type === 'failed') outcome = { type: 'interrupted' };
       if (timer !== undefined) deps.clock.clearTimeout(timer);
       deps.onSettled(exec, outcome);
     },
@@ -78,6 +101,7 @@ export function execute(row: ClaimedRow, lane: string, startedAt: number, deps: 
   try {
     input = deps.kinds.parseInput(row.kind, JSON.parse(row.input));
   } catch (error) {
+    markEnded();
     exec.settle(errorOutcome(error));
     return;
   }
@@ -107,21 +131,27 @@ export function execute(row: ClaimedRow, lane: string, startedAt: number, deps: 
       const p = Math.max(0, Math.min(100, Math.round(Number(percent) || 0)));
       deps.progress(row.id, p, message ?? null);
     },
+    track(pid) {
+      exec.pid = pid;
+      deps.track(exec, pid);
+    },
   };
 
   let result: unknown;
   try {
     result = def.run(input, ctx);
   } catch (error) {
+    markEnded();
     exec.settle(errorOutcome(error));
     return;
   }
   if (result instanceof Promise) {
     result.then(
-      (value) => exec.settle({ type: 'succeeded', result: value }),
-      (error) => exec.settle(errorOutcome(error)),
+      (value) => { markEnded(); exec.settle({ type: 'succeeded', result: value }); },
+      (error) => { markEnded(); exec.settle(errorOutcome(error)); },
     );
   } else {
+    markEnded();
     exec.settle({ type: 'succeeded', result });
   }
 }

@@ -6,14 +6,17 @@ import type { RunStore } from '../db/run-store';
 import type { EventInput } from '../events';
 import { assertTransition } from './lifecycle';
 
-export function recoverAbandoned(db: Database.Database, store: RunStore, now: number): EventInput[] {
+/** `notes`: per run, what was done to a process tree it left running (engine.endLeftovers). */
+export function recoverAbandoned(db: Database.Database, store: RunStore, now: number,
+  notes: ReadonlyMap<number, string> = new Map()): EventInput[] {
   const events: EventInput[] = [];
   db.transaction(() => {
     for (const run of store.running()) {
       const base = { runId: run.id, lane: run.lane };
       assertTransition(run.id, 'running', 'abandoned');
       store.setStatus(run.id, 'abandoned', now);
-      const message = 'Tasklane was not running when this attempt should have ended (crash, kill or power loss)';
+      const note = notes.get(run.id);
+      const message = `Tasklane was not running when this attempt should have ended (crash, kill or power loss)${note ? `; ${note}` : ''}`;
       store.insertAttempt({ runId: run.id, n: run.attempt, startedAt: run.startedAt ?? now, finishedAt: now,
         outcome: 'abandoned', errorCode: 'ABANDONED', errorMessage: message, exitCode: null });
       events.push({ type: 'run.abandoned', ...base, attempt: run.attempt });

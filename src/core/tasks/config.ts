@@ -1,7 +1,8 @@
 // Export and import of the setup (lanes, tasks, schedules) as JSON. Import checks the whole
 // file first and then writes it in one transaction: a bad file changes nothing.
 import { z } from 'zod';
-import { createLaneInput, createTaskInput, setScheduleInput } from '../api/schemas';
+import { createLaneInput, createTaskInput, emptyInput, setScheduleInput } from '../api/schemas';
+import { parseInput } from '../util/validate';
 import type { EngineCore } from '../engine';
 import { TasklaneError, fromZodError } from '../errors';
 import { toTask } from './task-store';
@@ -27,8 +28,9 @@ interface Commands {
 
 export function configCommands(core: EngineCore, cmd: Commands) {
   return {
-    exportConfig(): z.output<typeof configFile> {
+    exportConfig(input?: unknown): z.output<typeof configFile> {
       core.assertOpen();
+      parseInput(emptyInput, input);
       const lanes = [...core.lanes.values()].map((l) => ({ name: l.name, concurrency: l.concurrency, rateLimit: l.rateLimit }));
       const tasks = core.taskStore.all().map(toTask).map((t) => ({
         name: t.name, kind: t.kind, input: t.input, lane: t.lane, priority: t.priority, maxAttempts: t.maxAttempts,
