@@ -85,7 +85,24 @@ export interface Schedule {
   description: string;
 }
 
-export interface SchedulePreview { cron: string; timeZone: string; description: string; fires: number[] }
+export interface SchedulePreview {
+  cron: string;
+  timeZone: string;
+  description: string;
+  fires: number[];
+  /** The fires among `fires` that a spring-forward gap moved (empty on most days). */
+  shifted?: ShiftedFire[];
+}
+
+/** A fire that stands for wall times that do not exist that day (the clocks jumped over them). */
+export interface ShiftedFire {
+  /** The fire, one of SchedulePreview.fires. */
+  at: number;
+  /** The first wall time it stands for, in the schedule's zone: '02:30'. */
+  shiftedFrom: string;
+  /** In words: '03:00, for 02:30, which does not exist that day'. */
+  note: string;
+}
 
 export interface MissedExplanation {
   taskId: number;

@@ -1,8 +1,9 @@
-// Cron time math (croner): validation with messages that name the wrong field, fire times
-// from any instant in any IANA zone (DST-aware), and a human description (cronstrue).
+// Cron expressions: validation with messages that name the wrong field, compiling to a
+// schedule for fires.ts (which owns the fire times), and a human description (cronstrue).
 import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
 import { TasklaneError } from '../errors';
+import { isFixedTime, type CronSchedule } from './fires';
 
 const FIELDS_5 = ['minute', 'hour', 'day of month', 'month', 'day of week'] as const;
 const FIELDS_6 = ['second', ...FIELDS_5] as const;
@@ -65,10 +66,10 @@ function checkField(field: string, text: string): void {
   }
 }
 
-const cache = new Map<string, Cron>();
+const cache = new Map<string, CronSchedule>();
 
-/** Validates `expr` in `zone` and returns a paused croner instance for time math. */
-export function compileCron(expr: string, zone: string): Cron {
+/** Validates `expr` and compiles it for fire times in `zone` (an IANA name, already checked). */
+export function compileCron(expr: string, zone: string): CronSchedule {
   const key = `${zone}\u0000${expr}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -78,42 +79,20 @@ export function compileCron(expr: string, zone: string): Cron {
   }
   const names = parts.length === 6 ? FIELDS_6 : FIELDS_5;
   parts.forEach((p, i) => checkField(names[i], p));
-  let cron: Cron;
+  let wall: Cron;
   try {
-    cron = new Cron(parts.join(' '), { timezone: zone, paused: true });
+    // Offset 0, not the zone: croner matches wall times, fires.ts places them in the zone.
+    wall = new Cron(parts.join(' '), { utcOffset: 0, paused: true });
   } catch (e) {
     throw invalid(String((e as Error).message).replace(/^CronPattern:\s*/, ''));
   }
-  if (cron.nextRun(new Date(0)) === null && cron.nextRun() === null) {
+  if (wall.nextRun(new Date(0)) === null && wall.nextRun() === null) {
     throw invalid(`'${expr}' never fires (for example, the 31st of February)`);
   }
+  const schedule: CronSchedule = { wall, zone, fixed: isFixedTime(parts) };
   if (cache.size > 10_000) cache.clear();
-  cache.set(key, cron);
-  return cron;
-}
-
-/** The first fire strictly after `after` (epoch ms), or null. */
-export function nextFire(cron: Cron, after: number): number | null {
-  return cron.nextRun(new Date(after))?.getTime() ?? null;
-}
-
-/** Fires in (after, until], oldest first, at most `limit` of them. */
-export function firesBetween(cron: Cron, after: number, until: number, limit: number): number[] {
-  const out: number[] = [];
-  let t = after;
-  while (out.length < limit) {
-    const next = nextFire(cron, t);
-    if (next === null || next > until) break;
-    out.push(next);
-    t = next;
-  }
-  return out;
-}
-
-/** The latest fire at or before `at`, or null. */
-export function lastFireAtOrBefore(cron: Cron, at: number, notBefore: number): number | null {
-  const prev = cron.previousRuns(1, new Date(at + 1))[0]?.getTime() ?? null;
-  return prev !== null && prev >= notBefore ? prev : null;
+  cache.set(key, schedule);
+  return schedule;
 }
 
 export function describeCron(expr: string): string {

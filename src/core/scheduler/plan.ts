@@ -5,9 +5,10 @@
 //   once  one run now, for the latest missed fire
 //   all   one run per missed fire, the latest `catchUpMax` of them
 //   skip  none (an on-time fire still runs)
-import type { Cron } from 'croner';
+// Fire times, missed or not, all come from fires.ts, so daylight-saving days count the same here.
 import type { CatchUpPolicy, Trigger } from '../api/types';
-import { compileCron, firesBetween, lastFireAtOrBefore, nextFire } from './cron';
+import { compileCron } from './cron';
+import { firesBetween, latestFires, nextFire, type CronSchedule } from './fires';
 
 export const GRACE_MS = 60_000;
 /** How many missed fires explainMissed counts before it says "more than". */
@@ -31,7 +32,7 @@ export interface FirePlan {
   lastFiredAt: number | null;
 }
 
-export function cronOf(row: ScheduleRow): Cron | null {
+export function cronOf(row: ScheduleRow): CronSchedule | null {
   return row.cron === null ? null : compileCron(row.cron, row.timeZone ?? 'UTC');
 }
 
@@ -55,7 +56,7 @@ export function planFires(row: ScheduleRow, now: number): FirePlan {
   }
 
   const nextRunAt = nextFire(cron, now);
-  const latest = lastFireAtOrBefore(cron, now, due) ?? due;
+  const latest = latestFires(cron, due - 1, now, 1)[0] ?? due;
   if (now - due <= GRACE_MS) {
     // Nothing missed: every due fire (normally just one) runs as scheduled.
     const fires = [due, ...firesBetween(cron, due, now, 1000)].map((t) => ({ scheduledFor: t, trigger: 'schedule' as const }));
@@ -68,7 +69,7 @@ export function planFires(row: ScheduleRow, now: number): FirePlan {
       fires = [{ scheduledFor: latest, trigger: 'catch-up' }];
       break;
     case 'all': {
-      const times = cron.previousRuns(row.catchUpMax, new Date(now + 1)).map((d) => d.getTime()).filter((t) => t >= due).reverse();
+      const times = latestFires(cron, due - 1, now, row.catchUpMax);
       fires = times.map((t) => ({ scheduledFor: t, trigger: t === onTime ? 'schedule' : 'catch-up' }));
       break;
     }

@@ -1,13 +1,15 @@
 // Commands on schedules: set, pause, resume, clear, preview, and explain what was missed.
 import { previewScheduleInput, scheduleByTask, setScheduleInput } from '../api/schemas';
-import type { MissedExplanation, SchedulePreview, Task } from '../api/types';
+import type { MissedExplanation, SchedulePreview, ShiftedFire, Task } from '../api/types';
 import type { EngineCore } from '../engine';
 import { TasklaneError } from '../errors';
 import { parseInput } from '../util/validate';
 import { toTask, type TaskRow } from '../tasks/task-store';
-import { compileCron, describeCron, nextFire, normalizeTimeZone, systemTimeZone } from './cron';
+import { compileCron, describeCron, normalizeTimeZone, systemTimeZone } from './cron';
+import { firesIn, type Fire } from './fires';
 import { firstFire, missedFires, planFires } from './plan';
 import type { Scheduler } from './scheduler';
+import { wallOf } from './zone-clock';
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -78,16 +80,9 @@ export function scheduleCommands(core: EngineCore, scheduler: Scheduler) {
     previewSchedule(input: unknown): SchedulePreview {
       const req = parseInput(previewScheduleInput, input);
       const timeZone = normalizeTimeZone(req.timeZone ?? systemTimeZone());
-      const cron = compileCron(req.cron, timeZone);
-      const fires: number[] = [];
-      let t = req.from ?? core.clock.now();
-      while (fires.length < req.count) {
-        const next = nextFire(cron, t);
-        if (next === null) break;
-        fires.push(next);
-        t = next;
-      }
-      return { cron: req.cron, timeZone, description: describeCron(req.cron), fires };
+      const fires = firesIn(compileCron(req.cron, timeZone), req.from ?? core.clock.now(), Infinity, req.count);
+      const shifted = fires.filter((f) => f.shiftedFrom.length > 0).map((f) => shiftedFire(f, timeZone));
+      return { cron: req.cron, timeZone, description: describeCron(req.cron), fires: fires.map((f) => f.at), shifted };
     },
 
     /** Which fires were missed (app closed, machine asleep) and what the policy will do. */
@@ -116,4 +111,18 @@ export function scheduleCommands(core: EngineCore, scheduler: Scheduler) {
       };
     },
   };
+}
+
+/** A wall time (read as UTC) as the person's clock shows it: 02:30, or 02:30:15. */
+const hhmm = (wall: number) => new Date(wall).toISOString().slice(11, wall % 60_000 ? 19 : 16);
+
+/** "03:00, for 02:30, which does not exist that day" (the times in the schedule's zone). */
+function shiftedFire(fire: Fire, zone: string): ShiftedFire {
+  const missing = fire.shiftedFrom.map(hhmm);
+  const list = missing.length > 4
+    ? `${missing[0]}–${missing[missing.length - 1]} (${missing.length} times)`
+    : missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0];
+  const verb = missing.length > 1 ? 'do not exist' : 'does not exist';
+  const note = `${hhmm(wallOf(zone, fire.at))}, ${fire.onTime ? 'also ' : ''}for ${list}, which ${verb} that day`;
+  return { at: fire.at, shiftedFrom: missing[0], note };
 }

@@ -104,9 +104,17 @@ function NewTask() {
       {preview !== null && (
         <p className="preview" data-testid="schedule-preview">
           {typeof preview === 'string' ? <span className="error-line">{preview}</span>
-            : <>{preview.description}; next: {preview.fires.map((f) => clock(f)).join(', ')}</>}
+            : <>{preview.description}; next: {preview.fires.map((f) => fireText(f, preview)).join(', ')}</>}
         </p>
       )}
     </form>
   );
+}
+
+/** A next fire on the person's clock; one that a daylight-saving gap moved says so. */
+function fireText(at: number, preview: SchedulePreview): string {
+  const shifted = preview.shifted?.find((s) => s.at === at);
+  if (!shifted) return clock(at);
+  // The note's times are the schedule's wall clock; name its zone when it is not this machine's.
+  return `${clock(at)} (${preview.timeZone === localZone ? '' : `${preview.timeZone}: `}${shifted.note})`;
 }
