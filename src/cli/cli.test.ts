@@ -1,42 +1,13 @@
 // `tasklane serve` as a real process on an ephemeral port with a temp data folder, and the
 // CLI as real processes against it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tempDir } from '../core/testing/harness';
-
-const BIN = fileURLToPath(new URL('../../bin/tasklane.js', import.meta.url));
-
-interface Server { proc: ChildProcess; port: number; token: string; dir: string; exited: Promise<number | null> }
-
-function startServe(dir: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [BIN, '--data-dir', dir, 'serve', '--port', '0', '--metrics'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const m = /^Open http:\/\/127\.0\.0\.1:(\d+)\/#token=([0-9a-f]+)$/.exec(line);
-      if (m) resolve({ proc, port: Number(m[1]), token: m[2], dir, exited });
-    });
-    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-}
-
-function cli(dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BIN, '--data-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => { stdout += d; });
-    proc.stderr.on('data', (d) => { stderr += d; });
-    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { cli, startServe, type Server } from './test-support';
 
 const tmp = tempDir();
 let s: Server;
@@ -76,6 +47,9 @@ afterAll(async () => {
 describe('tasklane serve', () => {
   it('keeps its token private and refuses a second serve on the same folder', async () => {
     expect(statSync(join(s.dir, 'token')).mode & 0o777).toBe(0o600);
+    // Commands, env values and logs live in the database: this user's only.
+    expect(statSync(s.dir).mode & 0o777).toBe(0o700);
+    for (const f of ['tasklane.db', 'tasklane.db-wal', 'tasklane.db-shm']) expect(statSync(join(s.dir, f)).mode & 0o777).toBe(0o600);
     const second = await cli(s.dir, 'serve', '--port', '0');
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('Tasklane is already running on this data folder');

@@ -11,7 +11,11 @@ export const DEFAULT_PORT = 7437;
 const DAY = 86_400_000;
 const WATCH_MS = 30_000;
 
-export interface LocalHostOptions { dataDir: string; engine: Engine; port: number; metrics?: boolean; staticDir?: string }
+export interface LocalHostOptions {
+  dataDir: string; engine: Engine; port: number; metrics?: boolean; staticDir?: string;
+  /** Where problems of the daily care go (serve: stderr; desktop: electron-log). */
+  log?: (message: string) => void;
+}
 export interface LocalHost { url: string; port: number; token: string; close(): Promise<void> }
 
 export async function openLocalHost(opts: LocalHostOptions): Promise<LocalHost> {
@@ -29,8 +33,19 @@ export async function openLocalHost(opts: LocalHostOptions): Promise<LocalHost> 
     if (Math.abs(now - last - WATCH_MS) > 5_000) engine.wake();
     last = now;
   }, WATCH_MS);
-  // Retention: once a day, finished runs older than 30 days go (the newest 1,000 stay).
-  const retention = setInterval(() => { void engine.prune({ olderThanDays: 30, keepLast: 1000 }); }, DAY);
+  // Care, at start and then once a day: finished runs older than 30 days go (the newest
+  // 1,000 stay) and their space is given back; a backup is written when the last is a day
+  // old, and the last 7 are kept (<data folder>/backups).
+  const care = async () => {
+    try {
+      await engine.prune({ olderThanDays: 30, keepLast: 1000 });
+      await engine.dailyBackup();
+    } catch (error) {
+      opts.log?.(`daily care (retention, backup) failed: ${(error as Error).message}`);
+    }
+  };
+  void care();
+  const retention = setInterval(() => void care(), DAY);
 
   return {
     url: host.url,

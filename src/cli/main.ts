@@ -10,6 +10,8 @@ import { defaultDataDir } from './paths';
 import { DEFAULT_PORT, serve } from './serve';
 import { ids, parseDuration, parseInteger, parseRate, table, time } from './format';
 import type { Run, RunStatus } from '../core/api/types';
+import { TasklaneError } from '../core/errors';
+import { registerDbVerbs } from './db-verbs';
 
 const TERMINAL = new Set<RunStatus>(['succeeded', 'failed', 'dead', 'cancelled']);
 const program = new Command('tasklane')
@@ -223,6 +225,8 @@ program.command('import').description('read lanes, tasks and schedules from a JS
     console.log(`imported ${result.lanes} lane(s) and ${result.tasks} task(s)`);
   });
 
+registerDbVerbs(program, dataDir);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
@@ -234,7 +238,13 @@ try {
   } else if (error instanceof CommandError) {
     console.error(`error: ${error.error.message}${error.error.field ? ` [${error.error.field}]` : ''} (${error.error.code})`);
     process.exit(['INVALID_INPUT', 'UNKNOWN_KIND', 'INVALID_SCHEDULE'].includes(error.error.code) ? 4 : 1);
+  } else if (error instanceof TasklaneError) {
+    // A fault found here (a damaged or read-only database, a file to restore): what to do, no stack.
+    console.error(`error: ${error.message} (${error.code})`);
+    process.exit(error.code === 'INVALID_INPUT' || error.code === 'NOT_FOUND' ? 4 : 1);
   } else {
-    throw error;
+    console.error(`error: ${(error as Error).message ?? String(error)}`);
+    if (process.env.TASKLANE_DEBUG) console.error(error);
+    process.exit(1);
   }
 }

@@ -1,7 +1,7 @@
 // `tasklane serve`: the engine without a window, with the same UI and API over 127.0.0.1.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createEngine } from '../core/index';
+import { createEngine, TasklaneError, type Engine } from '../core/index';
 import { acquireLock, LockedError } from './lock';
 import { DEFAULT_PORT, openLocalHost } from './local-host';
 import { ensureToken, files } from './paths';
@@ -22,14 +22,24 @@ export async function serve(opts: ServeOptions): Promise<never | void> {
     }
     throw e;
   }
-  const engine = createEngine({
-    dataDir: opts.dataDir,
-    logger: { info: (m) => console.log(m), warn: (m, ...r) => console.warn(m, ...r), error: (m, ...r) => console.error(m, ...r) },
-  });
-  await engine.start();
+  let engine: Engine;
+  try {
+    engine = createEngine({
+      dataDir: opts.dataDir,
+      logger: { info: (m) => console.log(m), warn: (m, ...r) => console.warn(m, ...r), error: (m, ...r) => console.error(m, ...r) },
+    });
+    await engine.start();
+  } catch (error) {
+    // A damaged, full or read-only database: say which file and what to do, and stop here.
+    // Nothing is deleted; `tasklane db reset` / `db restore` are the person's choice.
+    release();
+    if (!(error instanceof TasklaneError)) throw error;
+    console.error(`Tasklane cannot start: ${error.message}`);
+    process.exit(error.code === 'STORAGE_CORRUPT' ? 5 : 1);
+  }
   const built = fileURLToPath(new URL('../../out/renderer', import.meta.url));
   const host = await openLocalHost({ dataDir: opts.dataDir, engine, port: opts.port, metrics: opts.metrics,
-    staticDir: existsSync(built) ? built : undefined });
+    staticDir: existsSync(built) ? built : undefined, log: (m) => console.error(m) });
   console.log(`Tasklane is serving ${opts.dataDir}`);
   console.log(`Open ${host.url}#token=${host.token}`);
   if (opts.metrics) console.log(`Metrics: ${host.url}metrics (Authorization: Bearer <token>)`);

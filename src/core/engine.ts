@@ -20,7 +20,7 @@ import { shellKind } from './handlers/shell';
 import { httpKind } from './handlers/http';
 import { headlessNotifier, notifyKind } from './handlers/notify';
 import { endLeftoverTree, endOwnTree, processStartTime, treeState } from './handlers/process-tree';
-import { GroupSync, walSync } from './db/durable';
+import { GroupSync, walSync, type Syncer } from './db/durable';
 import type { EngineEvent, EngineEventType, EventOf, LogStream } from './api/types';
 import { TasklaneError } from './errors';
 
@@ -47,6 +47,8 @@ export interface EngineOptions {
   migrationsDir?: string;
   /** A better-sqlite3 addon built for another runtime (the desktop app in development). */
   nativeBinding?: string;
+  /** How committed writes are made durable (default: fdatasync of the WAL, db/durable.ts). */
+  syncer?: Syncer;
 }
 
 /** How many queued runs a claim reads ahead per lane (claimFor). */
@@ -120,7 +122,7 @@ export class EngineCore {
     this.sqlite = sqlite;
     this.db = db;
     this.writeTransaction = sqlite.transaction((fn: () => void) => fn());
-    this.durability = new GroupSync(walSync(this.dbPath));
+    this.durability = new GroupSync(opts.syncer ?? walSync(this.dbPath));
     this.store = createRunStore(sqlite);
     this.laneStore = createLaneStore(db);
     this.taskStore = createTaskStore(db);

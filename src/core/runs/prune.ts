@@ -23,9 +23,23 @@ export async function pruneRuns(
   let deleted = 0;
   for (;;) {
     const ids = chunk.all({ after, keepFrom, before: opts.before }) as number[];
-    if (!ids.length) return deleted;
+    if (!ids.length) {
+      // Give the freed pages back to the disk (databases made since auto_vacuum=INCREMENTAL;
+      // a no-op on older ones), a few MB per step so the engine keeps its turn.
+      if (deleted) await vacuumInSteps(db);
+      return deleted;
+    }
     deleted += ids.length;
     after = Math.max(...ids);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+async function vacuumInSteps(db: Database.Database): Promise<void> {
+  const free = db.prepare('PRAGMA freelist_count').pluck();
+  for (let left = free.get() as number; left > 0; left = free.get() as number) {
+    db.pragma('incremental_vacuum(1000)');
+    if ((free.get() as number) >= left) return; // not an incremental-vacuum database
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
