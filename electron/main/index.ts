@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, Menu, nativeImage, Notification, powerMonitor, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, powerMonitor, session, shell, Tray } from 'electron';
 import log from 'electron-log/main';
-import { createEngine, type Engine } from '../../src/core/index';
+import { createEngine, TasklaneError, type Engine } from '../../src/core/index';
+import { backupsDir, restoreDatabase, setAside } from '../../src/core/db/care';
 import { acquireLock, LockedError } from '../../src/cli/lock';
 import { DEFAULT_PORT, openLocalHost, type LocalHost } from '../../src/cli/local-host';
 import { defaultDataDir, files } from '../../src/cli/paths';
@@ -65,7 +66,7 @@ async function start(): Promise<void> {
   // `npm start` keeps a copy of better-sqlite3 built for Electron apart from the one plain
   // Node uses (tests, `tasklane serve`); a packaged app has only the Electron build.
   const devBinding = join(root, '.electron-native', 'better_sqlite3.node');
-  engine = createEngine({
+  const open = () => createEngine({
     dataDir,
     logger: log,
     nativeBinding: !app.isPackaged && existsSync(devBinding) ? devBinding : undefined,
@@ -75,8 +76,9 @@ async function start(): Promise<void> {
       },
     },
   });
+  engine = await openOrAsk(open, join(dataDir, 'tasklane.db'));
   await engine.start();
-  localHost = await openLocalHost({ dataDir, engine, port: DEFAULT_PORT, staticDir: dirname(pageFile) });
+  localHost = await openLocalHost({ dataDir, engine, port: DEFAULT_PORT, staticDir: dirname(pageFile), log: (m) => log.warn(m) });
   log.info(`Tasklane is running on ${dataDir}; the \`tasklane\` command reaches it at ${localHost.url}`);
   bindIpc(engine, () => window, isOurPage);
   watchEngine(engine);
@@ -115,6 +117,41 @@ async function start(): Promise<void> {
     const { autoUpdater } = await import('electron-updater');
     autoUpdater.logger = log;
     autoUpdater.checkForUpdatesAndNotify().catch((e: unknown) => log.warn('update check failed', e));
+  }
+}
+
+/**
+ * Opens the engine; a database that cannot be used is explained, not crash-looped on. A
+ * damaged file gets the person's choice: start fresh (the file is kept under a dated name),
+ * restore one of the backups, or quit. Nothing is deleted without that choice.
+ */
+async function openOrAsk(open: () => Engine, dbPath: string): Promise<Engine> {
+  for (;;) {
+    try {
+      return open();
+    } catch (error) {
+      if (!(error instanceof TasklaneError) || !error.code.startsWith('STORAGE_')) throw error;
+      log.error(error.message);
+      if (error.code !== 'STORAGE_CORRUPT') {
+        dialog.showErrorBox('Tasklane cannot open its database', error.message);
+        app.exit(1);
+        throw error;
+      }
+      const { response } = await dialog.showMessageBox({
+        type: 'error', title: 'Tasklane', message: 'Tasklane\'s database is damaged', detail: error.message,
+        buttons: ['Start fresh (keep a copy)', 'Restore a backup…', 'Quit'], defaultId: 2, cancelId: 2,
+      });
+      if (response === 0) setAside(dbPath, Date.now());
+      else if (response === 1) {
+        const picked = await dialog.showOpenDialog({ title: 'Restore a backup', defaultPath: backupsDir(dbPath),
+          filters: [{ name: 'Tasklane backups', extensions: ['db'] }], properties: ['openFile'] });
+        if (picked.canceled || !picked.filePaths[0]) continue;
+        try { restoreDatabase(dbPath, picked.filePaths[0], Date.now()); } catch (e) { dialog.showErrorBox('Not restored', (e as Error).message); }
+      } else {
+        app.exit(1);
+        throw error;
+      }
+    }
   }
 }
 

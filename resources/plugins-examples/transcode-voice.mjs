@@ -1,7 +1,6 @@
 // Tasklane plugin: transcode voice recordings in a folder with ffmpeg (when installed).
 // Copy this file into <data folder>/plugins, then enqueue runs of kind "transcode-voice",
 // or save a task with a schedule: { "folder": "/home/me/Recordings", "format": "mp3" }.
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
@@ -21,9 +20,10 @@ export const input = {
   additionalProperties: false,
 };
 
-function transcode(ffmpeg, source, target) {
+// ctx.spawn: the app kills ffmpeg with the run (timeout, cancel, quit), never leaves it behind.
+function transcode(ctx, ffmpeg, source, target) {
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ['-nostdin', '-loglevel', 'error', '-i', source, target], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = ctx.spawn(ffmpeg, ['-nostdin', '-loglevel', 'error', '-i', source, target], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => { err += d; });
     child.on('error', (e) => reject(Object.assign(new Error(e.code === 'ENOENT'
@@ -43,7 +43,7 @@ export async function run(input, ctx) {
   for (const f of todo) {
     const target = join(args.folder, `${f.slice(0, -extname(f).length)}.${args.format}`);
     ctx.log('stdout', `${f} → ${target}`);
-    await transcode(args.ffmpeg, join(args.folder, f), target);
+    await transcode(ctx, args.ffmpeg, join(args.folder, f), target);
     ctx.progress(Math.round((++done / todo.length) * 100), f);
   }
   return { transcoded: done };

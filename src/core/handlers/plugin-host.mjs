@@ -3,6 +3,7 @@
 // Plain JavaScript so that it runs in a worker without a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
@@ -36,6 +37,13 @@ try {
       progress: (percent, message) => post({ type: 'progress', percent, message }),
       // Plugins live in the data folder, outside the app: this imports the app's own packages.
       import: (specifier) => import(pathToFileURL(appRequire.resolve(specifier)).href),
+      // Starts a program that ends with the run (timeout, cancel, stop, or the run's end):
+      // it leads its own process group, which the app kills with everything in it.
+      spawn: (command, args = [], options = {}) => {
+        const child = spawn(command, args, { ...options, detached: process.platform !== 'win32' });
+        if (child.pid !== undefined) post({ type: 'process', pid: child.pid });
+        return child;
+      },
     };
     const value = await plugin.run(workerData.input, ctx);
     post({ type: 'result', value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });

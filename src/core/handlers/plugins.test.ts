@@ -1,6 +1,6 @@
 // Plugins in real worker threads: one that works, one that throws, one that loops forever,
 // one that fails to load, and the shipped examples.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -26,8 +26,8 @@ beforeEach(() => {
 });
 afterEach(async () => { await h.cleanup(); });
 
-async function finished(id: number) {
-  for (let i = 0; i < 500; i++) {
+async function finished(id: number, tries = 500) {
+  for (let i = 0; i < tries; i++) {
     const r = h.engine.getRun({ id });
     if (!['queued', 'running'].includes(r.status)) return r;
     await new Promise((res) => setTimeout(res, 10));
@@ -93,4 +93,30 @@ it('the shipped examples load; the digest posts failed runs to a webhook', async
   } finally {
     await new Promise((r) => server.close(r));
   }
+});
+
+it('a plugin that eats memory is stopped at its limit and its run fails; the app goes on', async () => {
+  plugin('hog.mjs', `export const name = 'hog'; export const input = {};
+    export function run() { const keep = []; for (;;) keep.push(new Array(1e6).fill(keep.length)); }`);
+  await h.engine.start();
+  const run = await finished(h.engine.enqueue({ kind: 'hog', maxAttempts: 1 }).id, 3000);
+  expect(run).toMatchObject({ status: 'dead', error: { code: 'PLUGIN_OUT_OF_MEMORY' } });
+  expect((await finished(h.engine.enqueue({ kind: 'greet', input: { who: 'after' } }).id)).status).toBe('succeeded');
+});
+
+it('programs a plugin starts through ctx.spawn are killed with its run', async () => {
+  plugin('starter.mjs', `export const name = 'starter'; export const input = {};
+    export function run(_input, ctx) { const c = ctx.spawn('sleep', ['60']); ctx.log('stdout', 'child ' + c.pid); return new Promise(() => {}); }`);
+  await h.engine.start();
+  const { id } = h.engine.enqueue({ kind: 'starter', maxAttempts: 1 });
+  let pid = 0;
+  for (let i = 0; i < 500 && !pid; i++) {
+    pid = Number(h.engine.getLogs({ runId: id }).lines[0]?.text.split(' ')[1] ?? 0);
+    if (!pid) await new Promise((r) => setTimeout(r, 10));
+  }
+  const alive = () => { try { process.kill(pid, 0); } catch { return false; } return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); };
+  expect(alive()).toBe(true);
+  h.engine.cancel({ ids: [id] });
+  for (let i = 0; i < 200 && alive(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(alive()).toBe(false);
 });

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { signalGroup } from './process-tree';
 import { z } from 'zod';
 import { KindError, type KindDefinition, type KindRegistry } from '../kinds';
 import type { LogStream } from '../api/types';
@@ -20,6 +21,7 @@ type HostMessage =
   | { type: 'described'; name: string; schema: Record<string, unknown> }
   | { type: 'log'; stream: LogStream; text: string }
   | { type: 'progress'; percent: number; message?: string }
+  | { type: 'process'; pid: number }
   | { type: 'result'; value: unknown }
   | { type: 'error'; code: string; message: string; retryable: boolean };
 
@@ -40,22 +42,42 @@ function describe(file: string): Promise<{ name: string; schema: Record<string, 
   });
 }
 
+/** A plugin's heap: past it, its worker is stopped and the run fails; the app goes on. */
+export const PLUGIN_HEAP_MB = 512;
+
 function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefinition {
   return {
     input: schema,
     run: (input, ctx) => new Promise((resolve, reject) => {
-      const worker = new Worker(HOST, { workerData: { mode: 'run', file, input, runId: ctx.runId, attempt: ctx.attempt, dataDir } });
+      const worker = new Worker(HOST, { workerData: { mode: 'run', file, input, runId: ctx.runId, attempt: ctx.attempt, dataDir },
+        resourceLimits: { maxOldGenerationSizeMb: PLUGIN_HEAP_MB } });
+      // Programs the plugin started through ctx.spawn (each leads its own process group)
+      // end with the run, whatever way it ends.
+      const children: number[] = [];
       let settled = false;
-      const finish = (fn: () => void) => { if (!settled) { settled = true; fn(); } void worker.terminate(); };
+      const finish = (fn: () => void) => {
+        if (!settled) { settled = true; fn(); }
+        void worker.terminate();
+        for (const pid of children.splice(0)) signalGroup(pid, 'SIGKILL');
+      };
       const onAbort = () => finish(() => reject(ctx.signal.reason));
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       worker.on('message', (m: HostMessage) => {
         if (m.type === 'log') ctx.log(m.stream === 'stderr' ? 'stderr' : m.stream === 'info' ? 'info' : 'stdout', m.text);
         else if (m.type === 'progress') ctx.progress(m.percent, m.message);
+        else if (m.type === 'process') {
+          if (settled) signalGroup(m.pid, 'SIGKILL');
+          else {
+            if (!children.length) ctx.track(m.pid);
+            children.push(m.pid);
+          }
+        }
         else if (m.type === 'result') finish(() => resolve(m.value));
         else if (m.type === 'error') finish(() => reject(new KindError(m.code, m.message, { retryable: m.retryable })));
       });
-      worker.on('error', (e) => finish(() => reject(new KindError('PLUGIN_CRASHED', `the plugin crashed: ${e.message}`))));
+      worker.on('error', (e: Error & { code?: string }) => finish(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? new KindError('PLUGIN_OUT_OF_MEMORY', `the plugin used more than its ${PLUGIN_HEAP_MB} MB of memory and was stopped`)
+        : new KindError('PLUGIN_CRASHED', `the plugin crashed: ${e.message}`))));
       worker.on('exit', (code) => {
         ctx.signal.removeEventListener('abort', onAbort);
         finish(() => reject(new KindError('PLUGIN_EXITED', `the plugin's worker exited (code ${code}) without a result`)));
