@@ -102,6 +102,24 @@ describe('tasklane serve', () => {
     expect(await Promise.race([s.exited, new Promise((r) => setTimeout(() => r('running'), 100))])).toBe('running');
   });
 
+  it('drops a WebSocket client that stops reading, and keeps serving the others', async () => {
+    await api('createLane', { name: 'slowpoke' });
+    await api('pauseLane', { name: 'slowpoke' });
+    const headers = { origin: `http://127.0.0.1:${s.port}` };
+    const slow = new WebSocket(`ws://127.0.0.1:${s.port}/api/events?token=${s.token}`, { headers });
+    await new Promise((r) => slow.once('open', r));
+    // This client reads nothing more: the events pile up on the host's side of its socket.
+    (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+    const dropped = new Promise<void>((r) => slow.once('close', () => r()));
+    for (let i = 0; i < 4; i++) {
+      const runs = Array.from({ length: 25_000 }, (_, n) => ({ kind: 'shell', lane: 'slowpoke', input: { command: 'true' }, name: `flood ${i}-${n}` }));
+      expect((await api('enqueueMany', { runs })).status).toBe(200);
+    }
+    (slow as unknown as { _socket: { resume(): void } })._socket.resume();
+    await dropped;
+    expect((await api('counts', {})).status).toBe(200);
+  });
+
   it('takes commands only as JSON, refuses input nested too deep, and checks every command\'s input', async () => {
     const before = await runCount();
     const text = await api('enqueue', JSON.stringify({ kind: 'shell', input: { command: 'true' } }), { 'content-type': 'text/plain' });
