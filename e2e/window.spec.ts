@@ -87,6 +87,18 @@ test('a task with a cron schedule says when it runs, and runs now on demand', as
   await expect(page.getByRole('complementary', { name: 'run 1' })).toContainText('(manual)');
 });
 
+test('a schedule whose time the clock skips says when it runs instead', async ({ page, served }) => {
+  void served;
+  await page.getByRole('button', { name: 'Tasks' }).click();
+  await page.getByLabel('task name').fill('spring');
+  await page.getByLabel('task command').fill('echo spring');
+  // 28 March 2027 is the day Berlin's clocks jump from 02:00 to 03:00.
+  await page.getByLabel('cron').fill('30 2 28 3 *');
+  await page.getByLabel('time zone').fill('Europe/Berlin');
+  await expect(page.getByTestId('schedule-preview')).toContainText('03:00, for 02:30, which does not exist that day');
+  await page.screenshot({ path: 'test-results/screens/tasks-dst.png', fullPage: true });
+});
+
 test('a page opened without the token says how to get in', async ({ browser, served }) => {
   const page = await browser.newPage();
   await page.goto(served.url.split('#')[0]);
