@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createEngine, type Engine } from './index';
 import { query, tempDir } from './testing/harness';
-import { processStartTime } from './handlers/process-tree';
+import { endLeftoverTree, processStartTime, treeState } from './handlers/process-tree';
 
 const worker = fileURLToPath(new URL('./testing/host-worker.ts', import.meta.url));
 let tmp: ReturnType<typeof tempDir>;
@@ -20,13 +20,16 @@ let engine: Engine | undefined;
 beforeEach(() => { tmp = tempDir(); });
 afterEach(async () => { await engine?.stop({ timeoutMs: 0 }); engine = undefined; tmp.cleanup(); });
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+/** Running: it exists and is not a zombie waiting to be reaped (by PID 1, which may be slow). */
+const alive = (pid: number) => {
+  try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z'; } catch { return false; }
+};
 
 /** A shell script that ignores SIGTERM (so only SIGKILL ends it), notes whether an earlier
- *  copy of itself is still alive when it starts, and hangs with a child the first time. */
+ *  copy of itself is still running (a zombie is not) when it starts, and hangs with a child the first time. */
 function script(dir: string): string {
   return `trap '' TERM
-if [ -f "${dir}/pid" ] && kill -0 "$(cat "${dir}/pid")" 2>/dev/null; then echo overlap >> "${dir}/log"; fi
+if [ -f "${dir}/pid" ] && [ -r "/proc/$(cat "${dir}/pid")/status" ] && ! grep -q '^State:.Z' "/proc/$(cat "${dir}/pid")/status"; then echo overlap >> "${dir}/log"; fi
 echo $$ > "${dir}/pid"
 echo start >> "${dir}/log"
 if [ "$(grep -c start "${dir}/log")" -gt 1 ]; then exit 0; fi
@@ -101,4 +104,23 @@ it('a graceful stop escalates to SIGKILL and returns only once the tree is gone'
   expect(alive(pid)).toBe(false);
   expect(query<{ status: string }>(join(tmp.dir, 'tasklane.db'), 'SELECT status FROM runs WHERE id = ?', id)).toEqual([{ status: 'queued' }]);
   engine = undefined;
+});
+
+it('a leftover leader that already exited (a zombie nobody reaped) is not taken for a running tree', async () => {
+  // setsid makes the inner shell lead its own group; it exits at once, and its parent (now
+  // `sleep`, which never reaps) leaves it a zombie: the group has no running process.
+  const holder = spawn('sh', ['-c', 'setsid sh -c "exit 0" & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pid = Number(await new Promise<string>((r) => holder.stdout!.once('data', (d) => r(String(d)))));
+    let state = '';
+    for (let i = 0; i < 100 && state !== 'Z'; i++) {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? '';
+      if (state !== 'Z') await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(state).toBe('Z');
+    expect(treeState(pid, processStartTime(pid))).toBe('gone');
+    expect(await endLeftoverTree(pid, processStartTime(pid), 300)).toBeNull();
+  } finally {
+    holder.kill('SIGKILL');
+  }
 });

@@ -3,8 +3,9 @@
 // records the leader's pid and start time when it starts. A pid can be reused by another
 // program once its process is gone, so a tree is ours only when the leader's start time
 // matches, or, with the leader gone, while its group still has members (the kernel does not
-// hand out a pid that is still some live group's id).
-import { readFileSync } from 'node:fs';
+// hand out a pid that is still some live group's id). Only running members count: a zombie
+// (exited, not yet reaped by PID 1) is gone, whatever `kill -0` says.
+import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 export type TreeState = 'ours' | 'orphans' | 'gone' | 'reused';
@@ -30,7 +31,34 @@ export function processStartTime(pid: number): string | null {
   return null;
 }
 
-function groupAlive(pgid: number): boolean {
+/**
+ * Whether any process of the group is still running. A zombie does not count: a leader that
+ * exited after its host died may wait a long time for PID 1 to reap it (forever in a
+ * container without an init), and `kill(-pgid, 0)` still succeeds on it.
+ */
+function groupRunning(pgid: number): boolean {
+  if (process.platform === 'linux') {
+    let entries: string[];
+    try { entries = readdirSync('/proc'); } catch { return signalable(pgid); }
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is the state, fields[2] the process group (fields 3 and 5 of stat).
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+    }
+    return false;
+  }
+  if (process.platform === 'darwin') {
+    const ps = spawnSync('ps', ['-o', 'stat=', '-g', String(pgid)], { encoding: 'utf8' });
+    if (ps.status !== 0) return false;
+    return ps.stdout.split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('Z'));
+  }
+  return signalable(pgid);
+}
+
+function signalable(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -42,8 +70,9 @@ function groupAlive(pgid: number): boolean {
 export function treeState(pgid: number, startedAt: string | null): TreeState {
   if (process.platform === 'win32') return 'gone';
   const now = processStartTime(pgid);
-  if (now !== null) return startedAt !== null && now === startedAt ? 'ours' : 'reused';
-  return groupAlive(pgid) ? 'orphans' : 'gone';
+  if (now !== null && (startedAt === null || now !== startedAt)) return 'reused';
+  if (!groupRunning(pgid)) return 'gone';
+  return now !== null ? 'ours' : 'orphans';
 }
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -56,7 +85,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitGone(pgid: number, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   for (;;) {
-    if (!groupAlive(pgid)) return true;
+    if (!groupRunning(pgid)) return true;
     if (Date.now() >= until) return false;
     await pause(25);
   }
