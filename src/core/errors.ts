@@ -54,11 +54,13 @@ export class TasklaneError extends Error {
 /** The first zod issue, as a typed error naming the field ("lane: must be ..."). */
 export function fromZodError(error: z.ZodError, prefix?: string): TasklaneError {
   const issue = error.issues[0];
-  const path = [...(prefix ? [prefix] : []), ...(issue?.path ?? []).map(String)];
+  // An empty key still names a field: "" (a field '' would read as no field at all).
+  const name = (key: PropertyKey) => (String(key) === '' ? '""' : String(key));
+  const path = [...(prefix ? [prefix] : []), ...(issue?.path ?? []).map(name)];
   let message = issue ? issue.message : 'invalid input';
   if (issue?.code === 'unrecognized_keys') {
     // Name the misspelt option itself, not the object holding it.
-    path.push(String(issue.keys[0]));
+    path.push(name(issue.keys[0]));
     message = `unknown option (check the spelling)`;
   }
   const field = path.length ? path.join('.') : undefined;

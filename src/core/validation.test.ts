@@ -38,6 +38,7 @@ const cases: Case[] = [
   ['listRuns with an unknown status', (e) => e.listRuns({ status: ['done'] }), 'INVALID_INPUT', 'status.0'],
   ['listRuns with limit 0', (e) => e.listRuns({ limit: 0 }), 'INVALID_INPUT', 'limit'],
   ['counts with an argument', (e) => e.counts({ lane: 'x' }), 'INVALID_INPUT', 'lane'],
+  ['exportConfig with an option whose name is empty', (e) => e.exportConfig({ '': 'x' }), 'INVALID_INPUT', '""'],
   ['createLane with a bad name', (e) => e.createLane({ name: 'has space' }), 'INVALID_INPUT', 'name'],
   ['createLane that exists', (e) => e.createLane({ name: 'serial' }), 'LANE_EXISTS', 'name'],
   ['createLane with zero concurrency', (e) => e.createLane({ name: 'x', concurrency: 0 }), 'INVALID_INPUT', 'concurrency'],
