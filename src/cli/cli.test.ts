@@ -111,7 +111,8 @@ describe('tasklane serve', () => {
     // This client reads nothing more: the events pile up on the host's side of its socket.
     (slow as unknown as { _socket: { pause(): void } })._socket.pause();
     const dropped = new Promise<void>((r) => slow.once('close', () => r()));
-    for (let i = 0; i < 4; i++) {
+    // ~40 MB of events: more than the kernel's socket buffers (~10 MB here) and the 8 MB limit.
+    for (let i = 0; i < 8; i++) {
       const runs = Array.from({ length: 25_000 }, (_, n) => ({ kind: 'shell', lane: 'slowpoke', input: { command: 'true' }, name: `flood ${i}-${n}` }));
       expect((await api('enqueueMany', { runs })).status).toBe(200);
     }

@@ -6,7 +6,7 @@
 // handler answers a typed error for whatever it cannot use and never throws out of itself
 // (a malformed URL, bad percent-encoding, an oversized WebSocket frame, a slow client).
 // Kept on node:http + ws rather than a framework: the whole surface is four routes, and
-// the fuzz suite (test/fuzz) drives all of it; measured in BENCHMARKS.md (http).
+// the fuzz suite (fuzz/) drives all of it; measured in BENCHMARKS.md (http).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -192,12 +192,11 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     for (const ws of clients) send(ws, text);
   };
   const send = (ws: WebSocket, text: string) => {
+    ws.send(text, (e) => { if (e) { clients.delete(ws); ws.terminate(); } });
     if (ws.bufferedAmount > WS_SEND_LIMIT) {
       clients.delete(ws);
       ws.terminate();
-      return;
     }
-    ws.send(text, (e) => { if (e) { clients.delete(ws); ws.terminate(); } });
   };
   const unsubscribe = engine.on('*', (event) => {
     if (!clients.size) return;

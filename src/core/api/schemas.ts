@@ -7,7 +7,9 @@ import { DEFAULT_BACKOFF } from '../runs/backoff';
 const DAY = 86_400_000;
 const id = z.int().positive();
 const ids = z.array(id).min(1).max(1000);
-const epochMs = z.int().min(0).max(8.64e15);
+// Up to the end of the year 9999: JavaScript dates reach 8.64e15 ms, but a day past a time
+// that close to the edge is not representable, and fire times are computed a day ahead.
+const epochMs = z.int().min(0).max(253_402_300_799_999);
 
 export const laneName = z.string().regex(
   /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { createLaneInput, createTaskInput, emptyInput, setScheduleInput } from '../api/schemas';
 import { parseInput } from '../util/validate';
+import { compileCron, normalizeTimeZone, systemTimeZone } from '../scheduler/cron';
 import type { EngineCore } from '../engine';
 import { TasklaneError, fromZodError } from '../errors';
 import { toTask } from './task-store';
@@ -69,10 +70,20 @@ export function configCommands(core: EngineCore, cmd: Commands) {
           const s = setScheduleInput.safeParse({ taskId: 1, ...(schedule as object) });
           if (!s.success) throw fromZodError(s.error, `${field}.schedule`);
           sched = scheduleFields.parse(schedule);
+          // What setSchedule would refuse, refused here, before anything is written.
+          if (sched.cron !== undefined) {
+            const zone = normalizeTimeZone(sched.timeZone ?? systemTimeZone(), `${field}.schedule.timeZone`);
+            try {
+              compileCron(sched.cron, zone);
+            } catch (e) {
+              if (e instanceof TasklaneError) throw new TasklaneError(e.code, e.message, `${field}.schedule.cron`);
+              throw e;
+            }
+          }
         }
         return { def, name: t.data.name, schedule: sched };
       });
-      core.sqlite.transaction(() => {
+      const applyImport = core.sqlite.transaction(() => {
         for (const l of lanes) {
           if (core.lanes.has(l.name)) cmd.updateLane({ name: l.name, concurrency: l.concurrency, rateLimit: l.rateLimit });
           else cmd.createLane(l);
@@ -86,7 +97,20 @@ export function configCommands(core: EngineCore, cmd: Commands) {
             else cmd.setSchedule({ taskId: id, ...t.schedule });
           } else if (existing) cmd.clearSchedule({ taskId: id });
         }
-      })();
+      });
+      // Lanes live in memory too: a failure half way (a full disk) rolls the database back,
+      // and this puts the lanes back as they were.
+      const before = new Map([...core.lanes.values()].map((l) => [l.name, { concurrency: l.concurrency, rateLimit: l.rateLimit }]));
+      try {
+        applyImport();
+      } catch (error) {
+        for (const [name, lane] of core.lanes) {
+          const was = before.get(name);
+          if (!was) core.lanes.delete(name);
+          else lane.configure(was.concurrency, was.rateLimit);
+        }
+        throw error;
+      }
       return { lanes: lanes.length, tasks: tasks.length };
     },
   };
