@@ -53,105 +53,132 @@ export function errorOutcome(error: unknown): Outcome {
   return { type: 'failed', attemptOutcome: 'failed', code: 'HANDLER_ERROR', message: message || 'the handler failed', retryable: true, exitCode: null };
 }
 
+/**
+ * One attempt under way. A class, not an object of closures: its methods live on the
+ * prototype, so a run allocates two small objects (this and its context), which a drain
+ * of no-op runs measures (BENCHMARKS.md: closures per run doubled its GC time).
+ */
+class Attempt implements Execution {
+  settled = false;
+  pid: number | null = null;
+  // The AbortController is made on the first read of ctx.signal: a handler that never
+  // looks at it (most quick ones) costs no controller (6% of a no-op drain's profile).
+  controller: AbortController | undefined = undefined;
+  abortReason: unknown = undefined;
+  aborted = false;
+  timer: unknown = undefined;
+  stopping = false;
+  handlerEnded = false;
+  endWaiters: (() => void)[] | undefined = undefined;
+
+  constructor(readonly row: ClaimedRow, readonly lane: string, readonly startedAt: number, readonly deps: ExecuteDeps) {}
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+
+  interrupt(reason: unknown): void {
+    this.stopping = true;
+    this.abort(reason);
+  }
+
+  settle(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.stopping && outcome.type === 'failed') outcome = { type: 'interrupted' };
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.deps.onSettled(this, outcome);
+  }
+
+  /** The handler returned or threw. */
+  ended(outcome: Outcome): void {
+    this.handlerEnded = true;
+    if (this.endWaiters) for (const resolve of this.endWaiters) resolve();
+    this.settle(outcome);
+  }
+
+  // Made only when a stop asks: a promise per run would cost the drain.
+  whenEnded(): Promise<void> {
+    if (this.handlerEnded) return Promise.resolve();
+    return new Promise<void>((resolve) => { (this.endWaiters ??= []).push(resolve); });
+  }
+
+  timeout(): void {
+    const message = `the attempt took longer than its timeout of ${this.row.timeoutMs} ms`;
+    this.abort(new KindError('TIMEOUT', message));
+    this.settle({ type: 'failed', attemptOutcome: 'timeout', code: 'TIMEOUT', message, retryable: true, exitCode: null });
+  }
+}
+
+/** What the handler sees of its attempt. */
+class Context implements RunContext {
+  readonly #a: Attempt;
+  readonly runId: number;
+  readonly attempt: number;
+
+  constructor(a: Attempt) {
+    this.#a = a;
+    this.runId = a.row.id;
+    this.attempt = a.row.attempt;
+  }
+
+  get signal(): AbortSignal {
+    const a = this.#a;
+    if (!a.controller) {
+      a.controller = new AbortController();
+      if (a.aborted) a.controller.abort(a.abortReason);
+    }
+    return a.controller.signal;
+  }
+
+  log(stream: LogStream, text: string): void {
+    if (!this.#a.settled) this.#a.deps.log(this.runId, stream, text);
+  }
+
+  progress(percent: number, message?: string): void {
+    if (this.#a.settled) return;
+    const p = Math.max(0, Math.min(100, Math.round(Number(percent) || 0)));
+    this.#a.deps.progress(this.runId, p, message ?? null);
+  }
+
+  track(pid: number): void {
+    this.#a.pid = pid;
+    this.#a.deps.track(this.#a, pid);
+  }
+}
+
 /** Starts the attempt; `deps.onSettled` hears once how it ended (which frees the lane slot). */
 export function execute(row: ClaimedRow, lane: string, startedAt: number, deps: ExecuteDeps,
   register: (exec: Execution) => void): void {
-  // The AbortController is made on the first read of ctx.signal: a handler that never
-  // looks at it (most quick ones) costs no controller (6% of a no-op drain's profile).
-  let controller: AbortController | undefined;
-  let abortReason: unknown;
-  let aborted = false;
-  let timer: unknown;
-  // Made only when a stop asks: a promise per run would cost the drain.
-  let handlerEnded = false;
-  let stopping = false;
-  let endWaiters: (() => void)[] | undefined;
-  const markEnded = () => {
-    handlerEnded = true;
-    if (endWaiters) for (const resolve of endWaiters) resolve();
-  };
-  const exec: Execution = {
-    row,
-    lane,
-    startedAt,
-    abort(reason) {
-      if (aborted) return;
-      aborted = true;
-      abortReason = reason;
-      controller?.abort(reason);
-    },
-    settled: false,
-    pid: null,
-    whenEnded: () => (handlerEnded ? Promise.resolve() : new Promise<void>((resolve) => { (endWaiters ??= []).push(resolve); })),
-    interrupt(reason) {
-      stopping = true;
-      exec.abort(reason);
-    },
-    settle(outcome) {
-      if (exec.settled) return;
-      exec.settled = true;
-      if (stopping && outcome.type === 'failed') outcome = { type: 'interrupted' };
-      if (timer !== undefined) deps.clock.clearTimeout(timer);
-      deps.onSettled(exec, outcome);
-    },
-  };
+  const exec = new Attempt(row, lane, startedAt, deps);
   register(exec);
 
   let input: unknown;
   try {
     input = deps.kinds.parseInput(row.kind, JSON.parse(row.input));
   } catch (error) {
-    markEnded();
-    exec.settle(errorOutcome(error));
+    exec.ended(errorOutcome(error));
     return;
   }
   const def = deps.kinds.get(row.kind)!;
-
-  if (row.timeoutMs !== null) {
-    timer = deps.clock.setTimeout(() => {
-      const message = `the attempt took longer than its timeout of ${row.timeoutMs} ms`;
-      exec.abort(new KindError('TIMEOUT', message));
-      exec.settle({ type: 'failed', attemptOutcome: 'timeout', code: 'TIMEOUT', message, retryable: true, exitCode: null });
-    }, row.timeoutMs);
-  }
-
-  const ctx: RunContext = {
-    runId: row.id,
-    attempt: row.attempt,
-    get signal() {
-      if (!controller) {
-        controller = new AbortController();
-        if (aborted) controller.abort(abortReason);
-      }
-      return controller.signal;
-    },
-    log(stream, text) { if (!exec.settled) deps.log(row.id, stream, text); },
-    progress(percent, message) {
-      if (exec.settled) return;
-      const p = Math.max(0, Math.min(100, Math.round(Number(percent) || 0)));
-      deps.progress(row.id, p, message ?? null);
-    },
-    track(pid) {
-      exec.pid = pid;
-      deps.track(exec, pid);
-    },
-  };
+  if (row.timeoutMs !== null) exec.timer = deps.clock.setTimeout(() => exec.timeout(), row.timeoutMs);
 
   let result: unknown;
   try {
-    result = def.run(input, ctx);
+    result = def.run(input, new Context(exec));
   } catch (error) {
-    markEnded();
-    exec.settle(errorOutcome(error));
+    exec.ended(errorOutcome(error));
     return;
   }
   if (result instanceof Promise) {
     result.then(
-      (value) => { markEnded(); exec.settle({ type: 'succeeded', result: value }); },
-      (error) => { markEnded(); exec.settle(errorOutcome(error)); },
+      (value) => exec.ended({ type: 'succeeded', result: value }),
+      (error) => exec.ended(errorOutcome(error)),
     );
   } else {
-    markEnded();
-    exec.settle({ type: 'succeeded', result });
+    exec.ended({ type: 'succeeded', result });
   }
 }
