@@ -1,7 +1,7 @@
 // The engine facade: opens the database, owns the lanes, and runs the one write loop.
 // Lanes pull: a lane claims only as many queued runs as it has free slots, in the same
 // transaction that records finished attempts; events go out after that commit.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase, secureFolder, type Db } from './db/open';
 import { createRunStore, type ClaimedRow, type ClaimShape, type RunStore } from './db/run-store';
@@ -19,7 +19,8 @@ import { KindError } from './kinds';
 import { shellKind } from './handlers/shell';
 import { httpKind } from './handlers/http';
 import { headlessNotifier, notifyKind } from './handlers/notify';
-import { endLeftoverTree, endOwnTree, processStartTime, treeState } from './handlers/process-tree';
+import { endLeftoverTree, endOwnTree, processStartTime, taggedGroups, treeState } from './handlers/process-tree';
+import { createHash } from 'node:crypto';
 import { GroupSync, walSync, type Syncer } from './db/durable';
 import type { EngineEvent, EngineEventType, EventOf, LogStream } from './api/types';
 import { TasklaneError } from './errors';
@@ -67,6 +68,8 @@ const stderrLogger: Logger = {
 
 interface LogRow { runId: number; lane: string; seq: number; stream: LogStream; at: number; text: string }
 
+interface LeftoverTree { id: number; groups: { pgid: number; startedAt: string | null; tagged: boolean }[]; graceMs: number }
+
 /** State and the write loop shared by the command modules. Not part of the public API. */
 export class EngineCore {
   readonly sqlite: Database.Database;
@@ -87,6 +90,8 @@ export class EngineCore {
   readonly inflight = new Map<number, Execution>();
   /** Makes what was committed durable before a write is answered (db/durable.ts). */
   readonly durability: GroupSync;
+  /** Tells this database's attempts' processes from another data folder's (processTag). */
+  private readonly dbTag: string;
 
   state: 'new' | 'running' | 'stopping' | 'closed' = 'new';
   /**
@@ -123,6 +128,7 @@ export class EngineCore {
     this.db = db;
     this.writeTransaction = sqlite.transaction((fn: () => void) => fn());
     this.durability = new GroupSync(opts.syncer ?? walSync(this.dbPath));
+    this.dbTag = createHash('sha256').update(resolve(this.dbPath)).digest('hex').slice(0, 12);
     this.store = createRunStore(sqlite);
     this.laneStore = createLaneStore(db);
     this.taskStore = createTaskStore(db);
@@ -154,27 +160,43 @@ export class EngineCore {
    * left the tree behind (shell runs lead their own process group). start() ends these
    * before it queues the runs again, so that one run never runs twice at once.
    */
-  leftoverTrees(): { id: number; pid: number; pidStartedAt: string | null; graceMs: number }[] {
-    const found = [];
-    for (const run of this.store.running()) {
-      if (run.pid === null) continue;
-      const state = treeState(run.pid, run.pidStartedAt);
-      if (state !== 'ours' && state !== 'orphans') continue;
+  leftoverTrees(): LeftoverTree[] {
+    const running = this.store.running();
+    if (!running.length) return [];
+    // Found two ways: the recorded leader (checked by its start time), and any running
+    // process carrying the attempt's TASKLANE_RUN tag (a crash between the spawn and the
+    // record, or a child that left the group).
+    const tags = new Map(running.map((r) => [this.processTag(r.id, r.attempt), r]));
+    const tagged = taggedGroups(new Set(tags.keys()));
+    const found: LeftoverTree[] = [];
+    for (const [tag, run] of tags) {
+      const groups: LeftoverTree['groups'] = [...(tagged.get(tag) ?? [])].map((pgid) => ({ pgid, startedAt: null, tagged: true }));
+      if (run.pid !== null && !tagged.get(tag)?.has(run.pid)) {
+        const state = treeState(run.pid, run.pidStartedAt);
+        if (state === 'ours' || state === 'orphans') groups.push({ pgid: run.pid, startedAt: run.pidStartedAt, tagged: false });
+      }
+      if (!groups.length) continue;
       const grace = Number((JSON.parse(this.store.get(run.id)?.input ?? '{}') as { killGraceMs?: unknown }).killGraceMs);
-      found.push({ id: run.id, pid: run.pid, pidStartedAt: run.pidStartedAt,
+      found.push({ id: run.id, groups,
         graceMs: Number.isFinite(grace) ? Math.min(Math.max(grace, 0), LEFTOVER_GRACE_CAP_MS) : STOP_KILL_GRACE_MS });
     }
     return found;
   }
 
   /** Ends the trees leftoverTrees() found; says, per run, what was done (for its attempt). */
-  async endLeftovers(trees: ReturnType<EngineCore['leftoverTrees']>): Promise<Map<number, string>> {
+  async endLeftovers(trees: LeftoverTree[]): Promise<Map<number, string>> {
     const notes = new Map<number, string>();
     await Promise.all(trees.map(async (t) => {
-      const note = await endLeftoverTree(t.pid, t.pidStartedAt, t.graceMs);
+      const said = await Promise.all(t.groups.map((g) => endLeftoverTree(g.pgid, g.startedAt, t.graceMs, g.tagged)));
+      const note = said.filter((n) => n !== null).join('; ');
       if (note) notes.set(t.id, note);
     }));
     return notes;
+  }
+
+  /** The TASKLANE_RUN value of an attempt's processes: unique per database, run and attempt. */
+  processTag(runId: number, attempt: number): string {
+    return `${this.dbTag}:${runId}:${attempt}`;
   }
 
   start(notes: ReadonlyMap<number, string> = new Map()): void {
@@ -430,6 +452,7 @@ export class EngineCore {
       this.scheduleFlush();
     },
     track: (exec: Execution, pid: number) => this.track(exec, pid),
+    processTag: (runId: number, attempt: number) => this.processTag(runId, attempt),
     onSettled: (exec: Execution, outcome: Outcome) => {
       this.inflight.delete(exec.row.id);
       this.logSeq.delete(exec.row.id);

@@ -17,6 +17,12 @@ export interface RunContext {
    * dead host left before the run starts again (never two copies of one run at once).
    */
   track(pid: number): void;
+  /**
+   * A value for the TASKLANE_RUN environment variable of every process the attempt starts.
+   * Children inherit it, so after a crash the engine finds the attempt's processes even if
+   * the crash came between the spawn and `track` (or they left the process group).
+   */
+  readonly processTag: string;
 }
 
 export interface KindDefinition<I = unknown> {

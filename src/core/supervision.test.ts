@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -122,5 +123,29 @@ it('a leftover leader that already exited (a zombie nobody reaped) is not taken 
     expect(await endLeftoverTree(pid, processStartTime(pid), 300)).toBeNull();
   } finally {
     holder.kill('SIGKILL');
+  }
+});
+
+it('processes of an attempt whose host died before recording their pid are found by their tag and ended', async () => {
+  const dbPath = join(tmp.dir, 'tasklane.db');
+  const setup = createEngine({ dbPath });
+  const { id } = setup.enqueue({ kind: 'shell', input: { command: 'true', killGraceMs: 200 } });
+  await setup.stop();
+  // As if the host was killed between the spawn and the record: running, no pid written.
+  const db = new Database(dbPath);
+  db.prepare(`UPDATE runs SET status = 'running', attempt = 1, started_at = 0 WHERE id = ?`).run(id);
+  db.close();
+  const tag = `${createHash('sha256').update(resolve(dbPath)).digest('hex').slice(0, 12)}:${id}:1`;
+  const left = spawn('sh', ['-c', 'trap "" TERM; sleep 60 & wait'], { detached: true, stdio: 'ignore', env: { ...process.env, TASKLANE_RUN: tag } });
+  try {
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive(left.pid!)).toBe(true);
+    engine = createEngine({ dbPath });
+    await engine.start();
+    expect(alive(left.pid!)).toBe(false);
+    await engine.idle();
+    expect(engine.getRun({ id }).attempts[0].error?.message).toContain(`its processes (group ${left.pid}) were still running and were killed`);
+  } finally {
+    left.kill('SIGKILL');
   }
 });

@@ -95,8 +95,10 @@ async function waitGone(pgid: number, ms: number): Promise<boolean> {
  * Ends a tree left by a dead host, if it is still ours: SIGTERM, then SIGKILL after
  * `graceMs`. Says what it found and did, for the attempt's record.
  */
-export async function endLeftoverTree(pgid: number, startedAt: string | null, graceMs: number): Promise<string | null> {
-  const state = treeState(pgid, startedAt);
+export async function endLeftoverTree(pgid: number, startedAt: string | null, graceMs: number, tagged = false): Promise<string | null> {
+  // A group found by its TASKLANE_RUN tag is the attempt's for sure; one found by the
+  // recorded pid only if the leader's start time still matches.
+  const state = tagged ? (groupRunning(pgid) ? 'ours' : 'gone') : treeState(pgid, startedAt);
   if (state === 'gone' || state === 'reused') return null;
   signalGroup(pgid, 'SIGTERM');
   if (await waitGone(pgid, graceMs)) return `its processes (group ${pgid}) were still running and were ended with SIGTERM`;
@@ -111,4 +113,37 @@ export async function endOwnTree(pgid: number, graceMs: number): Promise<void> {
   if (await waitGone(pgid, graceMs)) return;
   signalGroup(pgid, 'SIGKILL');
   await waitGone(pgid, 5_000);
+}
+
+/**
+ * The process groups of running processes whose environment carries TASKLANE_RUN=<tag>,
+ * per tag (Linux: /proc/<pid>/environ; elsewhere none). Finds what an attempt started even
+ * when its host died before recording the pid, and children that left its group.
+ */
+export function taggedGroups(tags: ReadonlySet<string>): Map<string, Set<number>> {
+  const found = new Map<string, Set<number>>();
+  if (process.platform !== 'linux' || !tags.size) return found;
+  let entries: string[];
+  try { entries = readdirSync('/proc'); } catch { return found; }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: string;
+    let stat: string;
+    try {
+      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch { continue; }
+    const env = `\0${environ}`;
+    const at = env.indexOf('\0TASKLANE_RUN=');
+    if (at < 0) continue;
+    const end = env.indexOf('\0', at + 1);
+    const tag = env.slice(at + 14, end < 0 ? undefined : end);
+    if (!tags.has(tag)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') continue;
+    const groups = found.get(tag) ?? new Set<number>();
+    groups.add(Number(fields[2]));
+    found.set(tag, groups);
+  }
+  return found;
 }

@@ -68,11 +68,12 @@ describe('shell kind', () => {
     expect(logText(home.id)).toEqual([realpathSync(homedir())]);
   });
 
-  it('adds env to the app environment, or replaces it with cleanEnv; passes stdin; runs through a shell', async () => {
+  it('adds env to the app environment, or replaces it with cleanEnv (keeping only its TASKLANE_RUN tag); passes stdin; runs through a shell', async () => {
     const added = await finished(node('console.log(process.env.GREETING, typeof process.env.PATH)', { env: { GREETING: 'hi' } }));
     expect(logText(added.id)).toEqual(['hi string']);
     const clean = await finished(node('console.log(Object.keys(process.env).filter(k => k !== "__CF_USER_TEXT_ENCODING").join(","))', { env: { ONLY: '1' }, cleanEnv: true }));
-    expect(logText(clean.id)).toEqual(['ONLY']);
+    // TASKLANE_RUN marks the attempt's processes, so that a crash never leaves them unfound.
+    expect(logText(clean.id)).toEqual(['ONLY,TASKLANE_RUN']);
     const piped = await finished(node('process.stdin.on("data", d => process.stdout.write(d.toString().toUpperCase()))', { stdin: 'quiet\n' }));
     expect(logText(piped.id)).toEqual(['QUIET']);
     const shell = await finished(h.engine.enqueue({ kind: 'shell', input: { command: 'echo a b | tr a-z A-Z', shell: true } }).id);

@@ -47,7 +47,7 @@ export function runShell(input: ShellInput, ctx: RunContext): Promise<ShellResul
     if (!isDir) throw new KindError('CWD_NOT_FOUND', `working folder ${input.cwd} does not exist`, { retryable: false });
   }
   const started = Date.now();
-  const env = input.cleanEnv ? input.env : { ...process.env, ...input.env };
+  const env = { ...(input.cleanEnv ? input.env : { ...process.env, ...input.env }), TASKLANE_RUN: ctx.processTag };
   const child = spawn(input.command, input.args, {
     cwd: input.cwd ?? homedir(), env, shell: input.shell, detached: process.platform !== 'win32', windowsHide: true,
     stdio: ['pipe', 'pipe', 'pipe'],

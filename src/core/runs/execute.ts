@@ -39,6 +39,7 @@ export interface ExecuteDeps {
   progress(runId: number, percent: number, message: string | null): void;
   onSettled(exec: Execution, outcome: Outcome): void;
   track(exec: Execution, pid: number): void;
+  processTag(runId: number, attempt: number): string;
 }
 
 export function errorOutcome(error: unknown): Outcome {
@@ -147,6 +148,10 @@ class Context implements RunContext {
   track(pid: number): void {
     this.#a.pid = pid;
     this.#a.deps.track(this.#a, pid);
+  }
+
+  get processTag(): string {
+    return this.#a.deps.processTag(this.runId, this.attempt);
   }
 }
 
