@@ -40,7 +40,8 @@ try {
       // Starts a program that ends with the run (timeout, cancel, stop, or the run's end):
       // it leads its own process group, which the app kills with everything in it.
       spawn: (command, args = [], options = {}) => {
-        const child = spawn(command, args, { ...options, detached: process.platform !== 'win32' });
+        const env = { ...(options.env ?? process.env), TASKLANE_RUN: workerData.processTag };
+        const child = spawn(command, args, { ...options, env, detached: process.platform !== 'win32' });
         if (child.pid !== undefined) post({ type: 'process', pid: child.pid });
         return child;
       },

@@ -49,7 +49,7 @@ function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefin
   return {
     input: schema,
     run: (input, ctx) => new Promise((resolve, reject) => {
-      const worker = new Worker(HOST, { workerData: { mode: 'run', file, input, runId: ctx.runId, attempt: ctx.attempt, dataDir },
+      const worker = new Worker(HOST, { workerData: { mode: 'run', file, input, runId: ctx.runId, attempt: ctx.attempt, dataDir, processTag: ctx.processTag },
         resourceLimits: { maxOldGenerationSizeMb: PLUGIN_HEAP_MB } });
       // Programs the plugin started through ctx.spawn (each leads its own process group)
       // end with the run, whatever way it ends.
