@@ -236,11 +236,22 @@ describe('tasklane CLI', () => {
     }
   });
 
+  it('prints JSON for scripts with --json on add, ls, show, tasks, lanes, cancel and retry', async () => {
+    const id = JSON.parse((await cli(s.dir, 'add', '--json', '--delay', '1h', '--', 'true')).stdout).id as number;
+    for (const args of [['ls'], ['show', String(id)], ['tasks'], ['lanes'], ['cancel', String(id)], ['retry', String(id)]]) {
+      const run = await cli(s.dir, ...args, '--json');
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(() => JSON.parse(run.stdout), args.join(' ')).not.toThrow();
+    }
+  });
+
   it('says clearly when Tasklane is not running, and rejects bad usage', async () => {
     const none = await cli(join(tmp.dir, 'nothing-here'), 'ls');
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('Tasklane is not running (start the app or `tasklane serve`)');
     expect((await cli(s.dir, 'add', '--delay', 'soon', '--', 'true')).code).toBe(4);
+    expect((await cli(s.dir, 'show', '999999')).code).toBe(4);
+    expect((await cli(s.dir, 'add', '--lane', 'nosuch', '--', 'true')).code).toBe(4);
     expect((await cli(s.dir, 'add', '--help')).stdout).toContain('--after');
   });
 });

@@ -30,6 +30,10 @@ it('a damaged database stops serve with what to do and keeps the file; db reset 
   expect(again.stderr).toContain('tasklane db reset');
   expect(again.stderr).not.toMatch(/\n\s+at /);
   expect(readFileSync(join(dir, 'tasklane.db'))).toEqual(garbage);
+  // A backup of it blames the database, not the copy it could not make.
+  const backup = await cli(dir, 'db', 'backup');
+  expect(backup.code).toBe(1);
+  expect(backup.stderr).toContain(`${join(dir, 'tasklane.db')} is damaged`);
 
   const reset = await cli(dir, 'db', 'reset');
   expect(reset.code).toBe(0);
@@ -65,11 +69,13 @@ it('backs up while running, refuses to restore while running, restores after, an
     writeFileSync(notABackup, 'hello');
     const bad = await cli(dir, 'db', 'restore', notABackup);
     expect(bad.code).toBe(4);
-    expect(bad.stderr).toContain('is not a usable Tasklane backup');
+    expect(bad.stderr).toContain('is not a usable Tasklane backup: it is not an SQLite database, or it is damaged');
     expect(readdirSync(dir).some((f) => f.includes('before-restore'))).toBe(false);
 
     const restored = await cli(dir, 'db', 'restore', file);
     expect(restored.code).toBe(0);
+    // Checking the backup first left nothing beside it.
+    expect(readdirSync(join(dir, 'backups')).filter((f) => !f.endsWith('.db'))).toEqual([]);
     expect(readdirSync(dir).some((f) => f.startsWith('tasklane.db.before-restore-'))).toBe(true);
     const back = await startServe(dir);
     const tasks = (await call(back.port, back.token, 'listTasks', {})).value as unknown as { name: string }[];

@@ -237,7 +237,8 @@ try {
     process.exit(3);
   } else if (error instanceof CommandError) {
     console.error(`error: ${error.error.message}${error.error.field ? ` [${error.error.field}]` : ''} (${error.error.code})`);
-    process.exit(['INVALID_INPUT', 'UNKNOWN_KIND', 'INVALID_SCHEDULE'].includes(error.error.code) ? 4 : 1);
+    // Input the person can fix (a bad value, a run, task or lane that does not exist) is 4.
+    process.exit(['INVALID_INPUT', 'UNKNOWN_KIND', 'INVALID_SCHEDULE', 'NOT_FOUND', 'LANE_NOT_FOUND'].includes(error.error.code) ? 4 : 1);
   } else if (error instanceof TasklaneError) {
     // A fault found here (a damaged or read-only database, a file to restore): what to do, no stack.
     console.error(`error: ${error.message} (${error.code})`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, TasklaneError, type Engine } from '../core/index';
 import { acquireLock, LockedError } from './lock';
 import { DEFAULT_PORT, openLocalHost } from './local-host';
-import { ensureToken, files } from './paths';
+import { defaultDataDir, ensureToken, files } from './paths';
 
 export { DEFAULT_PORT };
 
@@ -35,6 +35,7 @@ export async function serve(opts: ServeOptions): Promise<never | void> {
     release();
     if (!(error instanceof TasklaneError)) throw error;
     console.error(`Tasklane cannot start: ${error.message}`);
+    if (opts.dataDir !== defaultDataDir()) console.error(`(this data folder is not the default: add --data-dir ${opts.dataDir} to those commands)`);
     process.exit(error.code === 'STORAGE_CORRUPT' ? 5 : 1);
   }
   const built = fileURLToPath(new URL('../../out/renderer', import.meta.url));
@@ -48,7 +49,8 @@ export async function serve(opts: ServeOptions): Promise<never | void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: stopping (running work gets ${(opts.stopTimeoutMs ?? 10_000) / 1000} s to finish)`);
+    const grace = Math.min(5, (opts.stopTimeoutMs ?? 10_000) / 2000);
+    console.log(`${signal}: stopping (running work gets ${grace} s to finish, then SIGTERM, then SIGKILL ${grace} s later)`);
     await host.close();
     await engine.stop({ timeoutMs: opts.stopTimeoutMs ?? 10_000 });
     release();

@@ -36,7 +36,10 @@ export async function backupDatabase(dbPath: string, dest: string, source?: Data
     await db.backup(dest);
   } catch (error) {
     rmSync(dest, { force: true });
-    throw storageError(error, dest) ?? error;
+    // A damaged source is the database's fault; a full or read-only disk, the copy's.
+    const code = String((error as { code?: unknown }).code ?? '');
+    const damaged = code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
+    throw storageError(error, damaged ? dbPath : dest) ?? error;
   } finally {
     if (!source) db.close();
   }
@@ -47,6 +50,9 @@ export async function backupDatabase(dbPath: string, dest: string, source?: Data
 /** SQLite's integrity_check: 'ok', or the problems it lists (at most 20). */
 export function checkDatabase(dbPath: string): { ok: boolean; problems: string[] } {
   if (!existsSync(dbPath)) throw new TasklaneError('NOT_FOUND', `there is no database at ${dbPath}`);
+  // Opening a WAL database makes its -wal and -shm files; remove those this check made
+  // (a backup being checked for restore, or a stopped app's database), not others'.
+  const made = ['-wal', '-shm'].filter((x) => !existsSync(dbPath + x));
   return guard(dbPath, () => {
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
@@ -59,6 +65,7 @@ export function checkDatabase(dbPath: string): { ok: boolean; problems: string[]
       return { ok: problems.length === 0, problems };
     } finally {
       db.close();
+      for (const x of made) if (existsSync(dbPath + x) && statSync(dbPath + x).size <= 32_768) rmSync(dbPath + x, { force: true });
     }
   });
 }
@@ -81,7 +88,9 @@ export function restoreDatabase(dbPath: string, backup: string, at: number): { s
   try {
     check = checkDatabase(backup);
   } catch (error) {
-    throw new TasklaneError('INVALID_INPUT', `${backup} is not a usable Tasklane backup: ${(error as Error).message}`, 'file');
+    const why = error instanceof TasklaneError && error.code === 'STORAGE_CORRUPT' ? 'it is not an SQLite database, or it is damaged'
+      : (error as Error).message;
+    throw new TasklaneError('INVALID_INPUT', `${backup} is not a usable Tasklane backup: ${why}`, 'file');
   }
   if (!check.ok) throw new TasklaneError('INVALID_INPUT', `${backup} is not a usable Tasklane backup: ${check.problems[0]}`, 'file');
   const aside = setAside(dbPath, at, 'before-restore');
