@@ -42,7 +42,12 @@ export function registerDbVerbs(program: Command, dataDir: () => string): void {
   db.command('check').description('check the database for damage (exit 1 if damaged)').option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
       const dbPath = dbFile(dataDir());
-      const result = checkDatabase(dbPath);
+      // With Tasklane stopped the check holds the lock and cleans up after itself; while it
+      // runs, it only reads.
+      let release: (() => void) | null = null;
+      try { release = acquireLock(files(dataDir()).lock); } catch { /* running */ }
+      let result: { ok: boolean; problems: string[] };
+      try { result = checkDatabase(dbPath, { tidy: release !== null }); } finally { release?.(); }
       if (o.json) json(result);
       else if (result.ok) console.log(`${dbPath}: ok`);
       else console.log(`${dbPath} is damaged:\n  ${result.problems.join('\n  ')}\n`

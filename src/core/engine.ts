@@ -173,7 +173,11 @@ export class EngineCore {
       const groups: LeftoverTree['groups'] = [...(tagged.get(tag) ?? [])].map((pgid) => ({ pgid, startedAt: null, tagged: true }));
       if (run.pid !== null && !tagged.get(tag)?.has(run.pid)) {
         const state = treeState(run.pid, run.pidStartedAt);
-        if (state === 'ours' || state === 'orphans') groups.push({ pgid: run.pid, startedAt: run.pidStartedAt, tagged: false });
+        // A leader gone with members left is ours only where tags cannot tell (not Linux):
+        // on Linux the tag scan above finds such members, and a reused number is never hit.
+        if (state === 'ours' || (state === 'orphans' && process.platform !== 'linux')) {
+          groups.push({ pgid: run.pid, startedAt: run.pidStartedAt, tagged: false });
+        }
       }
       if (!groups.length) continue;
       const grace = Number((JSON.parse(this.store.get(run.id)?.input ?? '{}') as { killGraceMs?: unknown }).killGraceMs);
@@ -233,9 +237,19 @@ export class EngineCore {
     for (const exec of left) exec.interrupt(new KindError('INTERRUPTED', 'Tasklane is shutting down'));
     // Process trees still running get SIGTERM, then SIGKILL after the grace, and the stop
     // waits until they are gone: nothing this host started outlives it.
-    await Promise.all(left.filter((e) => e.pid !== null).map(async (e) => {
-      await endOwnTree(e.pid!, grace);
-      await e.whenEnded();
+    // Processes that left the group (setsid) but carry the attempt's tag go too. A handler
+    // whose output stays open after all that (a daemon holding its stdout) is not waited
+    // for past the grace: the stop must end.
+    const tags = new Map(left.map((e) => [this.processTag(e.row.id, e.row.attempt), e]));
+    const strays = taggedGroups(new Set(tags.keys()));
+    await Promise.all(left.map(async (e) => {
+      const groups = new Set(strays.get(this.processTag(e.row.id, e.row.attempt)) ?? []);
+      if (e.pid !== null) groups.add(e.pid);
+      if (!groups.size) return;
+      await Promise.all([...groups].map((g) => endOwnTree(g, grace)));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([e.whenEnded(), new Promise((r) => { timer = setTimeout(r, grace + 2_000); })]);
+      clearTimeout(timer);
     }));
     for (const exec of left) exec.settle({ type: 'interrupted' });
     this.flush();
@@ -433,7 +447,12 @@ export class EngineCore {
   /** Written at once, outside the batch: a crash a moment later must still find the tree. */
   private readonly track = (exec: Execution, pid: number) => {
     if (this.state === 'closed') return;
-    this.store.setProcess(exec.row.id, pid, processStartTime(pid));
+    try {
+      this.store.setProcess(exec.row.id, pid, processStartTime(pid));
+    } catch (error) {
+      // The attempt goes on (its processes carry its tag, which finds them after a crash).
+      this.logger.error(`could not record the process of run ${exec.row.id}`, error);
+    }
   };
 
   private readonly executeDeps = {

@@ -149,3 +149,16 @@ it('processes of an attempt whose host died before recording their pid are found
     left.kill('SIGKILL');
   }
 });
+
+it('a stop also ends a child that left the group (setsid) while holding the output open, and returns', async () => {
+  engine = createEngine({ dataDir: tmp.dir });
+  await engine.start();
+  const script = `setsid sh -c 'echo $$ > "${tmp.dir}/daemon"; exec sleep 30' & sleep 0.2; echo ready; sleep 30`;
+  const { id } = engine.enqueue({ kind: 'shell', input: { command: 'sh', args: ['-c', script], killGraceMs: 200 } });
+  await new Promise<void>((resolve) => engine!.on('run.log', (e) => { if (e.runId === id && e.text === 'ready') resolve(); }));
+  const daemon = Number(readFileSync(join(tmp.dir, 'daemon'), 'utf8'));
+  expect(alive(daemon)).toBe(true);
+  await engine.stop({ timeoutMs: 400 });
+  expect(alive(daemon)).toBe(false);
+  engine = undefined;
+});

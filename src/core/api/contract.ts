@@ -75,7 +75,8 @@ export const MAX_DEPTH = 64;
 
 /**
  * Every host's one way into the engine. Total: whatever the input, the answer is an
- * Outcome, never a throw; an error leaves the database as it was.
+ * Outcome, never a throw; an error leaves the database as it was, except a write whose
+ * fsync failed, which says so.
  */
 export async function dispatch(engine: Engine, name: string, input: unknown): Promise<Outcome<unknown>> {
   if (!isCommand(name)) {
@@ -91,7 +92,17 @@ export async function dispatch(engine: Engine, name: string, input: unknown): Pr
   try {
     const fn = engine[name] as (input: unknown) => unknown;
     const value = await fn(input ?? {});
-    if (!READS.has(name)) await engine.durable();
+    if (!READS.has(name)) {
+      try {
+        await engine.durable();
+      } catch (error) {
+        // Written, but not confirmed on disk: say so, so that nobody sends it again.
+        const code = toErrorShape(error, engine.dbPath).code;
+        return { ok: false, error: { code: code.startsWith('STORAGE_') ? code : 'STORAGE_IO',
+          message: `${name} was written, but the disk did not confirm it (${(error as Error).message}); it may not survive a `
+            + 'power loss. Do not send it again: check with `tasklane ls`, and check the disk' } };
+      }
+    }
     return { ok: true, value };
   } catch (error) {
     return { ok: false, error: toErrorShape(error, engine.dbPath) };

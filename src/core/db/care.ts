@@ -3,7 +3,7 @@
 // from a damaged file — setting it aside to start fresh, or restoring a backup. Nothing is
 // ever deleted: a file replaced is kept beside it under a dated name.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TasklaneError, storageError } from '../errors';
 import { PRIVATE_FILE, PRIVATE_FOLDER } from './open';
@@ -48,11 +48,11 @@ export async function backupDatabase(dbPath: string, dest: string, source?: Data
 }
 
 /** SQLite's integrity_check: 'ok', or the problems it lists (at most 20). */
-export function checkDatabase(dbPath: string): { ok: boolean; problems: string[] } {
+export function checkDatabase(dbPath: string, opts: { tidy?: boolean } = {}): { ok: boolean; problems: string[] } {
   if (!existsSync(dbPath)) throw new TasklaneError('NOT_FOUND', `there is no database at ${dbPath}`);
-  // Opening a WAL database makes its -wal and -shm files; remove those this check made
-  // (a backup being checked for restore, or a stopped app's database), not others'.
-  const made = ['-wal', '-shm'].filter((x) => !existsSync(dbPath + x));
+  // Opening a WAL database makes its -wal and -shm files. `tidy` (nobody else can open this
+  // file: a backup, or a database whose lock the caller holds) removes those this check made.
+  const made = opts.tidy ? ['-wal', '-shm'].filter((x) => !existsSync(dbPath + x)) : [];
   return guard(dbPath, () => {
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
@@ -84,18 +84,30 @@ export function setAside(dbPath: string, at: number, why = 'set-aside'): string 
  *  backup is checked first: a damaged or foreign file changes nothing. */
 export function restoreDatabase(dbPath: string, backup: string, at: number): { setAside: string | null } {
   if (!existsSync(backup)) throw new TasklaneError('NOT_FOUND', `${backup} does not exist`, 'file');
+  if (existsSync(`${backup}-wal`) && statSync(`${backup}-wal`).size > 0) {
+    throw new TasklaneError('INVALID_INPUT', `${backup} has a ${basename(backup)}-wal beside it holding commits not yet in the file; `
+      + 'open it once with Tasklane stopped (tasklane db check on a copy of both), or restore another backup', 'file');
+  }
   let check: { ok: boolean; problems: string[] };
   try {
-    check = checkDatabase(backup);
+    check = checkDatabase(backup, { tidy: true });
   } catch (error) {
     const why = error instanceof TasklaneError && error.code === 'STORAGE_CORRUPT' ? 'it is not an SQLite database, or it is damaged'
       : (error as Error).message;
     throw new TasklaneError('INVALID_INPUT', `${backup} is not a usable Tasklane backup: ${why}`, 'file');
   }
   if (!check.ok) throw new TasklaneError('INVALID_INPUT', `${backup} is not a usable Tasklane backup: ${check.problems[0]}`, 'file');
+  // Copied beside it first: a disk that fills up during the copy leaves the database as it was.
+  const incoming = `${dbPath}.restoring`;
+  try {
+    copyFileSync(backup, incoming);
+    chmodSync(incoming, PRIVATE_FILE);
+  } catch (error) {
+    rmSync(incoming, { force: true });
+    throw storageError(error, incoming) ?? error;
+  }
   const aside = setAside(dbPath, at, 'before-restore');
-  copyFileSync(backup, dbPath);
-  chmodSync(dbPath, PRIVATE_FILE);
+  renameSync(incoming, dbPath);
   return { setAside: aside };
 }
 

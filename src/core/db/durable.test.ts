@@ -45,13 +45,14 @@ it('a write is answered only after the sync, reads at once, and writes of one tu
   expect(await later).toMatchObject({ ok: true, value: { id: 3 } });
 });
 
-it('a sync that fails answers a typed storage error naming the file', async () => {
+it('a sync that fails says the write was made but not confirmed, so that nobody sends it again', async () => {
   const { gate, syncer } = gatedSyncer();
   engine = createEngine({ dataDir: tmp.dir, syncer });
   const answer = dispatch(engine, 'enqueue', shellRun);
   await settle();
   gate.fail(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
-  expect(await answer).toEqual({ ok: false, error: { code: 'STORAGE_FULL', message: expect.stringContaining(join(tmp.dir, 'tasklane.db')) } });
+  expect(await answer).toEqual({ ok: false, error: { code: 'STORAGE_FULL', message: expect.stringContaining('enqueue was written, but the disk did not confirm it') } });
+  expect((await answer as { error: { message: string } }).error.message).toContain('Do not send it again');
 });
 
 it('the real sync flushes the WAL that holds the run', async () => {
