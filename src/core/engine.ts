@@ -1,6 +1,7 @@
 // The engine facade: opens the database, owns the lanes, and runs the one write loop.
 // Lanes pull: a lane claims only as many queued runs as it has free slots, in the same
 // transaction that records finished attempts; events go out after that commit.
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase, secureFolder, type Db } from './db/open';
@@ -20,7 +21,6 @@ import { shellKind } from './handlers/shell';
 import { httpKind } from './handlers/http';
 import { headlessNotifier, notifyKind } from './handlers/notify';
 import { endLeftoverTree, endOwnTree, processStartTime, taggedGroups, treeState } from './handlers/process-tree';
-import { createHash } from 'node:crypto';
 import { GroupSync, walSync, type Syncer } from './db/durable';
 import type { EngineEvent, EngineEventType, EventOf, LogStream } from './api/types';
 import { TasklaneError } from './errors';
@@ -240,10 +240,10 @@ export class EngineCore {
     // Processes that left the group (setsid) but carry the attempt's tag go too. A handler
     // whose output stays open after all that (a daemon holding its stdout) is not waited
     // for past the grace: the stop must end.
-    const tags = new Map(left.map((e) => [this.processTag(e.row.id, e.row.attempt), e]));
-    const strays = taggedGroups(new Set(tags.keys()));
+    const tagOf = (e: Execution) => this.processTag(e.row.id, e.row.attempt);
+    const strays = taggedGroups(new Set(left.map(tagOf)));
     await Promise.all(left.map(async (e) => {
-      const groups = new Set(strays.get(this.processTag(e.row.id, e.row.attempt)) ?? []);
+      const groups = new Set(strays.get(tagOf(e)) ?? []);
       if (e.pid !== null) groups.add(e.pid);
       if (!groups.size) return;
       await Promise.all([...groups].map((g) => endOwnTree(g, grace)));

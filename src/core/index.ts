@@ -10,7 +10,7 @@ import { hasPluginFiles, loadPlugins, type PluginInfo } from './handlers/plugins
 import { emptyInput } from './api/schemas';
 import { configCommands } from './tasks/config';
 import { parseInput } from './util/validate';
-import { backupDatabase, dailyBackup } from './db/care';
+import { dailyBackup } from './db/care';
 
 export function createEngine(opts: EngineOptions) {
   const core = new EngineCore(opts);
@@ -77,8 +77,6 @@ export function createEngine(opts: EngineOptions) {
     /** Resolves once every write committed so far is on disk (fsync): hosts answer a write
      *  command only after it, so an accepted run survives a power loss (db/durable.ts). */
     durable: (): Promise<void> => core.durability.sync(),
-    /** An online backup of the database into `dest` (0600), while it stays in use. */
-    backup: (dest: string) => { core.assertOpen(); return backupDatabase(core.dbPath, dest, core.sqlite); },
     /** The daily backup into <data folder>/backups, keeping the last 7; null when not due. */
     dailyBackup: () => { core.assertOpen(); return dailyBackup(core.dbPath, core.clock.now(), core.sqlite); },
     on: core.on.bind(core),

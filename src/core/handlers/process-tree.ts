@@ -10,19 +10,23 @@ import { spawnSync } from 'node:child_process';
 
 export type TreeState = 'ours' | 'orphans' | 'gone' | 'reused';
 
+/** Linux: the fields of /proc/<pid>/stat after the command name (which sits in parentheses
+ *  and may hold spaces): [0] state, [2] process group, [19] start time. Null when gone. */
+function procStat(pid: number | string): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+const running = (fields: string[]) => fields[0] !== 'Z' && fields[0] !== 'X';
+
 /** When the process started, in the OS's own terms (Linux: ticks since boot; macOS: ps's
  *  lstart), or null when it is gone or the platform has no such thing (Windows). */
 export function processStartTime(pid: number): string | null {
-  if (process.platform === 'linux') {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command name, which sits in parentheses and may hold spaces.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return fields[19] ?? null; // field 22, starttime
-    } catch {
-      return null;
-    }
-  }
+  if (process.platform === 'linux') return procStat(pid)?.[19] ?? null; // field 22, starttime
   if (process.platform === 'darwin') {
     const ps = spawnSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' });
     const out = ps.status === 0 ? ps.stdout.trim() : '';
@@ -40,15 +44,10 @@ function groupRunning(pgid: number): boolean {
   if (process.platform === 'linux') {
     let entries: string[];
     try { entries = readdirSync('/proc'); } catch { return signalable(pgid); }
-    for (const entry of entries) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[0] is the state, fields[2] the process group (fields 3 and 5 of stat).
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-    }
-    return false;
+    return entries.some((entry) => {
+      const fields = /^\d+$/.test(entry) ? procStat(entry) : null;
+      return fields !== null && Number(fields[2]) === pgid && running(fields);
+    });
   }
   if (process.platform === 'darwin') {
     const ps = spawnSync('ps', ['-o', 'stat=', '-g', String(pgid)], { encoding: 'utf8' });
@@ -100,19 +99,19 @@ export async function endLeftoverTree(pgid: number, startedAt: string | null, gr
   // recorded pid only if the leader's start time still matches.
   const state = tagged ? (groupRunning(pgid) ? 'ours' : 'gone') : treeState(pgid, startedAt);
   if (state === 'gone' || state === 'reused') return null;
-  signalGroup(pgid, 'SIGTERM');
-  if (await waitGone(pgid, graceMs)) return `its processes (group ${pgid}) were still running and were ended with SIGTERM`;
-  signalGroup(pgid, 'SIGKILL');
-  await waitGone(pgid, 5_000);
-  return `its processes (group ${pgid}) were still running and were killed (SIGKILL after ${graceMs} ms)`;
+  return await endOwnTree(pgid, graceMs)
+    ? `its processes (group ${pgid}) were still running and were ended with SIGTERM`
+    : `its processes (group ${pgid}) were still running and were killed (SIGKILL after ${graceMs} ms)`;
 }
 
-/** Ends a group this host started (its leader's start time was checked when it started). */
-export async function endOwnTree(pgid: number, graceMs: number): Promise<void> {
+/** Ends a group known to be ours: SIGTERM, SIGKILL after `graceMs`, and waits until it is
+ *  gone. True when SIGTERM was enough. */
+export async function endOwnTree(pgid: number, graceMs: number): Promise<boolean> {
   signalGroup(pgid, 'SIGTERM');
-  if (await waitGone(pgid, graceMs)) return;
+  if (await waitGone(pgid, graceMs)) return true;
   signalGroup(pgid, 'SIGKILL');
   await waitGone(pgid, 5_000);
+  return false;
 }
 
 /**
@@ -128,19 +127,15 @@ export function taggedGroups(tags: ReadonlySet<string>): Map<string, Set<number>
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     let environ: string;
-    let stat: string;
-    try {
-      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch { continue; }
+    try { environ = readFileSync(`/proc/${entry}/environ`, 'latin1'); } catch { continue; }
     const env = `\0${environ}`;
     const at = env.indexOf('\0TASKLANE_RUN=');
     if (at < 0) continue;
     const end = env.indexOf('\0', at + 1);
     const tag = env.slice(at + 14, end < 0 ? undefined : end);
     if (!tags.has(tag)) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z' || fields[0] === 'X') continue;
+    const fields = procStat(entry);
+    if (!fields || !running(fields)) continue;
     const groups = found.get(tag) ?? new Set<number>();
     groups.add(Number(fields[2]));
     found.set(tag, groups);

@@ -66,6 +66,22 @@ function checkField(field: string, text: string): void {
   }
 }
 
+/**
+ * A cron expression in a time zone (the system's when none is given), checked and compiled:
+ * what setSchedule, previewSchedule and an import each need. `prefix` places the fields an
+ * error names (`config.tasks.0.schedule` + `.cron` / `.timeZone`).
+ */
+export function compileInZone(cron: string, zone: string | undefined, prefix?: string): { timeZone: string; schedule: CronSchedule } {
+  const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
+  const timeZone = normalizeTimeZone(zone ?? systemTimeZone(), at('timeZone'));
+  try {
+    return { timeZone, schedule: compileCron(cron, timeZone) };
+  } catch (e) {
+    if (prefix && e instanceof TasklaneError) throw new TasklaneError(e.code, e.message, at(e.field ?? 'cron'));
+    throw e;
+  }
+}
+
 const cache = new Map<string, CronSchedule>();
 
 /** Validates `expr` and compiles it for fire times in `zone` (an IANA name, already checked). */

@@ -5,7 +5,7 @@ import type { EngineCore } from '../engine';
 import { TasklaneError } from '../errors';
 import { parseInput } from '../util/validate';
 import { toTask, type TaskRow } from '../tasks/task-store';
-import { compileCron, describeCron, normalizeTimeZone, systemTimeZone } from './cron';
+import { compileInZone, describeCron } from './cron';
 import { firesIn, type Fire } from './fires';
 import { firstFire, missedFires, planFires } from './plan';
 import type { Scheduler } from './scheduler';
@@ -39,8 +39,7 @@ export function scheduleCommands(core: EngineCore, scheduler: Scheduler) {
       const req = parseInput(setScheduleInput, input);
       taskRow(req.taskId);
       const now = core.clock.now();
-      const timeZone = req.cron !== undefined ? normalizeTimeZone(req.timeZone ?? systemTimeZone()) : null;
-      if (req.cron !== undefined) compileCron(req.cron, timeZone!);
+      const timeZone = req.cron !== undefined ? compileInZone(req.cron, req.timeZone).timeZone : null;
       if (req.runAt !== undefined && req.runAt <= now) {
         throw new TasklaneError('INVALID_SCHEDULE', `runAt ${iso(req.runAt)} is in the past`, 'runAt');
       }
@@ -79,8 +78,8 @@ export function scheduleCommands(core: EngineCore, scheduler: Scheduler) {
     /** The next fire times of an expression, and what it means in words. Writes nothing. */
     previewSchedule(input: unknown): SchedulePreview {
       const req = parseInput(previewScheduleInput, input);
-      const timeZone = normalizeTimeZone(req.timeZone ?? systemTimeZone());
-      const fires = firesIn(compileCron(req.cron, timeZone), req.from ?? core.clock.now(), Infinity, req.count);
+      const { timeZone, schedule } = compileInZone(req.cron, req.timeZone);
+      const fires = firesIn(schedule, req.from ?? core.clock.now(), Infinity, req.count);
       const shifted = fires.filter((f) => f.shiftedFrom.length > 0).map((f) => shiftedFire(f, timeZone));
       return { cron: req.cron, timeZone, description: describeCron(req.cron), fires: fires.map((f) => f.at), shifted };
     },

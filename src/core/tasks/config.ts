@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { createLaneInput, createTaskInput, emptyInput, setScheduleInput } from '../api/schemas';
 import { parseInput } from '../util/validate';
-import { compileCron, normalizeTimeZone, systemTimeZone } from '../scheduler/cron';
+import { compileInZone } from '../scheduler/cron';
 import type { EngineCore } from '../engine';
 import { TasklaneError, fromZodError } from '../errors';
 import { toTask } from './task-store';
@@ -71,15 +71,7 @@ export function configCommands(core: EngineCore, cmd: Commands) {
           if (!s.success) throw fromZodError(s.error, `${field}.schedule`);
           sched = scheduleFields.parse(schedule);
           // What setSchedule would refuse, refused here, before anything is written.
-          if (sched.cron !== undefined) {
-            const zone = normalizeTimeZone(sched.timeZone ?? systemTimeZone(), `${field}.schedule.timeZone`);
-            try {
-              compileCron(sched.cron, zone);
-            } catch (e) {
-              if (e instanceof TasklaneError) throw new TasklaneError(e.code, e.message, `${field}.schedule.cron`);
-              throw e;
-            }
-          }
+          if (sched.cron !== undefined) compileInZone(sched.cron, sched.timeZone, `${field}.schedule`);
         }
         return { def, name: t.data.name, schedule: sched };
       });
