@@ -66,13 +66,18 @@ test('a paused lane holds its runs until it is resumed', async ({ page, served }
   await expect(runRow(page, 1).locator('.status')).toHaveText('succeeded');
 });
 
+/** Opens Tasks and fills the new-task form (not saved). */
+async function taskForm(page: import('@playwright/test').Page, task: { name: string; command: string; cron: string; zone: string }) {
+  await page.getByRole('button', { name: 'Tasks' }).click();
+  await page.getByLabel('task name').fill(task.name);
+  await page.getByLabel('task command').fill(task.command);
+  await page.getByLabel('cron').fill(task.cron);
+  await page.getByLabel('time zone').fill(task.zone);
+}
+
 test('a task with a cron schedule says when it runs, and runs now on demand', async ({ page, served }) => {
   void served;
-  await page.getByRole('button', { name: 'Tasks' }).click();
-  await page.getByLabel('task name').fill('backup');
-  await page.getByLabel('task command').fill('echo backing up');
-  await page.getByLabel('cron').fill('0 3 * * *');
-  await page.getByLabel('time zone').fill('Europe/Berlin');
+  await taskForm(page, { name: 'backup', command: 'echo backing up', cron: '0 3 * * *', zone: 'Europe/Berlin' });
   await expect(page.getByTestId('schedule-preview')).toContainText('At 03:00');
   await page.getByLabel('cron').fill('0 3 31 2 *');
   await expect(page.getByTestId('schedule-preview')).toContainText('never');
@@ -89,12 +94,8 @@ test('a task with a cron schedule says when it runs, and runs now on demand', as
 
 test('a schedule whose time the clock skips says when it runs instead', async ({ page, served }) => {
   void served;
-  await page.getByRole('button', { name: 'Tasks' }).click();
-  await page.getByLabel('task name').fill('spring');
-  await page.getByLabel('task command').fill('echo spring');
   // 28 March 2027 is the day Berlin's clocks jump from 02:00 to 03:00.
-  await page.getByLabel('cron').fill('30 2 28 3 *');
-  await page.getByLabel('time zone').fill('Europe/Berlin');
+  await taskForm(page, { name: 'spring', command: 'echo spring', cron: '30 2 28 3 *', zone: 'Europe/Berlin' });
   await expect(page.getByTestId('schedule-preview')).toContainText('03:00, for 02:30, which does not exist that day');
   await page.screenshot({ path: 'test-results/screens/tasks-dst.png', fullPage: true });
 });
