@@ -4,7 +4,7 @@
 // JSON text written as is (numbers JSON.stringify cannot write, lone surrogates, nesting
 // deeper than any recursive serializer survives, arrays of 100k items).
 import fc from 'fast-check';
-import { COMMANDS, isCommand, type CommandName } from '../src/core/api/contract';
+import { COMMAND_NAMES, isCommand, type CommandName } from '../src/core/api/contract';
 import { RUN_STATUSES } from '../src/core/runs/lifecycle';
 import { FORBIDDEN_COMMANDS, assertSafe, serverView } from './target';
 
@@ -433,7 +433,7 @@ const unknownNameArb = fc.oneof(
 });
 
 /** Every command the fuzz sends: all of the contract but the two that un-pause lanes. */
-export const FUZZED_COMMANDS = (Object.keys(COMMANDS) as CommandName[]).filter((c) => !FORBIDDEN_COMMANDS.has(c));
+export const FUZZED_COMMANDS = COMMAND_NAMES.filter((c) => !FORBIDDEN_COMMANDS.has(c));
 
 export function requestArb(pools: () => Pools): fc.Arbitrary<FuzzRequest> {
   const ex = examples(pools);

@@ -6,7 +6,7 @@
 //   2. the process stays up (and answers within 30 s);
 //   3. a rejection is typed: its code is in ERROR_CODES, with a message, and a 4xx status;
 //   4. an INVALID_INPUT names a `field` (non-empty) unless the body is not a JSON object;
-//   5. after a rejected command that is not in READS, the database is unchanged: the same
+//   5. after a rejected command that writes (COMMANDS[name].mutates), the database is unchanged: the same
 //      SHA-256 over every row of every table (read through a separate read-only connection),
 //      and for commands that touch lanes, the same lanes in the engine's memory (listLanes);
 //   6. a body that is not sent as application/json is refused (415), and a name that is not
@@ -27,7 +27,7 @@
 //     the database, stops the fuzz at once (exit 1).
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { READS, isCommand, type CommandName } from '../src/core/api/contract';
+import { COMMANDS, isCommand, type CommandName } from '../src/core/api/contract';
 import { ERROR_CODES } from '../src/core/errors';
 import { DbView, serverView, startTarget, type Answer, type Target } from './target';
 import { bodyOf, describe, emptyPools, FUZZED_COMMANDS, isJsonType, requestArb, type FuzzRequest, type Origin, type Pools } from './inputs';
@@ -305,7 +305,7 @@ export class Fuzzer {
     const known = isCommand(command);
     // A NUL in the path: the host refuses the path itself (INVALID_INPUT, no field) first.
     const badPath = command.includes('\0');
-    const write = known && !READS.has(command);
+    const write = known && COMMANDS[command as CommandName].mutates;
     let bodyIsObject = false;
     try {
       const text = body.toString('utf8');
@@ -394,7 +394,7 @@ export class Fuzzer {
       }
     }
     const endVersion = this.view.version();
-    if (known && READS.has(command) && endVersion !== startVersion) this.summary.readsThatWrote.push({ command, request });
+    if (known && !COMMANDS[command as CommandName].mutates && endVersion !== startVersion) this.summary.readsThatWrote.push({ command, request });
     await this.housekeeping(accepted || endVersion !== startVersion);
     this.lastVersion = this.view.version();
     if (this.fatal) throw new FatalError(this.fatal);

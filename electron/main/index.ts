@@ -7,9 +7,10 @@ import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, powerMonit
 import log from 'electron-log/main';
 import { createEngine, TasklaneError, type Engine } from '../../src/core/index';
 import { backupsDir, restoreDatabase, setAside } from '../../src/core/db/care';
-import { acquireLock, LockedError } from '../../src/cli/lock';
-import { DEFAULT_PORT, openLocalHost, type LocalHost } from '../../src/cli/local-host';
-import { defaultDataDir, files } from '../../src/cli/paths';
+import { acquireLock, LockedError } from '../../src/host/lock';
+import { DEFAULT_PORT, openLocalHost, type LocalHost } from '../../src/host/local-host';
+import { defaultDataDir, files } from '../../src/host/paths';
+import { adaptiveThrottle } from '../../src/host/throttle';
 import { bindIpc } from './ipc';
 import { trayMenu, trayTooltip } from './tray';
 
@@ -96,17 +97,9 @@ async function start(): Promise<void> {
     })));
   };
   // Refreshed when something happened, at most once a second, and never taking more than
-  // 5% of the engine's time (counting a million queued runs takes ~0.2 s).
-  let trayTimer: NodeJS.Timeout | undefined;
-  let trayGap = 1000;
-  engine.on('*', () => {
-    trayTimer ??= setTimeout(() => {
-      trayTimer = undefined;
-      const t0 = performance.now();
-      updateTray();
-      trayGap = Math.max(1000, 20 * (performance.now() - t0));
-    }, trayGap);
-  });
+  // 5% of the engine's time.
+  const trayRead = adaptiveThrottle(updateTray, { minMs: 1000, share: 20 });
+  engine.on('*', () => trayRead.poke());
   updateTray();
   tray.on('click', showWindow);
 

@@ -2,7 +2,7 @@
 // data folder and calls its commands over 127.0.0.1.
 import type { CommandName, CommandResult, Outcome } from '../core/api/contract';
 import type { ErrorShape } from '../core/errors';
-import { readEndpoint } from './paths';
+import { readEndpoint } from '../host/paths';
 
 export class NotRunningError extends Error {
   constructor() { super('Tasklane is not running (start the app or `tasklane serve`)'); }

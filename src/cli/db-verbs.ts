@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { backupDatabase, backupsDir, checkDatabase, listBackups, restoreDatabase, setAside, stamp } from '../core/db/care';
 import { TasklaneError } from '../core/errors';
-import { acquireLock, LockedError } from './lock';
-import { files } from './paths';
+import { acquireLock, LockedError } from '../host/lock';
+import { files } from '../host/paths';
 
 const dbFile = (dataDir: string) => join(dataDir, 'tasklane.db');
 

@@ -6,8 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { createClient, CommandError, NotRunningError, type Client } from './client';
-import { defaultDataDir } from './paths';
-import { DEFAULT_PORT, serve } from './serve';
+import { defaultDataDir } from '../host/paths';
+import { DEFAULT_PORT, serve } from '../host/serve';
 import { ids, parseDuration, parseInteger, parseRate, table, time } from './format';
 import type { Run, RunStatus } from '../core/api/types';
 import { TasklaneError } from '../core/errors';

@@ -194,3 +194,13 @@ export const getLogsInput = z.strictObject({
   limit: z.int().min(1).max(10_000).default(1000),
 });
 export const tailLogsInput = z.strictObject({ runId: id, lines: z.int().min(1).max(10_000).default(100) });
+
+// ---- setup files --------------------------------------------------------------------------
+
+/** The file's outer shape; each lane and task in it is checked with its own command's schema. */
+export const configFile = z.strictObject({
+  version: z.literal(1),
+  lanes: z.array(z.unknown()).max(1000).default([]),
+  tasks: z.array(z.unknown()).max(100_000).default([]),
+});
+export const importInput = z.strictObject({ config: z.unknown() });

@@ -138,18 +138,28 @@ export type StatusCounts = Partial<Record<RunStatus, number>>;
 export interface Counts { lanes: Record<string, StatusCounts>; total: StatusCounts }
 
 interface RunEventBase { seq: number; at: number; runId: number; lane: string }
+/**
+ * An event that moves one run from a status to another carries both: a client keeps its
+ * counts by taking one from `from` and adding one to `status` (`from` null: a new run;
+ * `status` null: the run is gone). run.retrying, and a run.dead that follows a run.failed
+ * of the same run, are not moves (no `from`): the run.failed before them was.
+ */
+interface Move<F extends RunStatus | null, S extends RunStatus | null> { from: F; status: S }
 
 export type EngineEvent =
-  | RunEventBase & { type: 'run.queued'; status: 'queued' | 'scheduled'; kind: string; name: string | null; priority: number; runAt: number }
-  | RunEventBase & { type: 'run.started'; attempt: number; kind: string; name: string | null }
+  | RunEventBase & Move<RunStatus | null, 'queued' | 'scheduled'> & { type: 'run.queued'; kind: string; name: string | null; priority: number; runAt: number }
+  | RunEventBase & Move<'queued', 'running'> & { type: 'run.started'; attempt: number; kind: string; name: string | null }
   | RunEventBase & { type: 'run.progress'; progress: number; message: string | null }
   | RunEventBase & { type: 'run.log'; logSeq: number; stream: LogStream; text: string }
-  | RunEventBase & { type: 'run.succeeded'; attempt: number; durationMs: number; result: unknown }
-  | RunEventBase & { type: 'run.failed'; attempt: number; error: RunError; status: RunStatus }
+  | RunEventBase & Move<'running', 'succeeded'> & { type: 'run.succeeded'; attempt: number; durationMs: number; result: unknown }
+  | RunEventBase & Move<'running', 'retrying' | 'dead' | 'failed'> & { type: 'run.failed'; attempt: number; error: RunError }
   | RunEventBase & { type: 'run.retrying'; attempt: number; runAt: number }
-  | RunEventBase & { type: 'run.dead'; error: RunError }
-  | RunEventBase & { type: 'run.cancelled' }
-  | RunEventBase & { type: 'run.abandoned'; attempt: number }
+  | RunEventBase & { type: 'run.dead'; error: RunError; status: 'dead'; from?: RunStatus | null }
+  | RunEventBase & Move<RunStatus, 'cancelled'> & { type: 'run.cancelled' }
+  | RunEventBase & Move<'running', 'abandoned'> & { type: 'run.abandoned'; attempt: number }
+  | RunEventBase & Move<RunStatus, null> & { type: 'run.discarded' }
+  /** Finished runs were deleted by retention: counts and lists changed; read them again. */
+  | { type: 'runs.pruned'; seq: number; at: number; deleted: number }
   | { type: 'lane.changed'; seq: number; at: number; lane: string; deleted: boolean };
 
 export type EngineEventType = EngineEvent['type'];
@@ -160,3 +170,20 @@ export type LogStream = 'stdout' | 'stderr' | 'info';
 export interface LogLine { seq: number; stream: LogStream; at: number; text: string }
 export interface LogPage { runId: number; lines: LogLine[]; /** Pass as afterSeq to get what follows. */ lastSeq: number }
 
+
+export interface ImportResult { lanes: number; tasks: number }
+
+/** The setup as a file (exportConfig / importConfig): lanes, and tasks with their schedules. */
+export interface ConfigFile {
+  version: 1;
+  lanes: { name: string; concurrency: number; rateLimit: RateLimit | null }[];
+  tasks: {
+    name: string; kind: string; input: unknown; lane: string; priority: number; maxAttempts: number; backoff: Backoff;
+    timeoutMs: number | null; tags: string[];
+    schedule: null | ({ cron: string | null; timeZone: string | null } | { runAt: number | null })
+      & { overlap: OverlapPolicy; catchUp: CatchUpPolicy; catchUpMax: number; enabled: boolean };
+  }[];
+}
+
+/** A plugin file found in <data folder>/plugins, with the reason it failed to load, if it did. */
+export interface PluginInfo { file: string; kind: string; ok: boolean; error: string | null }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../index';
-import { dispatch } from '../api/contract';
+import { dispatch } from '../commands';
 import { settle, tempDir } from '../testing/harness';
 import { walSync, type Syncer } from './durable';
 

@@ -2,8 +2,18 @@
 // complete), so it uses raw better-sqlite3 statements: drizzle's prepared queries add a
 // mapping layer per row that showed up in the enqueue and drain benches (BENCHMARKS.md).
 import type Database from 'better-sqlite3';
+import { INDEX_PREDICATES } from './schema';
 import type { Attempt, AttemptOutcome, Run, Trigger } from '../api/types';
-import type { RunStatus } from '../runs/lifecycle';
+import {
+  ACTIVE_STATUSES, DUE_STATUSES, ENDED_WITHOUT_SUCCESS, NOT_STARTED_STATUSES, sqlSet, WAITING_STATUSES, type RunStatus,
+} from '../runs/lifecycle';
+
+// The status sets of the queries below, as SQL (lifecycle.ts); the partial indexes'
+// predicates (schema.ts) are written from the same constants.
+const ACTIVE = sqlSet(ACTIVE_STATUSES);
+const WAITING = sqlSet(WAITING_STATUSES);
+const NOT_STARTED = sqlSet(NOT_STARTED_STATUSES);
+const ENDED_BADLY = sqlSet(ENDED_WITHOUT_SUCCESS);
 
 /** Columns of `runs` with camelCase names, so one row type serves every query. */
 export const RUN_COLUMNS = `id, task_id AS taskId, kind, input, lane, priority, status, run_at AS runAt,
@@ -14,7 +24,7 @@ export const RUN_COLUMNS = `id, task_id AS taskId, kind, input, lane, priority, 
 
 /** The partial index runs_status leaves succeeded runs out; SQLite uses it only for a query
  *  that repeats this condition verbatim, so queries on other statuses add it. */
-export const IN_STATUS_INDEX = `status != 'succeeded'`;
+export const IN_STATUS_INDEX = INDEX_PREDICATES.runs_status;
 
 export interface RunRow {
   id: number; taskId: number | null; kind: string; input: string; lane: string; priority: number;
@@ -48,6 +58,9 @@ export interface NewRun {
   after?: number[];
 }
 
+/** What a status change needs to know of a run (statusOf). */
+export interface RunStatusRow { id: number; status: RunStatus; lane: string; attempt: number; startedAt: number | null }
+
 export interface AttemptRow {
   runId: number; n: number; startedAt: number; finishedAt: number; outcome: AttemptOutcome;
   errorCode: string | null; errorMessage: string | null; exitCode: number | null;
@@ -72,7 +85,7 @@ export function createRunStore(db: Database.Database) {
       created_at, updated_at, max_attempts, backoff, timeout_ms, dedupe_key, name, tags, scheduled_for, trigger, wait_for)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const findActiveByDedupe = db.prepare<[string], { id: number; status: RunStatus }>(`SELECT id, status FROM runs
-    WHERE dedupe_key = ? AND status IN ('scheduled', 'queued', 'running', 'retrying') LIMIT 1`);
+    WHERE dedupe_key = ? AND status IN ${ACTIVE} LIMIT 1`);
   // A claim is a SELECT in claim order, then a one-row UPDATE by id per run: measured ~1.6×
   // faster than one UPDATE … WHERE id IN (SELECT …) RETURNING, which SQLite runs in two
   // passes through a temporary table (BENCHMARKS.md, "Choices").
@@ -83,7 +96,7 @@ export function createRunStore(db: Database.Database) {
       c.attempt + 1 AS attempt, c.max_attempts + c.attempt_base AS maxAttempts, c.timeout_ms AS timeoutMs${name ? ', c.name' : ''}
     FROM runs c WHERE c.status = 'queued' AND c.lane = ? AND c.${IN_STATUS_INDEX}
       ${waits ? `AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
-        AND w.status IN ('scheduled', 'queued', 'running', 'retrying')))` : ''}
+        AND w.status IN ${ACTIVE}))` : ''}
       ${deps ? `AND (c.has_after = 0 OR NOT EXISTS (SELECT 1 FROM run_deps d JOIN runs p ON p.id = d.after_id
         WHERE d.run_id = c.id AND p.status != 'succeeded'))` : ''}
     ORDER BY c.priority DESC, c.run_at, c.id LIMIT ?`;
@@ -96,7 +109,7 @@ export function createRunStore(db: Database.Database) {
   };
   const details = db.prepare<[number], RunDetails>(`SELECT name, priority, run_at AS runAt, backoff, attempt_base AS attemptBase FROM runs WHERE id = ?`);
   const anyWaiters = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM runs WHERE wait_for IS NOT NULL
-    AND status IN ('scheduled', 'queued', 'retrying'))`).pluck();
+    AND status IN ${WAITING})`).pluck();
   const markRunning = db.prepare<[number, number, number, number]>(`UPDATE runs
     SET status = 'running', attempt = ?, started_at = ?, updated_at = ?, progress = NULL, progress_message = NULL
     WHERE id = ? AND status = 'queued'`);
@@ -120,15 +133,15 @@ export function createRunStore(db: Database.Database) {
   const insertAttempt = db.prepare<unknown[]>(`INSERT INTO attempts
       (run_id, n, started_at, finished_at, outcome, error_code, error_message, exit_code)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const promoteDue = db.prepare<{ now: number }, { id: number; lane: string; kind: string; name: string | null;
-    priority: number; runAt: number; status: RunStatus }>(`UPDATE runs SET status = 'queued', updated_at = @now
-    WHERE status IN ('scheduled', 'retrying') AND run_at <= @now
-    RETURNING id, lane, kind, name, priority, run_at AS runAt, status`);
+  // One statement per status it promotes from, so that each event can say where the run came from.
+  const promoteFrom = (from: RunStatus) => db.prepare<{ now: number }, { id: number; lane: string; kind: string; name: string | null;
+    priority: number; runAt: number }>(`UPDATE runs SET status = 'queued', updated_at = @now
+    WHERE status = '${from}' AND run_at <= @now RETURNING id, lane, kind, name, priority, run_at AS runAt`);
+  const promoteDue = new Map(DUE_STATUSES.map((from) => [from, promoteFrom(from)]));
   const nextDue = db.prepare<[], { at: number | null }>(
-    `SELECT MIN(run_at) AS at FROM runs WHERE status IN ('scheduled', 'retrying')`);
+    `SELECT MIN(run_at) AS at FROM runs WHERE status IN ${sqlSet(DUE_STATUSES)}`);
   const get = db.prepare<[number], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`);
-  const statusOf = db.prepare<[number], { id: number; status: RunStatus; lane: string; attempt: number;
-    startedAt: number | null }>(`SELECT id, status, lane, attempt, started_at AS startedAt FROM runs WHERE id = ?`);
+  const statusOf = db.prepare<[number], RunStatusRow>(`SELECT id, status, lane, attempt, started_at AS startedAt FROM runs WHERE id = ?`);
   const running = db.prepare<[], { id: number; lane: string; attempt: number; maxAttempts: number;
     startedAt: number | null; pid: number | null; pidStartedAt: string | null }>(`SELECT id, lane, attempt, max_attempts + attempt_base AS maxAttempts, started_at AS startedAt,
     pid, pid_started_at AS pidStartedAt
@@ -147,20 +160,20 @@ export function createRunStore(db: Database.Database) {
     `SELECT MAX(seq) AS seq FROM run_logs WHERE run_id = ?`);
   const insertDep = db.prepare<[number, number]>(`INSERT INTO run_deps (run_id, after_id) VALUES (?, ?)`);
   const dependents = db.prepare<[number], { id: number; lane: string; status: RunStatus }>(`SELECT r.id, r.lane, r.status
-    FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? AND r.status IN ('scheduled', 'queued')`);
+    FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? AND r.status IN ${NOT_STARTED}`);
   // Both repeat their partial index's condition verbatim (runs_after_pending, runs_wait_for).
   const anyDeps = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM runs
-    WHERE has_after = 1 AND status IN ('scheduled', 'queued'))`).pluck();
+    WHERE has_after = 1 AND status IN ${NOT_STARTED})`).pluck();
   const markAfter = db.prepare<[number]>(`UPDATE runs SET has_after = 1 WHERE id = ?`);
   const endedParent = db.prepare<[number], { id: number; status: RunStatus }>(`SELECT p.id, p.status
-    FROM run_deps d JOIN runs p ON p.id = d.after_id WHERE d.run_id = ? AND p.status IN ('dead', 'failed', 'cancelled')
+    FROM run_deps d JOIN runs p ON p.id = d.after_id WHERE d.run_id = ? AND p.status IN ${ENDED_BADLY}
     ORDER BY p.id LIMIT 1`);
   const deleteRun = db.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
   const counts = db.prepare<[], { lane: string; status: RunStatus; n: number }>(
     `SELECT lane, status, COUNT(*) AS n FROM runs WHERE ${IN_STATUS_INDEX} GROUP BY status, lane
      UNION ALL SELECT lane, status, COUNT(*) AS n FROM runs WHERE status = 'succeeded' GROUP BY lane`);
   const activeInLane = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM runs
-    WHERE lane = ? AND status IN ('scheduled', 'queued', 'running', 'retrying') AND ${IN_STATUS_INDEX}`);
+    WHERE lane = ? AND status IN ${ACTIVE} AND ${IN_STATUS_INDEX}`);
 
   return {
     insert(r: NewRun): number {
@@ -188,7 +201,8 @@ export function createRunStore(db: Database.Database) {
     insertAttempt: (a: AttemptRow) => {
       insertAttempt.run(a.runId, a.n, a.startedAt, a.finishedAt, a.outcome, a.errorCode, a.errorMessage, a.exitCode);
     },
-    promoteDue: (now: number) => promoteDue.all({ now }),
+    /** scheduled or retrying (`from`) → queued for every run due at `now` (transitions.promoteDue). */
+    promoteDue: (from: RunStatus, now: number) => promoteDue.get(from)!.all({ now }),
     nextDue: () => nextDue.get()?.at ?? null,
     get: (id: number) => get.get(id),
     statusOf: (id: number) => statusOf.get(id),
@@ -214,7 +228,6 @@ export function createRunStore(db: Database.Database) {
     markAfter: (id: number) => { markAfter.run(id); },
     /** A parent of this run that ended without success, if any. */
     endedParent: (id: number) => endedParent.get(id),
-    /** Some run not started yet waits for another run to end (overlap 'queue'). */
     /** Some run not started yet waits for another to end (a schedule's overlap 'queue'). */
     anyWaiters: () => anyWaiters.get() === 1,
     counts: () => counts.all(),

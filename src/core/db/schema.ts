@@ -2,6 +2,21 @@
 // the typed queries. Times are epoch milliseconds (integers); JSON values are TEXT.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ACTIVE_STATUSES, DUE_STATUSES, NOT_STARTED_STATUSES, sqlSet, WAITING_STATUSES } from '../runs/lifecycle';
+
+/**
+ * The partial indexes' conditions, written from the lifecycle's status sets. SQLite uses a
+ * partial index only for a query that repeats its condition verbatim, so the queries
+ * (run-store.ts) build theirs from the same constants; migrations.test.ts checks that the
+ * database's indexes say exactly this.
+ */
+export const INDEX_PREDICATES = {
+  runs_status: `status != 'succeeded'`,
+  runs_due: `status IN ${sqlSet(DUE_STATUSES)}`,
+  runs_dedupe: `dedupe_key IS NOT NULL AND status IN ${sqlSet(ACTIVE_STATUSES)}`,
+  runs_wait_for: `wait_for IS NOT NULL AND status IN ${sqlSet(WAITING_STATUSES)}`,
+  runs_after_pending: `has_after = 1 AND status IN ${sqlSet(NOT_STARTED_STATUSES)}`,
+} as const;
 
 export const lanes = sqliteTable('lanes', {
   name: text('name').primaryKey(),
@@ -88,20 +103,18 @@ export const runs = sqliteTable('runs', {
   // it (drain +15-20%, BENCHMARKS.md), and they are found by scanning the table, which is
   // as quick as scanning the index was. SQLite uses a partial index only when the query
   // repeats its condition verbatim: queries add IN_STATUS_INDEX (run-store.ts).
-  index('runs_status').on(t.status, t.lane, sql`priority DESC`, t.runAt, t.id).where(sql`status != 'succeeded'`),
+  index('runs_status').on(t.status, t.lane, sql`priority DESC`, t.runAt, t.id).where(sql.raw(INDEX_PREDICATES.runs_status)),
   // The one timer: the soonest scheduled or retrying run.
-  index('runs_due').on(t.runAt).where(sql`status IN ('scheduled', 'retrying')`),
-  index('runs_dedupe').on(t.dedupeKey)
-    .where(sql`dedupe_key IS NOT NULL AND status IN ('scheduled', 'queued', 'running', 'retrying')`),
+  index('runs_due').on(t.runAt).where(sql.raw(INDEX_PREDICATES.runs_due)),
+  index('runs_dedupe').on(t.dedupeKey).where(sql.raw(INDEX_PREDICATES.runs_dedupe)),
   index('runs_task').on(t.taskId, t.id).where(sql`task_id IS NOT NULL`),
   // Runs not started yet that wait for another run to end (overlap 'queue'), and runs not
   // started yet that come `after` others. The claim pays for these checks only while such
   // runs exist; the engine asks these two small indexes after every write, so the checks
   // end when the last such run starts. Finished runs leave them: they stay small however
   // long the history.
-  index('runs_wait_for').on(t.waitFor)
-    .where(sql`wait_for IS NOT NULL AND status IN ('scheduled', 'queued', 'retrying')`),
-  index('runs_after_pending').on(t.id).where(sql`has_after = 1 AND status IN ('scheduled', 'queued')`),
+  index('runs_wait_for').on(t.waitFor).where(sql.raw(INDEX_PREDICATES.runs_wait_for)),
+  index('runs_after_pending').on(t.id).where(sql.raw(INDEX_PREDICATES.runs_after_pending)),
   // A schedule never fires the same (task, fire time) twice, even across a crash.
   uniqueIndex('runs_task_fire').on(t.taskId, t.scheduledFor).where(sql`scheduled_for IS NOT NULL`),
 ]);
@@ -133,8 +146,3 @@ export const runLogs = sqliteTable('run_logs', {
   at: integer('at').notNull(),
   text: text('text').notNull(),
 }, (t) => [index('run_logs_run_seq').on(t.runId, t.seq)]);
-
-export const settings = sqliteTable('settings', {
-  key: text('key').primaryKey(),
-  value: text('value').notNull(),
-});

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import type { KindDefinition } from '../kinds';
-import type { Logger, Notification, Notifier } from '../engine';
+import type { Logger, Notification, Notifier } from '../ports';
 
 export const notifyInput = z.strictObject({
   title: z.string().min(1).max(200),

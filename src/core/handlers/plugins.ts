@@ -9,13 +9,14 @@ import { Worker } from 'node:worker_threads';
 import { signalGroup } from './process-tree';
 import { z } from 'zod';
 import { KindError, type KindDefinition, type KindRegistry } from '../kinds';
+import { BUILT_IN_KIND_NAMES } from './built-in';
 import type { LogStream } from '../api/types';
 
 const HOST = fileURLToPath(new URL('./plugin-host.mjs', import.meta.url));
 const LOAD_TIMEOUT_MS = 5_000;
-const BUILT_IN = new Set(['shell', 'http', 'notify']);
 
-export interface PluginInfo { file: string; kind: string; ok: boolean; error: string | null }
+import type { PluginInfo } from '../api/types';
+export type { PluginInfo };
 
 type HostMessage =
   | { type: 'described'; name: string; schema: Record<string, unknown> }
@@ -105,14 +106,14 @@ export async function loadPlugins(dataDir: string, kinds: KindRegistry): Promise
     const fallbackKind = basename(f, extname(f));
     try {
       const { name, schema } = await describe(file);
-      if (BUILT_IN.has(name)) throw new Error(`kind '${name}' is built in; give the plugin another name`);
+      if (BUILT_IN_KIND_NAMES.has(name)) throw new Error(`kind '${name}' is built in; give the plugin another name`);
       let input: z.ZodType;
       try { input = z.fromJSONSchema(schema as never) as z.ZodType; } catch (e) { throw new Error(`its input schema is not valid JSON Schema: ${(e as Error).message}`); }
       kinds.register(name, pluginKind(file, input, dataDir));
       return { file, kind: name, ok: true, error: null };
     } catch (error) {
       const reason = `plugin ${f} failed to load: ${(error as Error).message}`;
-      if (!BUILT_IN.has(fallbackKind) && /^[a-z][a-z0-9_.:-]{0,99}$/i.test(fallbackKind)) kinds.register(fallbackKind, brokenKind(reason));
+      if (!BUILT_IN_KIND_NAMES.has(fallbackKind) && /^[a-z][a-z0-9_.:-]{0,99}$/i.test(fallbackKind)) kinds.register(fallbackKind, brokenKind(reason));
       return { file, kind: fallbackKind, ok: false, error: reason };
     }
   }));

@@ -38,9 +38,35 @@ export const RETRYABLE_STATUSES: readonly RunStatus[] = ['dead', 'failed', 'canc
 /** Statuses that wait in the Dead letter view. */
 export const DEAD_LETTER_STATUSES: readonly RunStatus[] = ['dead', 'failed'];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'dead', 'cancelled'];
+/** Not started yet and not running: what a lane or a schedule still has ahead of it. */
+export const WAITING_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'retrying'];
+/** Waiting for a time (runAt): the engine's one due timer promotes these to queued. */
+export const DUE_STATUSES: readonly RunStatus[] = ['scheduled', 'retrying'];
+/** Waiting, and not started yet in any attempt: what `after` dependents may still be. */
+export const NOT_STARTED_STATUSES: readonly RunStatus[] = ['scheduled', 'queued'];
+/** Ended without success: a run that comes after one of these dies with it. */
+export const ENDED_WITHOUT_SUCCESS: readonly RunStatus[] = ['dead', 'failed', 'cancelled'];
+
+/**
+ * A status set as SQL: `('scheduled', 'queued')`. Every status list in a query or a partial
+ * index is written with this, from the constants above, so the SQL cannot drift from the
+ * table (migrations.test.ts compares the indexes' predicates with it).
+ */
+export function sqlSet(statuses: readonly RunStatus[]): string {
+  return `(${statuses.map((s) => `'${s}'`).join(', ')})`;
+}
 
 export function canTransition(from: RunStatus, to: RunStatus): boolean {
   return TRANSITIONS[from].includes(to);
+}
+
+/**
+ * For a status write guarded by SQL (`UPDATE … WHERE status IN …`): checks once, when the
+ * module loads, that every `from` may become `to`, so the table still decides the move.
+ */
+export function assertMoves(from: readonly RunStatus[], to: RunStatus): readonly RunStatus[] {
+  for (const f of from) if (!canTransition(f, to)) throw new Error(`lifecycle: ${f} cannot become ${to}`);
+  return from;
 }
 
 export function assertTransition(runId: number, from: string, to: RunStatus): void {

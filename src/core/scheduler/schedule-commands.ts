@@ -1,20 +1,29 @@
 // Commands on schedules: set, pause, resume, clear, preview, and explain what was missed.
-import { previewScheduleInput, scheduleByTask, setScheduleInput } from '../api/schemas';
-import type { MissedExplanation, SchedulePreview, ShiftedFire, Task } from '../api/types';
-import type { EngineCore } from '../engine';
+import type { Handlers } from '../commands';
+import type { MissedExplanation, ShiftedFire, Task } from '../api/types';
+import type { Clock } from '../ports';
 import { TasklaneError } from '../errors';
-import { parseInput } from '../util/validate';
 import { toTask, type TaskRow } from '../tasks/task-store';
 import { compileInZone, describeCron } from './cron';
 import { firesIn, type Fire } from './fires';
 import { firstFire, missedFires, planFires } from './plan';
 import type { Scheduler } from './scheduler';
+import type { TaskStore } from '../tasks/task-store';
 import { wallOf } from './zone-clock';
 
 const iso = (t: number) => new Date(t).toISOString();
 
-export function scheduleCommands(core: EngineCore, scheduler: Scheduler) {
-  const { taskStore } = core;
+export interface ScheduleCommandDeps {
+  taskStore: Pick<TaskStore, 'row' | 'setSchedule'>;
+  clock: Clock;
+  scheduler: Pick<Scheduler, 'arm'>;
+}
+
+type ScheduleHandlers = Pick<Handlers, 'setSchedule' | 'pauseSchedule' | 'resumeSchedule' | 'clearSchedule'
+  | 'previewSchedule' | 'explainMissed'>;
+
+export function scheduleCommands(d: ScheduleCommandDeps): ScheduleHandlers {
+  const { taskStore, scheduler } = d;
   const taskRow = (id: number): TaskRow => {
     const row = taskStore.row(id);
     if (!row) throw new TasklaneError('NOT_FOUND', `task ${id} does not exist`, 'taskId');
@@ -34,11 +43,9 @@ export function scheduleCommands(core: EngineCore, scheduler: Scheduler) {
 
   return {
     /** Sets (or replaces) a task's schedule; its next fire is computed from now. */
-    setSchedule(input: unknown): Task {
-      core.assertOpen();
-      const req = parseInput(setScheduleInput, input);
+    setSchedule(req) {
       taskRow(req.taskId);
-      const now = core.clock.now();
+      const now = d.clock.now();
       const timeZone = req.cron !== undefined ? compileInZone(req.cron, req.timeZone).timeZone : null;
       if (req.runAt !== undefined && req.runAt <= now) {
         throw new TasklaneError('INVALID_SCHEDULE', `runAt ${iso(req.runAt)} is in the past`, 'runAt');
@@ -51,45 +58,36 @@ export function scheduleCommands(core: EngineCore, scheduler: Scheduler) {
     },
 
     /** Stops firing; the time spent paused is not "missed" when it resumes. */
-    pauseSchedule(input: unknown): Task {
-      core.assertOpen();
-      const { taskId } = parseInput(scheduleByTask, input);
+    pauseSchedule({ taskId }) {
       scheduled(taskId);
-      return saved(taskStore.setSchedule(taskId, { scheduleEnabled: false, nextRunAt: null }, core.clock.now()));
+      return saved(taskStore.setSchedule(taskId, { scheduleEnabled: false, nextRunAt: null }, d.clock.now()));
     },
 
-    resumeSchedule(input: unknown): Task {
-      core.assertOpen();
-      const { taskId } = parseInput(scheduleByTask, input);
+    resumeSchedule({ taskId }) {
       const row = scheduled(taskId);
-      const now = core.clock.now();
+      const now = d.clock.now();
       return saved(taskStore.setSchedule(taskId, { scheduleEnabled: true, nextRunAt: firstFire(row, now) }, now));
     },
 
-    clearSchedule(input: unknown): Task {
-      core.assertOpen();
-      const { taskId } = parseInput(scheduleByTask, input);
+    clearSchedule({ taskId }) {
       taskRow(taskId);
       return saved(taskStore.setSchedule(taskId, {
         cron: null, timeZone: null, runAt: null, scheduleEnabled: false, nextRunAt: null,
-      }, core.clock.now()));
+      }, d.clock.now()));
     },
 
     /** The next fire times of an expression, and what it means in words. Writes nothing. */
-    previewSchedule(input: unknown): SchedulePreview {
-      const req = parseInput(previewScheduleInput, input);
+    previewSchedule(req) {
       const { timeZone, schedule } = compileInZone(req.cron, req.timeZone);
-      const fires = firesIn(schedule, req.from ?? core.clock.now(), Infinity, req.count);
+      const fires = firesIn(schedule, req.from ?? d.clock.now(), Infinity, req.count);
       const shifted = fires.filter((f) => f.shiftedFrom.length > 0).map((f) => shiftedFire(f, timeZone));
       return { cron: req.cron, timeZone, description: describeCron(req.cron), fires: fires.map((f) => f.at), shifted };
     },
 
     /** Which fires were missed (app closed, machine asleep) and what the policy will do. */
-    explainMissed(input: unknown): MissedExplanation {
-      core.assertOpen();
-      const { taskId } = parseInput(scheduleByTask, input);
+    explainMissed({ taskId }): MissedExplanation {
       const row = scheduled(taskId);
-      const now = core.clock.now();
+      const now = d.clock.now();
       const missed = missedFires(row, now);
       const willRun = row.scheduleEnabled ? planFires(row, now).fires.map((f) => f.scheduledFor) : [];
       const count = missed.times.length;

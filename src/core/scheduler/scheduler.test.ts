@@ -136,7 +136,7 @@ describe('catch-up after a 3-day gap (app closed)', () => {
 });
 
 describe('overlap while the previous run is still running', () => {
-  async function twoFires(overlap: string) {
+  async function twoFires(overlap: 'skip' | 'queue' | 'allow') {
     h = createHarness({ clock: createFakeClock(at('2026-01-01T00:00:00Z')) });
     h.engine.createLane({ name: 'wide', concurrency: 5 });
     const id = h.engine.createTask({ name: 'job', kind: 'test.gate', lane: 'wide' }).id;

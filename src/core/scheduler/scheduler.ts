@@ -1,14 +1,26 @@
 // The scheduler: one timer for the soonest `nextRunAt` of all enabled schedules. When it
 // fires (or on start / wake after sleep) each due task gets its runs and its next fire time
 // in ONE transaction, so a crash can neither lose a fire nor enqueue it twice.
-import type { EngineCore } from '../engine';
+import type Database from 'better-sqlite3';
 import type { EventInput } from '../events';
 import type { NewRun } from '../db/run-store';
-import type { RunCommands } from '../runs/run-commands';
-import type { TaskRow } from '../tasks/task-store';
+import type { Enqueuer } from '../runs/enqueue';
+import type { TaskRow, TaskStore } from '../tasks/task-store';
+import type { Clock, Logger } from '../ports';
+import type { WriteLoop } from '../loop';
+import { ACTIVE_STATUSES, sqlSet, WAITING_STATUSES } from '../runs/lifecycle';
 import { planFires, type PlannedFire } from './plan';
 
 const CHUNK = 200;
+
+export interface SchedulerDeps {
+  sqlite: Database.Database;
+  taskStore: Pick<TaskStore, 'due' | 'setSchedule'>;
+  clock: Clock;
+  logger: Logger;
+  loop: Pick<WriteLoop, 'mode'>;
+  enqueuer: Pick<Enqueuer, 'insertRows' | 'afterInsert' | 'buildRow'>;
+}
 
 export class Scheduler {
   private timer: unknown;
@@ -19,14 +31,14 @@ export class Scheduler {
   private readonly runningOfTask;
   private readonly moveNext;
 
-  constructor(private readonly core: EngineCore, private readonly runs: RunCommands) {
-    const db = core.sqlite;
+  constructor(private readonly d: SchedulerDeps) {
+    const db = d.sqlite;
     this.nextDue = db.prepare<[], number | null>(
       `SELECT MIN(next_run_at) FROM tasks WHERE schedule_enabled = 1 AND next_run_at IS NOT NULL`).pluck();
     this.activeOfTask = db.prepare<[number], { running: number; waiting: number }>(`SELECT
         COALESCE(SUM(status = 'running'), 0) AS running,
-        COALESCE(SUM(status IN ('queued', 'scheduled', 'retrying')), 0) AS waiting
-      FROM runs WHERE task_id = ? AND status IN ('scheduled', 'queued', 'running', 'retrying')`);
+        COALESCE(SUM(status IN ${sqlSet(WAITING_STATUSES)}), 0) AS waiting
+      FROM runs WHERE task_id = ? AND status IN ${sqlSet(ACTIVE_STATUSES)}`);
     this.runningOfTask = db.prepare<[number], number>(
       `SELECT id FROM runs WHERE task_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1`).pluck();
     this.fireExists = db.prepare<[number, number], number>(
@@ -37,17 +49,17 @@ export class Scheduler {
 
   /** Enqueues every due fire, then sleeps until the next one. */
   tick(): void {
-    if (this.core.state !== 'running') return;
-    const now = this.core.clock.now();
+    if (this.d.loop.mode !== 'running') return;
+    const now = this.d.clock.now();
     for (;;) {
-      const due = this.core.taskStore.due(now, CHUNK);
+      const due = this.d.taskStore.due(now, CHUNK);
       if (!due.length) break;
       const inserted: NewRun[] = [];
       const events: EventInput[] = [];
-      this.core.sqlite.transaction(() => {
+      this.d.sqlite.transaction(() => {
         for (const row of due) this.fireTask(row, now, inserted, events);
       })();
-      this.runs.afterInsert(inserted, events);
+      this.d.enqueuer.afterInsert(inserted, events);
       if (due.length < CHUNK) break;
     }
     this.arm();
@@ -55,23 +67,23 @@ export class Scheduler {
 
   /** Re-arms the one timer for the soonest fire (call after any schedule change). */
   arm(): void {
-    if (this.core.state !== 'running') return;
+    if (this.d.loop.mode !== 'running') return;
     const at = this.nextDue.get() ?? null;
     if (at === this.timerAt) return;
-    if (this.timer !== undefined) this.core.clock.clearTimeout(this.timer);
+    if (this.timer !== undefined) this.d.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = at;
     if (at !== null) {
-      this.timer = this.core.clock.setTimeout(() => {
+      this.timer = this.d.clock.setTimeout(() => {
         this.timer = undefined;
         this.timerAt = null;
         this.tick();
-      }, at - this.core.clock.now());
+      }, at - this.d.clock.now());
     }
   }
 
   stop(): void {
-    if (this.timer !== undefined) this.core.clock.clearTimeout(this.timer);
+    if (this.timer !== undefined) this.d.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = null;
   }
@@ -82,8 +94,8 @@ export class Scheduler {
       plan = planFires(row, now);
     } catch (error) {
       // A schedule that no longer compiles (edited database?) is switched off, not retried forever.
-      this.core.logger.error(`task ${row.id}: schedule switched off`, error);
-      this.core.taskStore.setSchedule(row.id, { scheduleEnabled: false, nextRunAt: null }, now);
+      this.d.logger.error(`task ${row.id}: schedule switched off`, error);
+      this.d.taskStore.setSchedule(row.id, { scheduleEnabled: false, nextRunAt: null }, now);
       return;
     }
     const before = this.activeOfTask.get(row.id) ?? { running: 0, waiting: 0 };
@@ -97,7 +109,7 @@ export class Scheduler {
       if (!newRun) continue;
       // 'queue': the new run waits until the running one has ended.
       if (row.overlap === 'queue' && before.running > 0) newRun.waitFor = this.runningOfTask.get(row.id) ?? null;
-      const result = this.runs.insertRows([newRun]);
+      const result = this.d.enqueuer.insertRows([newRun]);
       inserted.push(newRun);
       events.push(...result.events);
     }
@@ -106,13 +118,13 @@ export class Scheduler {
 
   private buildRun(row: TaskRow, fire: PlannedFire): NewRun | null {
     try {
-      return this.runs.buildRow({
+      return this.d.enqueuer.buildRow({
         kind: row.kind, input: JSON.parse(row.input), lane: row.lane, priority: row.priority, maxAttempts: row.maxAttempts,
         backoff: JSON.parse(row.backoff), timeoutMs: row.timeoutMs, name: row.name, tags: JSON.parse(row.tags),
       }, { taskId: row.id, trigger: fire.trigger, scheduledFor: fire.scheduledFor });
     } catch (error) {
       // The kind was unregistered or the lane deleted since the task was saved.
-      this.core.logger.warn(`task '${row.name}': the fire at ${new Date(fire.scheduledFor).toISOString()} was not enqueued`, error);
+      this.d.logger.warn(`task '${row.name}': the fire at ${new Date(fire.scheduledFor).toISOString()} was not enqueued`, error);
       return null;
     }
   }

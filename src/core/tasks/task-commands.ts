@@ -1,16 +1,24 @@
-// Commands on tasks: saved definitions of work that a person (or a schedule) runs.
-import { createTaskInput, deleteTaskInput, emptyInput, runTaskInput, updateTaskInput } from '../api/schemas';
-import type { EnqueueResult, Task } from '../api/types';
-import type { EngineCore } from '../engine';
+// Handlers of the commands on tasks: saved definitions of work that a person (or a schedule) runs.
+import type { Handlers } from '../commands';
+import type { Clock } from '../ports';
+import type { KindRegistry } from '../kinds';
 import { TasklaneError } from '../errors';
-import { parseInput } from '../util/validate';
-import { assertLane } from '../runs/enqueue';
+import { assertLane, type Enqueuer, type LaneLookup } from '../runs/enqueue';
 import { DEFAULT_BACKOFF } from '../runs/backoff';
-import type { RunCommands } from '../runs/run-commands';
-import { toTask } from './task-store';
+import { toTask, type TaskStore } from './task-store';
 
-export function taskCommands(core: EngineCore, runs: RunCommands) {
-  const { taskStore, kinds, lanes } = core;
+export interface TaskCommandDeps {
+  taskStore: TaskStore;
+  kinds: Pick<KindRegistry, 'parseInput'>;
+  lanes: LaneLookup;
+  clock: Clock;
+  enqueuer: Pick<Enqueuer, 'enqueueRows' | 'buildRow'>;
+}
+
+type TaskHandlers = Pick<Handlers, 'listTasks' | 'createTask' | 'updateTask' | 'deleteTask' | 'runTask'>;
+
+export function taskCommands(d: TaskCommandDeps): TaskHandlers {
+  const { taskStore, kinds, lanes } = d;
 
   const mustExist = (id: number) => {
     const row = taskStore.row(id);
@@ -23,25 +31,16 @@ export function taskCommands(core: EngineCore, runs: RunCommands) {
   };
 
   return {
-    listTasks(input?: unknown): Task[] {
-      core.assertOpen();
-      parseInput(emptyInput, input);
-      return taskStore.all().map(toTask);
-    },
+    listTasks: () => taskStore.all().map(toTask),
 
-    createTask(input: unknown): Task {
-      core.assertOpen();
-      const req = parseInput(createTaskInput, input);
+    createTask(req) {
       assertLane(lanes, req.lane);
       const parsedInput = kinds.parseInput(req.kind, req.input);
       uniqueName(req.name);
-      const row = taskStore.insert({ ...req, input: parsedInput, backoff: req.backoff ?? DEFAULT_BACKOFF }, core.clock.now());
-      return toTask(row);
+      return toTask(taskStore.insert({ ...req, input: parsedInput, backoff: req.backoff ?? DEFAULT_BACKOFF }, d.clock.now()));
     },
 
-    updateTask(input: unknown): Task {
-      core.assertOpen();
-      const { id, ...patch } = parseInput(updateTaskInput, input);
+    updateTask({ id, ...patch }) {
       const current = toTask(mustExist(id));
       if (patch.lane !== undefined) assertLane(lanes, patch.lane);
       if (patch.name !== undefined) uniqueName(patch.name, id);
@@ -49,23 +48,19 @@ export function taskCommands(core: EngineCore, runs: RunCommands) {
       if (patch.kind !== undefined || patch.input !== undefined) {
         values.input = kinds.parseInput(patch.kind ?? current.kind, patch.input ?? current.input);
       }
-      return toTask(taskStore.update(id, values, core.clock.now()));
+      return toTask(taskStore.update(id, values, d.clock.now()));
     },
 
-    deleteTask(input: unknown): { id: number } {
-      core.assertOpen();
-      const { id } = parseInput(deleteTaskInput, input);
+    deleteTask({ id }) {
       mustExist(id);
       taskStore.delete(id);
       return { id };
     },
 
     /** Runs the task now (or at overrides.runAt), from its saved definition. */
-    runTask(input: unknown): EnqueueResult {
-      core.assertOpen();
-      const { id, overrides = {} } = parseInput(runTaskInput, input);
+    runTask({ id, overrides = {} }) {
       const task = toTask(mustExist(id));
-      return runs.enqueueFrom({
+      const row = d.enqueuer.buildRow({
         kind: task.kind, input: overrides.input ?? task.input, lane: overrides.lane ?? task.lane,
         priority: overrides.priority ?? task.priority, maxAttempts: overrides.maxAttempts ?? task.maxAttempts,
         backoff: task.backoff, timeoutMs: overrides.timeoutMs === undefined ? task.timeoutMs : overrides.timeoutMs,
@@ -73,6 +68,7 @@ export function taskCommands(core: EngineCore, runs: RunCommands) {
         ...(overrides.runAt !== undefined && { runAt: overrides.runAt }),
         ...(overrides.delayMs !== undefined && { delayMs: overrides.delayMs }),
       }, { taskId: task.id, trigger: 'manual', scheduledFor: null });
+      return d.enqueuer.enqueueRows([row])[0];
     },
   };
 }

@@ -1,5 +1,5 @@
 // The localhost host: the contract over HTTP (POST /api/<command>), the event stream over a
-// WebSocket (/api/events, batches at most every 50 ms), the built UI's static files, and
+// WebSocket (/api/events, batches at most every 50 ms: batcher.ts), the built UI's static files, and
 // optional Prometheus metrics. Binds 127.0.0.1 only; every request needs the per-install
 // token and a Host/Origin of this very address (no DNS rebinding, no foreign pages).
 // Total: anyone on this machine (or a page in its browser) can send it anything, so every
@@ -14,13 +14,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Engine, EngineEvent } from '../core/index';
-import { dispatch } from '../core/api/contract';
+import type { Engine } from '../core/index';
+import { dispatch } from '../core/commands';
+import { batchEvents } from './batcher';
 import type { ErrorShape } from '../core/errors';
 import { createMetrics } from './metrics';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
-const BATCH_MS = 50;
 /** A WebSocket client that has this much unsent is too slow to follow: it is dropped (it
  *  reconnects and reads a fresh snapshot), so it cannot make the host hold every event. */
 export const WS_SEND_LIMIT = 8 * 1024 * 1024;
@@ -182,15 +182,6 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   wss.on('error', () => { /* a client's own error is handled on its socket */ });
   const clients = new Set<WebSocket>();
-  let batch: EngineEvent[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    const events = batch;
-    batch = [];
-    const text = JSON.stringify({ type: 'events', events });
-    for (const ws of clients) send(ws, text);
-  };
   const send = (ws: WebSocket, text: string) => {
     ws.send(text, (e) => { if (e) { clients.delete(ws); ws.terminate(); } });
     if (ws.bufferedAmount > WS_SEND_LIMIT) {
@@ -198,11 +189,10 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
       ws.terminate();
     }
   };
-  const unsubscribe = engine.on('*', (event) => {
-    if (!clients.size) return;
-    batch.push(event);
-    timer ??= setTimeout(flush, BATCH_MS);
-  });
+  const batcher = batchEvents(engine, (events) => {
+    const text = JSON.stringify({ type: 'events', events });
+    for (const ws of clients) send(ws, text);
+  }, () => clients.size > 0);
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const reject = (status: string) => { socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`); };
     const target = parseTarget(req.url);
@@ -239,8 +229,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
           port,
           url: `http://127.0.0.1:${port}/`,
           close: async () => {
-            unsubscribe();
-            if (timer) { clearTimeout(timer); flush(); }
+            batcher.close();
             for (const ws of clients) ws.close(1001, 'Tasklane is stopping');
             server.closeAllConnections();
             await new Promise((r) => server.close(r));
