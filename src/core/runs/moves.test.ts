@@ -1,0 +1,121 @@
+// The events' moves (`from` → `status`, api/types.ts) are what a window keeps its counts
+// by: after any sequence of enqueues, starts, successes, failures, retries by backoff and
+// by the person, cancels, discards, pauses, stops and restarts, counting the moves gives
+// exactly what `counts` reads from the database.
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import type { Counts, EngineEvent, RunStatus } from '../api/types';
+import { createHarness, settle, type Harness } from '../testing/harness';
+
+type Op =
+  | { op: 'enqueue'; kind: 'test.gate' | 'test.fail'; lane: 'default' | 'wide'; delayMs: number; attempts: number; after: number | null; retryable: boolean }
+  | { op: 'release' | 'fail'; pick: number }
+  | { op: 'advance'; ms: number }
+  | { op: 'cancel' | 'retry' | 'discard'; pick: number }
+  | { op: 'pause' | 'resume'; lane: 'default' | 'wide' }
+  | { op: 'restart' };
+
+const lane = fc.constantFrom<'default' | 'wide'>('default', 'wide');
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('enqueue' as const), kind: fc.constantFrom<'test.gate' | 'test.fail'>('test.gate', 'test.fail'), lane,
+    delayMs: fc.constantFrom(0, 0, 5_000), attempts: fc.integer({ min: 1, max: 3 }), after: fc.option(fc.integer({ min: 1, max: 40 })), retryable: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('release' as const, 'fail' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.constantFrom(1_000, 10_000, 60_000) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('cancel' as const, 'retry' as const, 'discard' as const), pick: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('pause' as const, 'resume' as const), lane }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'restart' as const }) },
+);
+
+/** Counts kept only from the events' moves, as a window keeps them. */
+function countMoves(events: EngineEvent[]): Counts {
+  const counts: Counts = { lanes: {}, total: {} };
+  const add = (lane: string, status: string, n: number) => {
+    const byLane = (counts.lanes[lane] ??= {}) as Record<string, number>;
+    byLane[status] = (byLane[status] ?? 0) + n;
+    const total = counts.total as Record<string, number>;
+    total[status] = (total[status] ?? 0) + n;
+  };
+  for (const e of events) {
+    if (!('from' in e) || e.from === undefined) continue;
+    if (e.from !== null) add(e.lane, e.from, -1);
+    if (e.status !== null) add(e.lane, e.status, 1);
+  }
+  // `counts` leaves out what is zero.
+  for (const [name, byLane] of Object.entries(counts.lanes)) {
+    for (const [s, n] of Object.entries(byLane)) if (n === 0) delete (byLane as Record<string, number>)[s];
+    if (!Object.keys(byLane).length) delete counts.lanes[name];
+  }
+  for (const [s, n] of Object.entries(counts.total)) if (n === 0) delete (counts.total as Record<string, number>)[s];
+  return counts;
+}
+
+function pick(h: Harness, status: RunStatus[], n: number): number {
+  const runs = h.engine.listRuns({ status, limit: 500 }).runs;
+  return runs.length ? runs[n % runs.length].id : 1;
+}
+
+async function apply(h: Harness, o: Op): Promise<void> {
+  const e = h.engine;
+  const attempt = (fn: () => unknown) => { try { return fn(); } catch { return undefined; } };
+  switch (o.op) {
+    case 'enqueue':
+      attempt(() => e.enqueue({ kind: o.kind, lane: o.lane, delayMs: o.delayMs, maxAttempts: o.attempts,
+        input: o.kind === 'test.fail' ? { retryable: o.retryable } : {}, ...(o.after !== null && { after: [o.after] }) }));
+      break;
+    case 'release': case 'fail': {
+      const running = h.gate.running;
+      if (!running.length) break;
+      const id = running[o.pick % running.length];
+      if (o.op === 'release') h.gate.release(id); else h.gate.fail(id);
+      break;
+    }
+    case 'advance': await h.clock.advance(o.ms); break;
+    // Each picks among the runs it applies to, so that most picks do something.
+    case 'cancel': attempt(() => e.cancel({ ids: [pick(h, ['scheduled', 'queued', 'running', 'retrying'], o.pick)] })); break;
+    case 'retry': attempt(() => e.retry({ ids: [pick(h, ['dead', 'failed', 'cancelled'], o.pick)] })); break;
+    case 'discard': attempt(() => e.discard({ ids: [pick(h, ['dead', 'failed'], o.pick)] })); break;
+    case 'pause': e.pauseLane({ name: o.lane }); break;
+    case 'resume': e.resumeLane({ name: o.lane }); break;
+    case 'restart':
+      await e.stop({ timeoutMs: 0 });
+      await h.reopen().start();
+      break;
+  }
+  await settle();
+}
+
+it('counting the events\' moves always gives what counts reads', async () => {
+  await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 60 }), async (ops) => {
+    const h = createHarness();
+    try {
+      h.engine.createLane({ name: 'wide', concurrency: 3 });
+      await h.engine.start();
+      for (const o of ops) {
+        await apply(h, o);
+        expect(countMoves(h.events)).toEqual(h.engine.counts());
+      }
+    } finally {
+      await h.cleanup();
+    }
+  }), { numRuns: 40 });
+});
+
+it('a run found running at start-up moves running → abandoned → queued (or dead) in the events', async () => {
+  const h = createHarness();
+  try {
+    await h.engine.start();
+    const { id } = h.engine.enqueue({ kind: 'test.gate' });
+    const last = h.engine.enqueue({ kind: 'test.gate', maxAttempts: 1 });
+    await settle();
+    expect(h.gate.running).toEqual([id, last.id]);
+    // The host dies: its engine is left as it was (runs marked running), another opens the file.
+    h.reopen();
+    await h.engine.start();
+    await settle();
+    expect(countMoves(h.events)).toEqual(h.engine.counts());
+    expect(h.events.filter((e) => e.type === 'run.abandoned').map((e) => e.runId)).toEqual([id, last.id]);
+    expect(h.engine.counts().total).toMatchObject({ dead: 1 });
+  } finally {
+    await h.cleanup();
+  }
+});
