@@ -33,14 +33,15 @@ export function createApi(transport: Transport): Api {
   });
 }
 
-/** What the Electron preload puts on `window.tasklane`: one function per command, and `on`. */
-export type PreloadApi = { [N in CommandName]: (input: unknown) => Promise<Outcome<unknown>> } & {
+/** What the Electron preload puts on `window.tasklane`: `call` for every command, and `on`. */
+export interface PreloadApi {
+  call(name: CommandName, input: unknown): Promise<Outcome<unknown>>;
   on(listener: (events: EngineEvent[]) => void): () => void;
-};
+}
 
 export function ipcTransport(bridge: PreloadApi): Transport {
   return {
-    call: (name, input) => bridge[name](input),
+    call: (name, input) => bridge.call(name, input),
     subscribe(onEvents, onReset) {
       onReset(true);
       return bridge.on(onEvents);

@@ -1,11 +1,9 @@
-// The window's state through the desktop bridge (the preload's shape: one function per
+// The window's state through the desktop bridge (the preload's shape: `call` for every
 // command, and `on`), wired to a real engine the way electron/main/ipc.ts wires it.
 import { afterEach, expect, it } from 'vitest';
-import { COMMAND_NAMES } from '../../core/api/commands';
-import { dispatch } from '../../core/api/contract';
 import type { EngineEvent } from '../../core/api/types';
 import { tempDir } from '../../core/testing/harness';
-import { createEngine, type Engine } from '../../core/index';
+import { createEngine, dispatch, type Engine } from '../../core/index';
 import { ipcTransport, type PreloadApi } from './api';
 import { createStore } from './store';
 
@@ -14,10 +12,10 @@ const temp = tempDir();
 afterEach(async () => { await engine.stop({ timeoutMs: 0 }); temp.cleanup(); });
 
 function bridge(e: Engine): PreloadApi {
-  const api: Record<string, unknown> = {};
-  for (const name of COMMAND_NAMES) api[name] = (input: unknown) => dispatch(e, name, input);
-  api.on = (listener: (events: EngineEvent[]) => void) => e.on('*', (event) => listener([event]));
-  return api as PreloadApi;
+  return {
+    call: (name, input) => dispatch(e, name, input),
+    on: (listener: (events: EngineEvent[]) => void) => e.on('*', (event) => listener([event])),
+  };
 }
 
 it('the desktop window shows a run added elsewhere, then its end, and a refused command says why', async () => {

@@ -1,0 +1,277 @@
+// The window's snapshot kept current by the event stream: each batch of events is applied to
+// what was read (counts, lanes' running/queued, the runs page, the dead-letter list, the open
+// run), and what an event cannot tell comes back as a `Need`: the reads to make. Pure: no
+// React, no I/O. A move (types.ts) takes one from `from` and adds one to `status`.
+import type { Counts, EngineEvent, Lane, Run, RunDetail, RunStatus, StatusCounts } from '../../core/api/types';
+
+export interface RunFilter { status: RunStatus[]; lane: string; text: string }
+
+/** The statuses the Dead letter view lists. */
+export const DEAD_STATUSES: readonly RunStatus[] = ['dead', 'failed'];
+/** How many runs a list reads, and the most it holds. */
+export const PAGE = 200;
+
+/** A newest-first first page of runs; `more`: runs beyond it match too. */
+export interface RunList { runs: Run[]; more: boolean }
+
+export interface Snapshot {
+  counts: Counts;
+  lanes: Lane[];
+  /** The Runs view's page, for `filter`. */
+  page: RunList;
+  dead: RunList;
+  openRunId: number | null;
+  detail: RunDetail | null;
+}
+
+export interface Need {
+  /** The runs page (a run entered the filter, a new run's input, a text filter, a page run low). */
+  page?: boolean;
+  dead?: boolean;
+  lanes?: boolean;
+  /** The open run (one getRun). */
+  detail?: boolean;
+  counts?: boolean;
+  /** The snapshot is wrong (a count went below 0, an unknown event): read it all again. */
+  all?: boolean;
+}
+
+type RunEvent = Extract<EngineEvent, { runId: number }>;
+interface Move { from: RunStatus | null; status: RunStatus | null }
+
+/** The move an event makes, or null: run.retrying, and a run.dead after its run.failed, move nothing. */
+export function moveOf(e: RunEvent): Move | null {
+  if (!('from' in e) || e.from === undefined) return null;
+  return { from: e.from, status: e.status };
+}
+
+export function applyEvents(snap: Snapshot, events: readonly EngineEvent[], filter: RunFilter): { snap: Snapshot; need: Need } {
+  const need: Need = {};
+  const counts = new CountsDraft(snap.counts);
+  const lanes = new LanesDraft(snap.lanes);
+  const page = new ListDraft(snap.page, (s, lane) => inFilter(filter, s, lane));
+  const dead = new ListDraft(snap.dead, isDead);
+  let detail = snap.detail;
+  for (const e of events) {
+    if (e.type === 'runs.pruned') { need.counts = need.page = need.dead = true; if (snap.openRunId !== null) need.detail = true; continue; }
+    if (e.type === 'lane.changed') { need.lanes = true; continue; }
+    if (!('runId' in e) || !KNOWN_RUN_EVENTS.has(e.type)) { need.all = true; continue; }
+    if (e.type === 'run.log') continue;
+    const move = moveOf(e);
+    if (move) {
+      if (!counts.move(e.lane, move)) need.all = true;
+      if (!lanes.move(e.lane, move)) need.lanes = true;
+    }
+    const known = page.find(e.runId);
+    if (page.apply(e, move, filter.text !== '')) need.page = true;
+    if (dead.apply(e, move, false, known)) need.dead = true;
+    if (e.runId === snap.openRunId) {
+      // A move may change what no event carries (its attempts): read the open run again,
+      // unless it is gone (discarded).
+      if (move?.status) need.detail = true;
+      if (detail) detail = patchRun(detail, e, move) as RunDetail;
+    }
+  }
+  return {
+    snap: { ...snap, counts: counts.done(), lanes: lanes.done(), page: page.done(), dead: dead.done(), detail },
+    need,
+  };
+}
+
+/**
+ * Events that arrived while a list was being read, applied to what the read returned (`need`:
+ * read it again). Patches set what an event says, so an event the read already saw changes
+ * nothing, and one it did not see is not lost.
+ */
+export function replayOnList(list: RunList, events: readonly EngineEvent[], match: (s: RunStatus, lane: string) => boolean,
+  text: boolean): { list: RunList; need: boolean } {
+  const draft = new ListDraft(list, match);
+  let need = false;
+  for (const e of events) if (isRunEvent(e) && draft.apply(e, moveOf(e), text)) need = true;
+  return { list: draft.done(), need };
+}
+
+/** The open run as read, with the events that arrived during the read (`need`: one moved it). */
+export function replayOnDetail(detail: RunDetail | null, events: readonly EngineEvent[]): { detail: RunDetail | null; need: boolean } {
+  let d = detail;
+  let need = false;
+  for (const e of events) {
+    if (!d || !isRunEvent(e) || e.runId !== d.id) continue;
+    const move = moveOf(e);
+    if (move?.status) need = true;
+    d = patchRun(d, e, move) as RunDetail;
+  }
+  return { detail: d, need };
+}
+
+export const isDead = (status: RunStatus): boolean => DEAD_STATUSES.includes(status);
+
+/** A run event this file applies (run.log is the store's, for the open run's log). */
+function isRunEvent(e: EngineEvent): e is Exclude<RunEvent, { type: 'run.log' }> {
+  return 'runId' in e && KNOWN_RUN_EVENTS.has(e.type) && e.type !== 'run.log';
+}
+
+export function inFilter(filter: RunFilter, status: RunStatus, lane: string): boolean {
+  return (!filter.status.length || filter.status.includes(status)) && (!filter.lane || filter.lane === lane);
+}
+
+const KNOWN_RUN_EVENTS: ReadonlySet<string> = new Set<EngineEvent['type']>([
+  'run.queued', 'run.started', 'run.progress', 'run.log', 'run.succeeded', 'run.failed', 'run.retrying', 'run.dead',
+  'run.cancelled', 'run.abandoned', 'run.discarded',
+]);
+
+/** A run's row with what the event says about it; `move` also sets its status. */
+function patchRun(run: Run, e: RunEvent, move: Move | null): Run {
+  const r: Run = { ...run, updatedAt: e.at };
+  if (move?.status) r.status = move.status;
+  switch (e.type) {
+    case 'run.queued': r.runAt = e.runAt; r.priority = e.priority; break;
+    case 'run.started': Object.assign(r, { attempt: e.attempt, startedAt: e.at, finishedAt: null, progress: null, progressMessage: null }); break;
+    case 'run.progress': r.progress = e.progress; r.progressMessage = e.message; break;
+    case 'run.succeeded': Object.assign(r, { attempt: e.attempt, finishedAt: e.at, result: e.result, error: null }); break;
+    case 'run.failed': Object.assign(r, { attempt: e.attempt, finishedAt: e.at, error: e.error }); break;
+    case 'run.retrying': r.attempt = e.attempt; r.runAt = e.runAt; break;
+    case 'run.dead': r.error = e.error; if (move) r.finishedAt = e.at; break;
+    case 'run.cancelled': r.finishedAt = e.at; break;
+    case 'run.abandoned': r.attempt = e.attempt; break;
+    default: break;
+  }
+  return r;
+}
+
+/** A run known only from its run.queued event: the fields the event does not carry are
+ *  defaults, and the caller reads the page again for them (input, attempts, tags). */
+function newRun(e: Extract<EngineEvent, { type: 'run.queued' }>): Run {
+  return {
+    id: e.runId, taskId: null, kind: e.kind, input: null, lane: e.lane, priority: e.priority, status: e.status,
+    runAt: e.runAt, createdAt: e.at, updatedAt: e.at, startedAt: null, finishedAt: null, attempt: 0, maxAttempts: 1,
+    backoff: { type: 'fixed', delayMs: 0, maxDelayMs: 0, jitter: 0 }, timeoutMs: null, dedupeKey: null, name: e.name, tags: [],
+    progress: null, progressMessage: null, result: null, error: null, scheduledFor: null, trigger: 'api',
+  };
+}
+
+/** Counts, copied on the first move of a batch. */
+class CountsDraft {
+  private copy: Counts | null = null;
+  constructor(private readonly base: Counts) {}
+
+  /** False when a count would go below 0: the counts were wrong. */
+  move(lane: string, m: Move): boolean {
+    const c = this.copy ??= { total: { ...this.base.total }, lanes: { ...this.base.lanes } };
+    const byLane = c.lanes[lane] = c.lanes[lane] === this.base.lanes[lane] ? { ...this.base.lanes[lane] } : c.lanes[lane];
+    let ok = true;
+    if (m.from) ok = take(byLane, m.from) && take(c.total, m.from);
+    if (m.status) { byLane[m.status] = (byLane[m.status] ?? 0) + 1; c.total[m.status] = (c.total[m.status] ?? 0) + 1; }
+    return ok;
+  }
+
+  done(): Counts { return this.copy ?? this.base; }
+}
+
+function take(counts: StatusCounts, status: RunStatus): boolean {
+  const n = counts[status] ?? 0;
+  if (n <= 0) return false;
+  counts[status] = n - 1;
+  return true;
+}
+
+/** Lanes' running and queued counts, copied on the first change. */
+class LanesDraft {
+  private copy: Lane[] | null = null;
+  constructor(private readonly base: Lane[]) {}
+
+  /** False when the lane is unknown or a count would go below 0: read the lanes again. */
+  move(name: string, m: Move): boolean {
+    const field = (s: RunStatus | null) => (s === 'running' || s === 'queued' ? s : null);
+    const from = field(m.from);
+    const to = field(m.status);
+    if (from === to) return true;
+    const list = this.copy ??= [...this.base];
+    const i = list.findIndex((l) => l.name === name);
+    if (i < 0) return false;
+    const lane = list[i] = list[i] === this.base[i] ? { ...list[i] } : list[i];
+    let ok = true;
+    if (from) { if (lane[from] > 0) lane[from]--; else ok = false; }
+    if (to) lane[to]++;
+    return ok;
+  }
+
+  done(): Lane[] { return this.copy ?? this.base; }
+}
+
+/** A newest-first list of runs that keep to `match`, copied on the first change. */
+class ListDraft {
+  private runs: Run[];
+  private more: boolean;
+  private changed = false;
+  private index: Map<number, number> | null = null;
+
+  constructor(private readonly base: RunList, private readonly match: (s: RunStatus, lane: string) => boolean) {
+    this.runs = base.runs;
+    this.more = base.more;
+  }
+
+  find(id: number): Run | undefined {
+    const i = this.at(id);
+    return i === undefined ? undefined : this.runs[i];
+  }
+
+  /**
+   * Applies one run event; true when the list must be read again: a run entered it that the
+   * events cannot build, a new run under a text filter (the engine matches the text), or the
+   * list ran low while more runs match. `known`: the run's row from another list, if any.
+   */
+  apply(e: RunEvent, move: Move | null, text: boolean, known?: Run): boolean {
+    const i = this.at(e.runId);
+    if (i !== undefined) {
+      if (!move || (move.status !== null && this.match(move.status, e.lane))) {
+        this.write()[i] = patchRun(this.runs[i], e, move);
+        return backFromFinished(move);
+      }
+      this.write().splice(i, 1);
+      this.index = null;
+      return this.more && this.runs.length < PAGE / 2;
+    }
+    if (!move?.status || !this.match(move.status, e.lane)) return false;
+    const last = this.runs[this.runs.length - 1];
+    if (this.more && last && e.runId < last.id) return false; // beyond the page: not shown
+    if (text) return true;
+    if (move.from === null && e.type === 'run.queued') {
+      this.insert(newRun(e));
+      return true; // its input and attempts come with the next read of the page
+    }
+    if (known) { this.insert(patchRun(known, e, move)); return backFromFinished(move); }
+    return true;
+  }
+
+  done(): RunList {
+    return this.changed ? { runs: this.runs, more: this.more } : this.base;
+  }
+
+  private insert(run: Run): void {
+    const list = this.write();
+    let at = 0;
+    while (at < list.length && list[at].id > run.id) at++;
+    if (list[at]?.id === run.id) list[at] = run;
+    else list.splice(at, 0, run);
+    if (list.length > PAGE) { list.length = PAGE; this.more = true; }
+    this.index = null;
+  }
+
+  private write(): Run[] {
+    if (!this.changed) { this.runs = [...this.runs]; this.changed = true; }
+    return this.runs;
+  }
+
+  private at(id: number): number | undefined {
+    if (!this.index) { this.index = new Map(); this.runs.forEach((r, n) => this.index!.set(r.id, n)); }
+    return this.index.get(id);
+  }
+}
+
+const FINISHED: ReadonlySet<RunStatus> = new Set<RunStatus>(['succeeded', 'failed', 'dead', 'cancelled']);
+
+/** Back from a finished status (a retry): the engine reset fields no event carries (attempts, error). */
+function backFromFinished(move: Move | null): boolean {
+  return move !== null && move.from !== null && FINISHED.has(move.from) && move.status !== null;
+}
