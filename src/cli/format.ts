@@ -1,13 +1,13 @@
 // Small helpers for the command line: durations, tables, times.
 import { InvalidArgumentError } from 'commander';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+import * as read from '../shared/duration';
 
-/** "90s", "10m", "1.5h", "250ms" or a plain number of seconds → milliseconds. */
+/** "90s", "10m", "1.5h", "250ms" or a plain number of seconds → milliseconds (shared/duration.ts). */
 export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new InvalidArgumentError(`'${text}' is not a duration (try 30s, 10m, 2h, 1d)`);
-  return Math.round(Number(m[1]) * UNITS[m[2] ?? 's']);
+  const ms = read.parseDuration(text);
+  if (ms === null) throw new InvalidArgumentError(`'${text}' is not a duration (try ${read.DURATION_EXAMPLES})`);
+  return ms;
 }
 
 export function parseInteger(text: string): number {
@@ -17,9 +17,9 @@ export function parseInteger(text: string): number {
 
 /** "5/1s" → { max: 5, intervalMs: 1000 }. */
 export function parseRate(text: string): { max: number; intervalMs: number } {
-  const m = /^(\d+)\/(.+)$/.exec(text.trim());
-  if (!m) throw new InvalidArgumentError(`'${text}' is not a rate (try 10/1s or 100/1m)`);
-  return { max: Number(m[1]), intervalMs: parseDuration(/^\d/.test(m[2]) ? m[2] : `1${m[2]}`) };
+  const rate = read.parseRate(text);
+  if (rate === null) throw new InvalidArgumentError(`'${text}' is not a rate (try ${read.RATE_EXAMPLES})`);
+  return rate;
 }
 
 export function ids(values: string[]): number[] {

@@ -10,10 +10,11 @@ import { defaultDataDir } from '../host/paths';
 import { DEFAULT_PORT, serve } from '../host/serve';
 import { ids, parseDuration, parseInteger, parseRate, table, time } from './format';
 import type { Run, RunStatus } from '../core/api/types';
+import { TERMINAL_STATUSES } from '../core/api/statuses';
 import { TasklaneError } from '../core/errors';
 import { registerDbVerbs } from './db-verbs';
 
-const TERMINAL = new Set<RunStatus>(['succeeded', 'failed', 'dead', 'cancelled']);
+const TERMINAL = new Set<RunStatus>(TERMINAL_STATUSES);
 const program = new Command('tasklane')
   .description('Run your jobs on your own machine: a durable queue with lanes, retries and schedules.')
   .option('--data-dir <dir>', 'data folder (default: the desktop app\'s; or $TASKLANE_DATA_DIR)')

@@ -45,6 +45,8 @@ export interface Dispatchable {
   /** Resolves once what was committed so far is on disk. */
   durable(): Promise<void>;
   readonly dbPath: string;
+  /** The seq of the last event emitted. */
+  readonly lastSeq: number;
 }
 
 /**
@@ -62,6 +64,9 @@ export async function dispatch(engine: Dispatchable, name: string, input: unknow
   }
   try {
     const value = await engine.invoke(name, input);
+    // Events are emitted synchronously with the writes they tell of, so everything up to
+    // this seq is in `value` (a write's later events come after its answer's seq).
+    const seq = engine.lastSeq;
     if (COMMANDS[name].mutates) {
       try {
         await engine.durable();
@@ -73,7 +78,7 @@ export async function dispatch(engine: Dispatchable, name: string, input: unknow
             + 'power loss. Do not send it again: check with `tasklane ls`, and check the disk' } };
       }
     }
-    return { ok: true, value };
+    return { ok: true, value, seq };
   } catch (error) {
     return { ok: false, error: toErrorShape(error, engine.dbPath) };
   }

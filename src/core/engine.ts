@@ -13,7 +13,7 @@ import { stderrLogger, type Clock, type Logger, type Notifier } from './ports';
 import { createLaneStore } from './lanes/lane-store';
 import { createTaskStore } from './tasks/task-store';
 import { WriteLoop } from './loop';
-import { createEnqueuer } from './runs/enqueue';
+import { createEnqueuer, enqueueCommands } from './runs/enqueue';
 import { endLeftovers, findLeftovers } from './runs/leftovers';
 import { runCommands } from './runs/run-commands';
 import { laneCommands } from './lanes/lane-commands';
@@ -81,7 +81,8 @@ export function createEngine(opts: EngineOptions) {
   // Filled in below: the config commands write through the registry (schema-checked).
   let registry: Registry;
   const handlers = {
-    ...runCommands({ sqlite, store, clock, events, loop, enqueuer }),
+    ...enqueueCommands(enqueuer),
+    ...runCommands({ sqlite, store, clock, events, loop }),
     ...laneCommands({ sqlite, laneStore, store, taskStore, clock, events, loop }),
     ...taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer }),
     ...scheduleCommands({ taskStore, clock, scheduler }),

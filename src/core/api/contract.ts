@@ -72,7 +72,9 @@ export type CommandParsed<N extends CommandName> = z.output<(typeof COMMANDS)[N]
 export type CommandReturn<N extends CommandName> = (typeof COMMANDS)[N] extends Command<z.ZodType, infer R> ? R : never;
 /** What a client receives. */
 export type CommandResult<N extends CommandName> = Awaited<CommandReturn<N>>;
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: T.ErrorShape };
+/** A command's answer. `seq`: the last event emitted when the answer was made: the answer
+ *  already reflects every event up to it (a window applies only later events to it). */
+export type Outcome<T> = { ok: true; value: T; seq?: number } | { ok: false; error: T.ErrorShape };
 
 export function isCommand(name: string): name is CommandName {
   return Object.prototype.hasOwnProperty.call(COMMANDS, name);

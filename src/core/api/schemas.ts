@@ -1,7 +1,7 @@
 // One zod input schema per command. Hosts (IPC, HTTP, CLI) validate nothing themselves:
 // every command's input passes through here. Times are epoch milliseconds.
 import { z } from 'zod';
-import { RUN_STATUSES } from '../runs/lifecycle';
+import { RUN_STATUSES } from './statuses';
 import { DEFAULT_BACKOFF } from '../runs/backoff';
 
 const DAY = 86_400_000;

@@ -1,10 +1,10 @@
 // The shapes commands return and events carry: plain JSON-safe data, times in epoch ms.
 // The renderer and the CLI import these types and nothing else from the engine.
-import type { RunStatus } from '../runs/lifecycle';
+import type { RunStatus } from './statuses';
 import type { Backoff } from '../runs/backoff';
 import type { ErrorShape } from '../errors';
 
-export type { RunStatus } from '../runs/lifecycle';
+export type { RunStatus } from './statuses';
 export type { Backoff } from '../runs/backoff';
 export type { ErrorShape, ErrorCode } from '../errors';
 

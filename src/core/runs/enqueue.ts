@@ -1,7 +1,9 @@
 // Putting runs in the queue: a validated request becomes the row to insert (checking what
 // the schema cannot: the lane exists, the input fits its kind), rows are inserted (dedupe
-// and `after` links included) and the loop is told. Used by enqueue, tasks and schedules.
+// and `after` links included) and the loop is told. The enqueue commands' handlers, and
+// what tasks and schedules use.
 import type Database from 'better-sqlite3';
+import type { Handlers } from '../commands';
 import { enqueueInput, type EnqueueParsed } from '../api/schemas';
 import type { EnqueueResult, Trigger } from '../api/types';
 import type { NewRun, RunStore } from '../db/run-store';
@@ -129,6 +131,14 @@ export function createEnqueuer(d: EnqueueDeps) {
   }
 
   return { rowOf, buildRow, insertRows, afterInsert, enqueueRows };
+}
+
+/** The handlers of the two enqueue commands (their input already checked by the registry). */
+export function enqueueCommands(enqueuer: Enqueuer): Pick<Handlers, 'enqueue' | 'enqueueMany'> {
+  return {
+    enqueue: (req) => enqueuer.enqueueRows([enqueuer.rowOf(req, API_SOURCE)])[0],
+    enqueueMany: ({ runs }) => enqueuer.enqueueRows(runs.map((r, i) => enqueuer.buildRow(r, API_SOURCE, `runs.${i}`))),
+  };
 }
 
 export type Enqueuer = ReturnType<typeof createEnqueuer>;

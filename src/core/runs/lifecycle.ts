@@ -14,10 +14,9 @@
 //   dead | failed | cancelled ─> queued       (retry by the person, fresh attempts)
 import { TasklaneError } from '../errors';
 
-export const RUN_STATUSES = [
-  'scheduled', 'queued', 'running', 'retrying', 'succeeded', 'failed', 'dead', 'cancelled', 'abandoned',
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+import type { RunStatus } from '../api/statuses';
+
+export * from '../api/statuses';
 
 export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   scheduled: ['queued', 'cancelled', 'dead'],
@@ -31,26 +30,10 @@ export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   succeeded: [],
 };
 
-/** Statuses a run can still leave by itself; `dedupeKey` and overlap look at these. */
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'running', 'retrying'];
-/** Statuses the person may retry. */
-export const RETRYABLE_STATUSES: readonly RunStatus[] = ['dead', 'failed', 'cancelled'];
-/** Statuses that wait in the Dead letter view. */
-export const DEAD_LETTER_STATUSES: readonly RunStatus[] = ['dead', 'failed'];
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'dead', 'cancelled'];
-/** Not started yet and not running: what a lane or a schedule still has ahead of it. */
-export const WAITING_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'retrying'];
-/** Waiting for a time (runAt): the engine's one due timer promotes these to queued. */
-export const DUE_STATUSES: readonly RunStatus[] = ['scheduled', 'retrying'];
-/** Waiting, and not started yet in any attempt: what `after` dependents may still be. */
-export const NOT_STARTED_STATUSES: readonly RunStatus[] = ['scheduled', 'queued'];
-/** Ended without success: a run that comes after one of these dies with it. */
-export const ENDED_WITHOUT_SUCCESS: readonly RunStatus[] = ['dead', 'failed', 'cancelled'];
-
 /**
  * A status set as SQL: `('scheduled', 'queued')`. Every status list in a query or a partial
  * index is written with this, from the constants above, so the SQL cannot drift from the
- * table (migrations.test.ts compares the indexes' predicates with it).
+ * table (architecture.test.ts compares the indexes' predicates with it).
  */
 export function sqlSet(statuses: readonly RunStatus[]): string {
   return `(${statuses.map((s) => `'${s}'`).join(', ')})`;

@@ -1,5 +1,5 @@
-// Handlers of the commands on runs: enqueue, cancel, retry, discard, and the reads of the
-// window and the CLI. Their input arrives checked by the command's schema (commands.ts),
+// Handlers of the commands on runs: cancel, retry, discard, and the reads of the window and
+// the CLI (enqueue's are in enqueue.ts). Their input arrives checked by the command's schema (commands.ts),
 // and the engine is open; a command that throws writes nothing.
 import type Database from 'better-sqlite3';
 import type { Handlers } from '../commands';
@@ -10,7 +10,6 @@ import type { EventBus, EventInput } from '../events';
 import type { Clock } from '../ports';
 import type { WriteLoop } from '../loop';
 import { TasklaneError } from '../errors';
-import { API_SOURCE, type Enqueuer } from './enqueue';
 import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES, RETRYABLE_STATUSES, type RunStatus } from './lifecycle';
 import { createRunQueries } from './queries';
 import { cancel, discard, killDependents, retry } from './transitions';
@@ -25,14 +24,13 @@ export interface RunCommandDeps {
   clock: Clock;
   events: Pick<EventBus, 'emitAll' | 'emit'>;
   loop: Pick<WriteLoop, 'flush' | 'wake' | 'execution' | 'hasDeps' | 'notePending'>;
-  enqueuer: Enqueuer;
 }
 
-type RunHandlers = Pick<Handlers, 'enqueue' | 'enqueueMany' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
+type RunHandlers = Pick<Handlers, 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
   | 'counts' | 'getLogs' | 'tailLogs' | 'prune'>;
 
 export function runCommands(d: RunCommandDeps): RunHandlers {
-  const { store, sqlite, loop, enqueuer } = d;
+  const { store, sqlite, loop } = d;
   const queries = createRunQueries(sqlite);
   const logsAfter = sqlite.prepare<[number, number, number], LogLine>(`SELECT seq, stream, at, text FROM run_logs
     WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
@@ -53,10 +51,6 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
   }
 
   return {
-    enqueue: (req) => enqueuer.enqueueRows([enqueuer.rowOf(req, API_SOURCE)])[0],
-
-    enqueueMany: ({ runs }) => enqueuer.enqueueRows(runs.map((r, i) => enqueuer.buildRow(r, API_SOURCE, `runs.${i}`))),
-
     cancel({ ids }) {
       loop.flush();
       const now = d.clock.now();
