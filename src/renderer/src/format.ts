@@ -33,13 +33,3 @@ export function title(run: { name: string | null; kind: string; input: unknown }
   if (run.kind === 'notify' && input.title) return input.title;
   return run.kind;
 }
-
-/** "90s", "10m", "2h", "1d" or plain seconds → ms; null when empty; NaN when unreadable. */
-export function parseDuration(text: string): number | null {
-  const t = text.trim();
-  if (!t) return null;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(t);
-  if (!m) return Number.NaN;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Math.round(Number(m[1]) * unit);
-}

@@ -2,16 +2,15 @@
 import { useState, type FormEvent } from 'react';
 import type { Lane, RateLimit } from '../../../core/api/types';
 import { useApp } from '../context';
-import { duration, parseDuration } from '../format';
+import { duration } from '../format';
+import { parseRate, RATE_EXAMPLES } from '../../../shared/duration';
 
 /** "10/1m" → 10 per minute; "" → no limit. */
-function parseRate(text: string): RateLimit | null {
-  const t = text.trim();
-  if (!t) return null;
-  const m = /^(\d+)\s*\/\s*(.+)$/.exec(t);
-  const intervalMs = m ? parseDuration(/^\d/.test(m[2]) ? m[2] : `1${m[2]}`) : Number.NaN;
-  if (!m || intervalMs === null || Number.isNaN(intervalMs)) throw new Error('a rate is runs/interval, e.g. 10/1m or 100/1s');
-  return { max: Number(m[1]), intervalMs };
+function rateOf(text: string): RateLimit | null {
+  if (!text.trim()) return null;
+  const rate = parseRate(text);
+  if (!rate) throw new Error(`a rate is runs/interval, e.g. ${RATE_EXAMPLES}`);
+  return rate;
 }
 const rateText = (r: RateLimit | null) => (r ? `${r.max} per ${duration(r.intervalMs)}` : 'no limit');
 
@@ -61,7 +60,7 @@ function NewLane() {
   const [rate, setRate] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = await act(async (a) => a.createLane({ name, concurrency, rateLimit: parseRate(rate) }), `Lane ${name} created`);
+    const ok = await act(async (a) => a.createLane({ name, concurrency, rateLimit: rateOf(rate) }), `Lane ${name} created`);
     if (ok) { setName(''); setRate(''); }
   };
   return (

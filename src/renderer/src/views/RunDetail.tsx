@@ -1,11 +1,12 @@
 // One run: what it is, its attempts, its log as it arrives, and what can be done with it.
 import { useEffect, useRef } from 'react';
+import { ACTIVE_STATUSES, RETRYABLE_STATUSES } from '../../../core/api/statuses';
 import { useApp } from '../context';
 import { clock, duration, runTime, title } from '../format';
 import { StatusBadge, useNow } from './RunTable';
 
-const ACTIVE = ['scheduled', 'queued', 'running', 'retrying'];
-const RETRYABLE = ['dead', 'failed', 'cancelled'];
+const ACTIVE = ACTIVE_STATUSES;
+const RETRYABLE = RETRYABLE_STATUSES;
 
 export function RunDetailPanel() {
   const run = useApp((s) => s.detail);

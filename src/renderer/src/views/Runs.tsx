@@ -1,14 +1,15 @@
 import { useState, type FormEvent } from 'react';
 import type { RunStatus } from '../../../core/api/types';
 import { useApp } from '../context';
-import { parseDuration } from '../format';
+import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES } from '../../../core/api/statuses';
+import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { RunTable } from './RunTable';
 
 const FILTERS: { label: string; status: RunStatus[] }[] = [
   { label: 'All', status: [] },
-  { label: 'Active', status: ['running', 'queued', 'scheduled', 'retrying'] },
+  { label: 'Active', status: [...ACTIVE_STATUSES] },
   { label: 'Succeeded', status: ['succeeded'] },
-  { label: 'Dead or failed', status: ['dead', 'failed'] },
+  { label: 'Dead or failed', status: [...DEAD_LETTER_STATUSES] },
   { label: 'Cancelled', status: ['cancelled'] },
 ];
 
@@ -53,16 +54,17 @@ function NewRun() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const timeoutMs = parseDuration(timeout);
-    const delayMs = parseDuration(delay);
+    // Empty: not given. Otherwise a duration, or null when it cannot be read.
+    const timeoutMs = timeout.trim() ? parseDuration(timeout) : undefined;
+    const delayMs = delay.trim() ? parseDuration(delay) : undefined;
     const ok = await act(async (a) => {
-      if (Number.isNaN(timeoutMs) || Number.isNaN(delayMs)) throw new Error('durations are a number with s, m, h or d (e.g. 90s, 10m, 2h)');
+      if (timeoutMs === null || delayMs === null) throw new Error(`durations are a number with s, m, h or d (e.g. ${DURATION_EXAMPLES})`);
       const run = await a.enqueue({
         kind: 'shell', input: { command, shell: true, ...(cwd.trim() ? { cwd: cwd.trim() } : {}) },
         lane, priority, maxAttempts: attempts,
         ...(name.trim() ? { name: name.trim() } : {}),
-        ...(timeoutMs !== null ? { timeoutMs } : {}),
-        ...(delayMs !== null ? { delayMs } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(delayMs !== undefined ? { delayMs } : {}),
       });
       return run;
     });
