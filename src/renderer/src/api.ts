@@ -24,13 +24,24 @@ export class ApiError extends Error {
 export type Api = { [N in CommandName]: (input?: CommandInput<N>) => Promise<CommandResult<N>> };
 
 export function createApi(transport: Transport): Api {
+  const read = createRead(transport);
   return new Proxy({} as Api, {
-    get: (_, name: string) => async (input: unknown = {}) => {
-      const outcome = await transport.call(name as CommandName, input);
-      if (!outcome.ok) throw new ApiError(outcome.error);
-      return outcome.value;
-    },
+    get: (_, name: string) => async (input?: unknown) => (await read(name as CommandName, input as never)).value,
   });
+}
+
+/** An answer with the seq it reflects: every event up to `seq` is in `value`, none after.
+ *  `seq` is undefined from an engine older than answers with a seq. */
+export interface Answer<T> { value: T; seq: number | undefined }
+export type Read = <N extends CommandName>(name: N, input?: CommandInput<N>) => Promise<Answer<CommandResult<N>>>;
+
+/** The store's reads: a command's value with its seq (an error is thrown, as from the Api). */
+export function createRead(transport: Transport): Read {
+  return async <N extends CommandName>(name: N, input: CommandInput<N> | Record<string, never> = {}) => {
+    const outcome = await transport.call(name, input);
+    if (!outcome.ok) throw new ApiError(outcome.error);
+    return { value: outcome.value as CommandResult<N>, seq: outcome.seq };
+  };
 }
 
 /** What the Electron preload puts on `window.tasklane`: `call` for every command, and `on`. */

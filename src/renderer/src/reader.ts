@@ -13,7 +13,7 @@ export class Reader {
   private waiters: (() => void)[] = [];
 
   constructor(
-    /** Reads and shows; `during`: the events that arrived while it read (they may be newer). */
+    /** Reads and shows; `during`: the events that arrived while it read (those newer than its answer apply to it). */
     private readonly read: (during: EngineEvent[]) => Promise<void>,
     private readonly fail: (e: unknown) => void,
     private readonly held: () => boolean = () => false,

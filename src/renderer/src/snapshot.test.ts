@@ -25,7 +25,7 @@ function lane(name: string, running = 0, queued = 0): Lane {
 function snapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {
     counts: { lanes: {}, total: {} }, lanes: [lane('default'), lane('gpu')], page: { runs: [], more: false },
-    dead: { runs: [], more: false }, openRunId: null, detail: null, ...over,
+    dead: { runs: [], more: false }, openRunId: null, detail: null, seq: { counts: 0, lanes: 0, page: 0, dead: 0, detail: 0 }, ...over,
   };
 }
 /** The counts of one lane and the total, with zeros left out. */
@@ -228,4 +228,25 @@ describe('the open run', () => {
 it('a prune reads counts and lists again', () => {
   const out = applyEvents(snapshot(), [{ type: 'runs.pruned', seq: ++seq, at: 0, deleted: 10 }], ALL);
   expect(out.need).toMatchObject({ counts: true, page: true, dead: true });
+});
+
+describe('seq', () => {
+  it('an event reaches only the parts that have not seen it, and every part has seen it after', () => {
+    const started = ev({ type: 'run.started', runId: 2, from: 'queued', status: 'running', attempt: 1, kind: 'shell', name: null });
+    const before = started.seq - 1;
+    const snap = snapshot({
+      counts: { lanes: { default: { queued: 1, running: 1 } }, total: { queued: 1, running: 1 } }, lanes: [lane('default', 1, 1)],
+      page: { runs: [run(2, 'queued')], more: false }, openRunId: 2, detail: { ...run(2, 'queued'), attempts: [] },
+      // The counts and the open run were read after the event; the lanes and the page before it.
+      seq: { counts: started.seq, lanes: before, page: before, dead: before, detail: started.seq + 5 },
+    });
+    const out = applyEvents(snap, [started], ALL);
+    expect(out.snap.counts).toBe(snap.counts);
+    expect(out.snap.detail).toBe(snap.detail);
+    expect(out.need.detail).toBeFalsy();
+    expect(out.snap.lanes[0]).toMatchObject({ running: 2, queued: 0 });
+    expect(out.snap.page.runs[0].status).toBe('running');
+    expect(out.snap.seq).toEqual({ counts: started.seq, lanes: started.seq, page: started.seq, dead: started.seq, detail: started.seq + 5 });
+    expect(applyEvents(out.snap, [started], ALL).snap).toEqual(out.snap); // again: nothing
+  });
 });

@@ -2,6 +2,10 @@
 // what was read (counts, lanes' running/queued, the runs page, the dead-letter list, the open
 // run), and what an event cannot tell comes back as a `Need`: the reads to make. Pure: no
 // React, no I/O. A move (types.ts) takes one from `from` and adds one to `status`.
+//
+// Each part remembers the `seq` it reflects (its answer's seq, then the last event applied to
+// it), and an event reaches a part only if it is newer: an answer already counts the events up
+// to its seq, however late they arrive, so none is applied twice and none is lost.
 import type { Counts, EngineEvent, Lane, Run, RunDetail, RunStatus, StatusCounts } from '../../core/api/types';
 
 export interface RunFilter { status: RunStatus[]; lane: string; text: string }
@@ -22,7 +26,14 @@ export interface Snapshot {
   dead: RunList;
   openRunId: number | null;
   detail: RunDetail | null;
+  /** Per part, the last event it reflects: events up to it are already in the part. */
+  seq: PartSeqs;
 }
+
+/** The parts of the snapshot read from answers. */
+export type Part = 'counts' | 'lanes' | 'page' | 'dead' | 'detail';
+export type PartSeqs = Readonly<Record<Part, number>>;
+export const PARTS: readonly Part[] = ['counts', 'lanes', 'page', 'dead', 'detail'];
 
 export interface Need {
   /** The runs page (a run entered the filter, a new run's input, a text filter, a page run low). */
@@ -52,20 +63,29 @@ export function applyEvents(snap: Snapshot, events: readonly EngineEvent[], filt
   const page = new ListDraft(snap.page, (s, lane) => inFilter(filter, s, lane));
   const dead = new ListDraft(snap.dead, isDead);
   let detail = snap.detail;
+  const seq = snap.seq;
   for (const e of events) {
-    if (e.type === 'runs.pruned') { need.counts = need.page = need.dead = true; if (snap.openRunId !== null) need.detail = true; continue; }
-    if (e.type === 'lane.changed') { need.lanes = true; continue; }
+    /** The part has not seen `e` yet (its answer was made before `e`). */
+    const fresh = (part: Part) => e.seq > seq[part];
+    if (e.type === 'runs.pruned') {
+      if (fresh('counts')) need.counts = true;
+      if (fresh('page')) need.page = true;
+      if (fresh('dead')) need.dead = true;
+      if (snap.openRunId !== null && fresh('detail')) need.detail = true;
+      continue;
+    }
+    if (e.type === 'lane.changed') { if (fresh('lanes')) need.lanes = true; continue; }
     if (!('runId' in e) || !KNOWN_RUN_EVENTS.has(e.type)) { need.all = true; continue; }
     if (e.type === 'run.log') continue;
     const move = moveOf(e);
     if (move) {
-      if (!counts.move(e.lane, move)) need.all = true;
-      if (!lanes.move(e.lane, move)) need.lanes = true;
+      if (fresh('counts') && !counts.move(e.lane, move)) need.all = true;
+      if (fresh('lanes') && !lanes.move(e.lane, move)) need.lanes = true;
     }
     const known = page.find(e.runId);
-    if (page.apply(e, move, filter.text !== '')) need.page = true;
-    if (dead.apply(e, move, false, known)) need.dead = true;
-    if (e.runId === snap.openRunId) {
+    if (fresh('page') && page.apply(e, move, filter.text !== '')) need.page = true;
+    if (fresh('dead') && dead.apply(e, move, false, known)) need.dead = true;
+    if (e.runId === snap.openRunId && fresh('detail')) {
       // A move may change what no event carries (its attempts): read the open run again,
       // unless it is gone (discarded).
       if (move?.status) need.detail = true;
@@ -73,43 +93,24 @@ export function applyEvents(snap: Snapshot, events: readonly EngineEvent[], filt
     }
   }
   return {
-    snap: { ...snap, counts: counts.done(), lanes: lanes.done(), page: page.done(), dead: dead.done(), detail },
+    snap: {
+      ...snap, counts: counts.done(), lanes: lanes.done(), page: page.done(), dead: dead.done(), detail,
+      seq: advance(seq, events),
+    },
     need,
   };
 }
 
-/**
- * Events that arrived while a list was being read, applied to what the read returned (`need`:
- * read it again). Patches set what an event says, so an event the read already saw changes
- * nothing, and one it did not see is not lost.
- */
-export function replayOnList(list: RunList, events: readonly EngineEvent[], match: (s: RunStatus, lane: string) => boolean,
-  text: boolean): { list: RunList; need: boolean } {
-  const draft = new ListDraft(list, match);
-  let need = false;
-  for (const e of events) if (isRunEvent(e) && draft.apply(e, moveOf(e), text)) need = true;
-  return { list: draft.done(), need };
-}
-
-/** The open run as read, with the events that arrived during the read (`need`: one moved it). */
-export function replayOnDetail(detail: RunDetail | null, events: readonly EngineEvent[]): { detail: RunDetail | null; need: boolean } {
-  let d = detail;
-  let need = false;
-  for (const e of events) {
-    if (!d || !isRunEvent(e) || e.runId !== d.id) continue;
-    const move = moveOf(e);
-    if (move?.status) need = true;
-    d = patchRun(d, e, move) as RunDetail;
-  }
-  return { detail: d, need };
+/** Every part has seen `events` now (applied, or already in its answer). */
+function advance(seq: PartSeqs, events: readonly EngineEvent[]): PartSeqs {
+  const last = events.length ? events[events.length - 1].seq : -Infinity;
+  if (PARTS.every((p) => seq[p] >= last)) return seq;
+  const next = { ...seq };
+  for (const p of PARTS) if (next[p] < last) next[p] = last;
+  return next;
 }
 
 export const isDead = (status: RunStatus): boolean => DEAD_STATUSES.includes(status);
-
-/** A run event this file applies (run.log is the store's, for the open run's log). */
-function isRunEvent(e: EngineEvent): e is Exclude<RunEvent, { type: 'run.log' }> {
-  return 'runId' in e && KNOWN_RUN_EVENTS.has(e.type) && e.type !== 'run.log';
-}
 
 export function inFilter(filter: RunFilter, status: RunStatus, lane: string): boolean {
   return (!filter.status.length || filter.status.includes(status)) && (!filter.lane || filter.lane === lane);

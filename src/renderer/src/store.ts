@@ -4,13 +4,16 @@
 // an event cannot tell is read again: one read of each kind at a time, run once more after
 // if it was asked for meanwhile. A drain of thousands of runs per second costs no reads in
 // most views. Events about the open run's log are appended as they come.
+//
+// Every answer says the last event it reflects (`seq`), and each part of the snapshot keeps
+// its answer's seq: an event reaches a part only if it is newer. So a read is exact whatever
+// the timing: the events it already counts are skipped when they arrive after it, and the
+// newer ones that arrived while it was on its way are applied to it when it is shown.
 import { create } from 'zustand';
 import type { Counts, EngineEvent, Lane, LogLine, Run, RunDetail, RunPage, Task } from '../../core/api/types';
-import { ApiError, createApi, type Api, type Transport } from './api';
+import { ApiError, createApi, createRead, type Answer, type Api, type Read, type Transport } from './api';
 import { Reader } from './reader';
-import {
-  applyEvents, DEAD_STATUSES, inFilter, isDead, PAGE, replayOnDetail, replayOnList, type RunFilter, type RunList, type Snapshot,
-} from './snapshot';
+import { applyEvents, DEAD_STATUSES, PAGE, type Need, type Part, type RunFilter, type RunList, type Snapshot } from './snapshot';
 
 export type View = 'runs' | 'dead' | 'lanes' | 'tasks';
 export type { RunFilter } from './snapshot';
@@ -48,12 +51,30 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Parts of the snapshot as read, each with the seq its answer reflects. */
+interface Answers {
+  counts?: Answer<Counts>;
+  lanes?: Answer<Lane[]>;
+  page?: Answer<RunPage>;
+  dead?: Answer<RunPage>;
+  detail?: Answer<RunDetail | null>;
+}
+
 const EMPTY: Snapshot = {
   counts: { lanes: {}, total: {} }, lanes: [], page: { runs: [], more: false }, dead: { runs: [], more: false }, openRunId: null, detail: null,
+  seq: { counts: 0, lanes: 0, page: 0, dead: 0, detail: 0 },
 };
 
 export function createStore(transport: Transport) {
   const api = createApi(transport);
+  const answer = createRead(transport);
+  /** The seq of the last event seen: what an answer without a seq (an older engine) is taken to reflect. */
+  let lastSeen = 0;
+  /** A read of a part of the snapshot, with the seq it reflects. */
+  const read: Read = async (name, input) => {
+    const a = await answer(name, input);
+    return { value: a.value, seq: a.seq ?? lastSeen };
+  };
   let logSeq = 0;
   let handleEvents: (events: EngineEvent[]) => void = () => {};
   let onReset: (connected: boolean) => void = () => {};
@@ -75,57 +96,69 @@ export function createStore(transport: Transport) {
     };
     const fail = (e: unknown) => set({ notice: { kind: 'error', text: errorText(e) } });
 
+    /** Asks for the reads `need` names. */
+    const ask = (need: Need) => {
+      if (need.all) { void all.request(); return; }
+      if (need.page) void page.request();
+      if (need.dead) void dead.request();
+      if (need.lanes) void lanes.request();
+      if (need.counts) void counts.request();
+      if (need.detail) void detail.request();
+    };
+    /** Shows parts just read, each from its answer, with the events that arrived while they
+     *  were read (`during`): those newer than an answer are applied to it, the others skipped. */
+    const install = (read: Answers, during: readonly EngineEvent[]) => {
+      const next = { ...snap };
+      const seq: Record<Part, number> = { ...snap.seq };
+      const at = (a: Answer<unknown>) => a.seq ?? lastSeen;
+      if (read.counts) { next.counts = read.counts.value; seq.counts = at(read.counts); }
+      if (read.lanes) { next.lanes = read.lanes.value; seq.lanes = at(read.lanes); }
+      if (read.page) { next.page = listOf(read.page.value); seq.page = at(read.page); }
+      if (read.dead) { next.dead = listOf(read.dead.value); seq.dead = at(read.dead); }
+      if (read.detail) { next.detail = read.detail.value; seq.detail = at(read.detail); }
+      next.seq = seq;
+      const out = applyEvents(next, during, get().filter);
+      show(out.snap);
+      ask(out.need);
+    };
     const listOf = (p: RunPage): RunList => ({ runs: p.runs, more: p.nextCursor !== null });
-    const showPage = (p: RunPage, filter: RunFilter, during: EngineEvent[]) => {
-      if (get().filter !== filter) return; // the filter changed meanwhile; its own read follows
-      const r = replayOnList(listOf(p), during, (s, lane) => inFilter(filter, s, lane), filter.text !== '');
-      show({ ...snap, page: r.list });
-      if (r.need) void page.request();
-    };
-    const showDead = (p: RunPage, during: EngineEvent[]) => {
-      const r = replayOnList(listOf(p), during, isDead, false);
-      show({ ...snap, dead: r.list });
-      if (r.need) void dead.request();
-    };
-    const showDetail = (d: RunDetail | null, id: number, during: EngineEvent[]) => {
-      if (snap.openRunId !== id) return;
-      const r = replayOnDetail(d, during);
-      show({ ...snap, detail: r.detail });
-      if (r.need) void detail.request();
-    };
     const pageInput = (f: RunFilter) => ({
       limit: PAGE, ...(f.status.length ? { status: f.status } : {}), ...(f.lane ? { lane: f.lane } : {}), ...(f.text ? { text: f.text } : {}),
     });
-    const readOpen = (id: number | null) => (id === null ? Promise.resolve(null) : api.getRun({ id }));
+    const readDead = () => read('listRuns', { limit: PAGE, status: [...DEAD_STATUSES] });
 
     const held = () => all.busy;
     const page = new Reader(async (during) => {
       const filter = get().filter;
-      showPage(await api.listRuns(pageInput(filter)), filter, during);
+      const p = await read('listRuns', pageInput(filter));
+      // The filter changed meanwhile: its own read follows.
+      if (get().filter === filter) install({ page: p }, during);
     }, fail, held);
-    const dead = new Reader(async (during) => showDead(await api.listRuns({ limit: PAGE, status: [...DEAD_STATUSES] }), during), fail, held);
-    // Counts and lanes are not patched with the events that came during their read: those
-    // were sent before the reply, so the read already counted them.
-    const lanes = new Reader(async () => show({ ...snap, lanes: await api.listLanes() }), fail, held);
-    const counts = new Reader(async () => show({ ...snap, counts: await api.counts() }), fail, held);
+    const dead = new Reader(async (during) => install({ dead: await readDead() }, during), fail, held);
+    const lanes = new Reader(async (during) => install({ lanes: await read('listLanes') }, during), fail, held);
+    const counts = new Reader(async (during) => install({ counts: await read('counts') }, during), fail, held);
     const detail = new Reader(async (during) => {
       const id = snap.openRunId;
-      if (id !== null) showDetail(await api.getRun({ id }), id, during);
+      if (id === null) return;
+      const d = await read('getRun', { id });
+      if (snap.openRunId === id) install({ detail: d }, during);
     }, fail, held);
     const tasks = new Reader(async () => set({ tasks: await api.listTasks() }), fail);
     const parts = [page, dead, lanes, counts, detail];
     const all = new Reader(async (during) => {
       const filter = get().filter;
       const id = snap.openRunId;
+      const none: Answer<null> = { value: null, seq: undefined }; // no open run, or it is gone
       const [p, d, c, l, t, open] = await Promise.all([
-        api.listRuns(pageInput(filter)), api.listRuns({ limit: PAGE, status: [...DEAD_STATUSES] }),
-        api.counts(), api.listLanes(), api.listTasks(), readOpen(id).catch(() => null),
+        read('listRuns', pageInput(filter)), readDead(), read('counts'), read('listLanes'), api.listTasks(),
+        id === null ? none : read('getRun', { id }).catch(() => none),
       ]);
       set({ tasks: t });
-      show({ ...snap, counts: c, lanes: l });
-      showPage(p, filter, during);
-      showDead(d, during);
-      if (id !== null) showDetail(open, id, during);
+      install({
+        counts: c, lanes: l, dead: d,
+        ...(get().filter === filter ? { page: p } : {}),
+        ...(id !== null && snap.openRunId === id ? { detail: open } : {}),
+      }, during); // a page for another filter is not shown: setFilter asked for its read
     }, fail, () => false, () => { for (const r of parts) r.release(); });
     full = all;
 
@@ -147,24 +180,13 @@ export function createStore(transport: Transport) {
       }
       if (lines.length) set({ logs: [...get().logs, ...lines] });
 
+      if (events.length) lastSeen = events[events.length - 1].seq;
       for (const r of [all, ...parts]) r.see(events);
-      if (all.busy) {
-        // The full read in flight replaces the snapshot and applies these to its lists; what
-        // it may have read too early is read again after it.
-        for (const e of events) {
-          if (e.type === 'lane.changed') void lanes.request();
-          if (e.type === 'runs.pruned') { void counts.request(); void page.request(); void dead.request(); }
-        }
-        return;
-      }
+      // The full read in flight applies these to what it read, when it shows it.
+      if (all.busy) return;
       const { snap: next, need } = applyEvents(snap, events, get().filter);
       show(next);
-      if (need.all) { void all.request(); return; }
-      if (need.page) void page.request();
-      if (need.dead) void dead.request();
-      if (need.lanes) void lanes.request();
-      if (need.counts) void counts.request();
-      if (need.detail) void detail.request();
+      ask(need);
     };
     onReset = (connected) => {
       set({ connected });
@@ -207,8 +229,8 @@ export function createStore(transport: Transport) {
         try {
           const value = await fn(api);
           if (done) get().say({ kind: 'info', text: done });
-          // What the command did to runs and lanes comes as events (a read now would count it
-          // twice: its events may still be on their way); tasks have none.
+          // What the command did to runs and lanes comes as events, each applied once to each
+          // part whatever its timing against reads (seq); tasks have none.
           void tasks.request();
           return value;
         } catch (e) {
