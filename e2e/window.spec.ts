@@ -106,3 +106,30 @@ test('a page opened without the token says how to get in', async ({ browser, ser
   await expect(page.getByRole('alert')).toContainText('Open the address `tasklane serve` printed');
   await page.close();
 });
+
+test('a burst of runs from outside: the header, the list and Dead letter end exactly where the engine does', async ({ page, served }) => {
+  // 120 runs that succeed and 30 that fail at once, in one call from outside the window.
+  const runs = [
+    ...Array.from({ length: 120 }, () => ({ kind: 'shell', input: { command: 'true' }, lane: 'default' })),
+    ...Array.from({ length: 30 }, () => ({ kind: 'shell', input: { command: 'exit 3', shell: true }, maxAttempts: 1 })),
+  ];
+  const answer = await page.evaluate(async (body) => {
+    const res = await fetch('/api/enqueueMany', { method: 'POST', body: JSON.stringify(body),
+      headers: { authorization: `Bearer ${sessionStorage.getItem('tasklane.token')}`, 'content-type': 'application/json' } });
+    return res.json() as Promise<{ ok: boolean }>;
+  }, { runs });
+  expect(answer.ok).toBe(true);
+  await expect(page.getByRole('button', { name: /Dead letter/ })).toContainText('30', { timeout: 60_000 });
+  await expect(page.getByTestId('count-queued')).toHaveText('0 queued');
+  await expect(page.getByTestId('count-running')).toHaveText('0 running');
+  await expect(page.locator('tr[data-run-id]')).toHaveCount(150);
+  await expect(page.locator('tr[data-run-id] .status', { hasText: 'succeeded' })).toHaveCount(120);
+  await page.screenshot({ path: 'test-results/screens/runs.png', fullPage: true });
+  await page.getByRole('button', { name: /Dead letter/ }).click();
+  await expect(page.locator('tr[data-run-id]')).toHaveCount(30);
+  await page.screenshot({ path: 'test-results/screens/dead-letter.png', fullPage: true });
+  // The window's numbers are the engine's, read afresh.
+  const { runs: listed } = JSON.parse(served.cli('ls', '--json', '--limit', '500').stdout) as { runs: { status: string }[] };
+  expect(listed.filter((r) => r.status === 'dead')).toHaveLength(30);
+  expect(listed.filter((r) => r.status === 'succeeded')).toHaveLength(120);
+});

@@ -6,12 +6,13 @@
 // Each part remembers the `seq` it reflects (its answer's seq, then the last event applied to
 // it), and an event reaches a part only if it is newer: an answer already counts the events up
 // to its seq, however late they arrive, so none is applied twice and none is lost.
+import { DEAD_LETTER_STATUSES } from '../../core/api/statuses';
 import type { Counts, EngineEvent, Lane, Run, RunDetail, RunStatus, StatusCounts } from '../../core/api/types';
 
 export interface RunFilter { status: RunStatus[]; lane: string; text: string }
 
 /** The statuses the Dead letter view lists. */
-export const DEAD_STATUSES: readonly RunStatus[] = ['dead', 'failed'];
+export const DEAD_STATUSES: readonly RunStatus[] = DEAD_LETTER_STATUSES;
 /** How many runs a list reads, and the most it holds. */
 export const PAGE = 200;
 
