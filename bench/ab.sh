@@ -4,13 +4,15 @@
 #   git worktree add /tmp/before <commit> && ln -s "$PWD/node_modules" /tmp/before/
 #   bench/ab.sh 5 100000 /tmp/before .
 # AB_ARGS passes options to prof-drain.mts in both checkouts (AB_ARGS=--listen, --chain).
+# AB_SCRIPT measures something else: AB_SCRIPT=bench/prof-enqueue.mts (single enqueues; copy
+# it into a checkout older than it).
 # Prints, per checkout, the median drain rate and CPU µs per run of `bench/prof-drain.mts`.
 set -euo pipefail
 rounds=$1; n=$2; shift 2
 out=$(mktemp)
 for _ in $(seq "$rounds"); do
   for dir in "$@"; do
-    (cd "$dir" && node --import tsx bench/prof-drain.mts "$n" ${AB_ARGS:-}) | sed "s|^|$dir\t|" >> "$out"
+    (cd "$dir" && node --import tsx "${AB_SCRIPT:-bench/prof-drain.mts}" "$n" ${AB_ARGS:-}) | sed "s|^|$dir\t|" >> "$out"
   done
 done
 for dir in "$@"; do
