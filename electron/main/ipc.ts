@@ -12,7 +12,7 @@ export function bindIpc(engine: Engine, window: () => BrowserWindow | null, isOu
   };
   ipcMain.handle('tasklane:call', (e, name: unknown, input: unknown) => {
     if (!fromUs(e)) return { ok: false, error: { code: 'FORBIDDEN', message: 'only the Tasklane window may call the engine' } };
-    return dispatch(engine, String(name), input);
+    return dispatch(engine, String(name), input, { origin: 'window' });
   });
   const open = () => { const w = window(); return w !== null && !w.isDestroyed(); };
   const batcher = batchEvents(engine, (events) => { if (open()) window()!.webContents.send('tasklane:events', events); }, open);

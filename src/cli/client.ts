@@ -19,7 +19,7 @@ export function createClient(dataDir: string) {
     try {
       res = await fetch(`http://127.0.0.1:${found.endpoint.port}/api/${name}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${found.token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${found.token}`, 'content-type': 'application/json', 'x-tasklane-origin': 'cli' },
         body: JSON.stringify(input),
       });
     } catch {

@@ -88,7 +88,7 @@ describe('layers', () => {
 describe('status writes', () => {
   // The run store's methods that write a status; only the transitions call them.
   const writers = ['markRunning', 'succeed', 'finishWithError', 'retryLater', 'setStatus', 'requeueInterrupted',
-    'retryByPerson', 'promoteDue', 'delete'];
+    'retryByPerson', 'promoteDue', 'promoteNow', 'delete'];
 
   it('only runs/transitions.ts calls the run store\'s status writes', () => {
     const callers = new Map<string, string[]>();

@@ -4,30 +4,30 @@
 // is every host's way in (HTTP, IPC, the CLI through HTTP): total, durable for writes.
 import type { z } from 'zod';
 import {
-  COMMANDS, COMMAND_NAMES, isCommand, MAX_DEPTH, type CommandInput, type CommandName, type CommandParsed,
+  API_CALL, COMMANDS, COMMAND_NAMES, isCommand, MAX_DEPTH, type CallContext, type CommandInput, type CommandName, type CommandParsed,
   type CommandReturn, type Outcome,
 } from './api/contract';
 import { fromZodError, toErrorShape } from './errors';
 import { tooDeep } from './util/depth';
 
 /** A handler per command: the input already checked, the result as the contract says. */
-export type Handlers = { [N in CommandName]: (input: CommandParsed<N>) => CommandReturn<N> };
+export type Handlers = { [N in CommandName]: (input: CommandParsed<N>, call: CallContext) => CommandReturn<N> };
 /** The engine's command methods, as tests, benches and the desktop shell call them. */
 export type CommandMethods = { [N in CommandName]: (input?: CommandInput<N>) => CommandReturn<N> };
 
 export interface Registry {
   /** Checks the engine is open and the input against the command's schema, then calls the
    *  handler. Throws the typed error (ENGINE_STOPPED, INVALID_INPUT, or the handler's). */
-  invoke<N extends CommandName>(name: N, input: unknown): CommandReturn<N>;
+  invoke<N extends CommandName>(name: N, input: unknown, call?: CallContext): CommandReturn<N>;
   methods(): CommandMethods;
 }
 
 export function createRegistry(handlers: Handlers, open: { assertOpen(): void }): Registry {
-  const invoke = <N extends CommandName>(name: N, input: unknown): CommandReturn<N> => {
+  const invoke = <N extends CommandName>(name: N, input: unknown, call: CallContext = API_CALL): CommandReturn<N> => {
     open.assertOpen();
     const parsed = (COMMANDS[name].input as z.ZodType).safeParse(input ?? {});
     if (!parsed.success) throw fromZodError(parsed.error);
-    return (handlers[name] as (i: unknown) => CommandReturn<N>)(parsed.data);
+    return (handlers[name] as (i: unknown, c: CallContext) => CommandReturn<N>)(parsed.data, call);
   };
   return {
     invoke,
@@ -41,7 +41,7 @@ export function createRegistry(handlers: Handlers, open: { assertOpen(): void })
 
 /** What dispatch needs of an engine. */
 export interface Dispatchable {
-  invoke<N extends CommandName>(name: N, input: unknown): CommandReturn<N>;
+  invoke<N extends CommandName>(name: N, input: unknown, call?: CallContext): CommandReturn<N>;
   /** Resolves once what was committed so far is on disk. */
   durable(): Promise<void>;
   readonly dbPath: string;
@@ -54,7 +54,7 @@ export interface Dispatchable {
  * Outcome, never a throw; an error leaves the database as it was, except a write whose
  * fsync failed, which says so. A write is answered only once it is on disk.
  */
-export async function dispatch(engine: Dispatchable, name: string, input: unknown): Promise<Outcome<unknown>> {
+export async function dispatch(engine: Dispatchable, name: string, input: unknown, call: CallContext = API_CALL): Promise<Outcome<unknown>> {
   if (!isCommand(name)) {
     return { ok: false, error: { code: 'UNKNOWN_COMMAND', message: `'${name}' is not a command; commands: ${COMMAND_NAMES.join(', ')}` } };
   }
@@ -63,7 +63,7 @@ export async function dispatch(engine: Dispatchable, name: string, input: unknow
     return { ok: false, error: { code: 'INVALID_INPUT', message: `${deep || 'input'}: nested more than ${MAX_DEPTH} levels deep`, field: deep || undefined } };
   }
   try {
-    const value = await engine.invoke(name, input);
+    const value = await engine.invoke(name, input, call);
     // Events are emitted synchronously with the writes they tell of, so everything up to
     // this seq is in `value` (a write's later events come after its answer's seq).
     const seq = engine.lastSeq;

@@ -393,7 +393,7 @@ describe('tasks', () => {
     e.start();
     const run = e.runTask({ id: task.id });
     await e.idle();
-    expect(e.getRun({ id: run.id })).toMatchObject({ taskId: task.id, lane: 'serial', priority: 8, result: 42, trigger: 'manual', name: 'Nightly echo' });
+    expect(e.getRun({ id: run.id })).toMatchObject({ taskId: task.id, lane: 'serial', priority: 8, result: 42, trigger: 'api', name: 'Nightly echo' });
     const updated = e.updateTask({ id: task.id, input: { value: 7 } });
     expect(updated.input).toEqual({ value: 7 });
     expect(() => e.updateTask({ id: task.id, input: { wrong: 1 } })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));

@@ -121,7 +121,10 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     if (text.trim()) {
       try { input = JSON.parse(text); } catch { return fail(res, 'INVALID_INPUT', 'the body is not valid JSON'); }
     }
-    const outcome = await dispatch(engine, command, input);
+    // Who asks (recorded as the origin of the runs it makes): the window and the CLI say so.
+    const said = req.headers['x-tasklane-origin'];
+    const origin = said === 'cli' || said === 'window' ? said : 'api';
+    const outcome = await dispatch(engine, command, input, { origin });
     sendJson(res, outcome.ok ? 200 : STATUS[outcome.error.code] ?? 400, outcome);
   };
 

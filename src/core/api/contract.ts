@@ -27,12 +27,16 @@ export const COMMANDS = {
   cancel: writes(s.cancelInput).returns<Ids>(),
   retry: writes(s.retryInput).returns<Ids>(),
   discard: writes(s.discardInput).returns<Ids>(),
+  promote: writes(s.promoteInput).returns<Ids>(),
+  hold: writes(s.holdInput).returns<Ids>(),
+  release: writes(s.releaseInput).returns<Ids>(),
   getRun: reads(s.getRunInput).returns<T.RunDetail>(),
   listRuns: reads(s.listRunsInput).returns<T.RunPage>(),
   counts: reads(s.emptyInput).returns<T.Counts>(),
   getLogs: reads(s.getLogsInput).returns<T.LogPage>(),
   tailLogs: reads(s.tailLogsInput).returns<T.LogPage>(),
   prune: writes(s.pruneInput).returns<Promise<{ deleted: number }>>(),
+  stats: reads(s.statsInput).returns<T.Stats>(),
   // lanes
   listLanes: reads(s.emptyInput).returns<T.Lane[]>(),
   createLane: writes(s.createLaneInput).returns<T.Lane>(),
@@ -75,6 +79,10 @@ export type CommandResult<N extends CommandName> = Awaited<CommandReturn<N>>;
 /** A command's answer. `seq`: the last event emitted when the answer was made: the answer
  *  already reflects every event up to it (a window applies only later events to it). */
 export type Outcome<T> = { ok: true; value: T; seq?: number } | { ok: false; error: T.ErrorShape };
+
+/** Who calls: hosts say (HTTP: the X-Tasklane-Origin header; IPC: the window). */
+export interface CallContext { origin: T.Origin }
+export const API_CALL: CallContext = { origin: 'api' };
 
 export function isCommand(name: string): name is CommandName {
   return Object.prototype.hasOwnProperty.call(COMMANDS, name);

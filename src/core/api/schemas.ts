@@ -74,12 +74,16 @@ export const cancelInput = byIds;
 export const retryInput = byIds;
 export const discardInput = byIds;
 export const getRunInput = byId;
+export const promoteInput = byIds;
+export const holdInput = byIds;
+export const releaseInput = byIds;
 
 export const runStatus = z.enum(RUN_STATUSES);
 export const listRunsInput = z.strictObject({
   status: z.array(runStatus).max(RUN_STATUSES.length).optional(),
   lane: laneName.optional(),
   taskId: id.optional(),
+  kind: kindName.optional(),
   text: z.string().min(1).max(200).optional(),
   createdFrom: epochMs.optional(),
   createdTo: epochMs.optional(),
@@ -204,3 +208,12 @@ export const configFile = z.strictObject({
   tasks: z.array(z.unknown()).max(100_000).default([]),
 });
 export const importInput = z.strictObject({ config: z.unknown() });
+
+// ---- stats -----------------------------------------------------------------------------------
+
+export const statsInput = z.strictObject({
+  /** Runs that ended in [from, to); default: the last 24 hours, up to now included. */
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+  groupBy: z.enum(['task', 'lane', 'kind']).default('task'),
+}).refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, { message: 'from must be before to', path: ['to'] });

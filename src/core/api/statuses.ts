@@ -2,23 +2,28 @@
 // data: the window may import it (it is part of the contract), and the lifecycle table
 // (runs/lifecycle.ts) and the SQL status sets are built from it.
 export const RUN_STATUSES = [
-  'scheduled', 'queued', 'running', 'retrying', 'succeeded', 'failed', 'dead', 'cancelled', 'abandoned',
+  'scheduled', 'queued', 'running', 'retrying', 'held', 'succeeded', 'failed', 'dead', 'cancelled', 'abandoned',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** Statuses a run can still leave by itself; `dedupeKey` and overlap look at these. */
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'running', 'retrying'];
+/** Statuses of accepted work that has not ended (held included: it waits for the person);
+ *  `dedupeKey`, overlap and cancel look at these. */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'running', 'retrying', 'held'];
 /** Statuses the person may retry. */
 export const RETRYABLE_STATUSES: readonly RunStatus[] = ['dead', 'failed', 'cancelled'];
 /** Statuses that wait in the Dead letter view. */
 export const DEAD_LETTER_STATUSES: readonly RunStatus[] = ['dead', 'failed'];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'dead', 'cancelled'];
 /** Not started yet and not running: what a lane or a schedule still has ahead of it. */
-export const WAITING_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'retrying'];
+export const WAITING_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'retrying', 'held'];
 /** Waiting for a time (runAt): the engine's one due timer promotes these to queued. */
 export const DUE_STATUSES: readonly RunStatus[] = ['scheduled', 'retrying'];
 /** Waiting, and not started yet in any attempt: what `after` dependents may still be. */
-export const NOT_STARTED_STATUSES: readonly RunStatus[] = ['scheduled', 'queued'];
+export const NOT_STARTED_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'held'];
+/** Waiting runs the person may hold (put aside until released): pueue's stash. */
+export const HOLDABLE_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'retrying'];
+/** Waiting runs the person may promote (run next, now). */
+export const PROMOTABLE_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'retrying', 'held'];
 /** Ended without success: a run that comes after one of these dies with it. */
 export const ENDED_WITHOUT_SUCCESS: readonly RunStatus[] = ['dead', 'failed', 'cancelled'];
 

@@ -8,7 +8,11 @@ export type { RunStatus } from './statuses';
 export type { Backoff } from '../runs/backoff';
 export type { ErrorShape, ErrorCode } from '../errors';
 
-export type Trigger = 'api' | 'manual' | 'schedule' | 'catch-up';
+/** Who asked for a command: the window, the `tasklane` command, or anything else over the API. */
+export type Origin = 'window' | 'cli' | 'api';
+/** Where a run came from: a face (Origin), its task's schedule, a catch-up of missed fires,
+ *  or 'manual' (a task run by a person, recorded before origins were). */
+export type Trigger = Origin | 'manual' | 'schedule' | 'catch-up';
 
 export interface RunError { code: string; message: string }
 
@@ -158,6 +162,7 @@ export type EngineEvent =
   | RunEventBase & Move<RunStatus, 'cancelled'> & { type: 'run.cancelled' }
   | RunEventBase & Move<'running', 'abandoned'> & { type: 'run.abandoned'; attempt: number }
   | RunEventBase & Move<RunStatus, null> & { type: 'run.discarded' }
+  | RunEventBase & Move<RunStatus, 'held'> & { type: 'run.held' }
   /** Finished runs were deleted by retention: counts and lists changed; read them again. */
   | { type: 'runs.pruned'; seq: number; at: number; deleted: number }
   | { type: 'lane.changed'; seq: number; at: number; lane: string; deleted: boolean };
@@ -187,3 +192,18 @@ export interface ConfigFile {
 
 /** A plugin file found in <data folder>/plugins, with the reason it failed to load, if it did. */
 export interface PluginInfo { file: string; kind: string; ok: boolean; error: string | null }
+
+export interface StatsRow {
+  /** The task's name ('(no task)' for runs without one), the lane, or the kind. */
+  key: string;
+  taskId: number | null;
+  runs: number;
+  succeeded: number;
+  failed: number;
+  dead: number;
+  cancelled: number;
+  /** Of the runs that ran: from the last attempt's start to the end. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+export interface Stats { from: number; to: number; groupBy: 'task' | 'lane' | 'kind'; rows: StatsRow[] }

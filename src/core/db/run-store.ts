@@ -130,6 +130,8 @@ export function createRunStore(db: Database.Database) {
     SET status = 'queued', attempt_base = attempt, run_at = @now, updated_at = @now, finished_at = NULL,
       error_code = NULL, error_message = NULL, result = NULL, progress = NULL, progress_message = NULL
     WHERE id = @id`);
+  const promoteNow = db.prepare<{ id: number; now: number }>(`UPDATE runs
+    SET status = 'queued', priority = 10, run_at = @now, updated_at = @now WHERE id = @id`);
   const insertAttempt = db.prepare<unknown[]>(`INSERT INTO attempts
       (run_id, n, started_at, finished_at, outcome, error_code, error_message, exit_code)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -198,6 +200,8 @@ export function createRunStore(db: Database.Database) {
     setStatus: (id: number, status: RunStatus, now: number) => { setStatus.run({ id, status, now }); },
     requeueInterrupted: (id: number, now: number) => { requeueInterrupted.run({ id, now }); },
     retryByPerson: (id: number, now: number) => { retryByPerson.run({ id, now }); },
+    /** Queued at the front of its lane: priority 10, due now (transitions.promote). */
+    promoteNow: (id: number, now: number) => { promoteNow.run({ id, now }); },
     insertAttempt: (a: AttemptRow) => {
       insertAttempt.run(a.runId, a.n, a.startedAt, a.finishedAt, a.outcome, a.errorCode, a.errorMessage, a.exitCode);
     },

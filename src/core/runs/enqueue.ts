@@ -4,6 +4,7 @@
 // what tasks and schedules use.
 import type Database from 'better-sqlite3';
 import type { Handlers } from '../commands';
+import type { CallContext } from '../api/contract';
 import { enqueueInput, type EnqueueParsed } from '../api/schemas';
 import type { EnqueueResult, Trigger } from '../api/types';
 import type { NewRun, RunStore } from '../db/run-store';
@@ -27,7 +28,8 @@ export function assertLane(lanes: LaneLookup, lane: string, field = 'lane'): voi
 
 export interface RunSource { taskId: number | null; trigger: Trigger; scheduledFor: number | null }
 
-export const API_SOURCE: RunSource = { taskId: null, trigger: 'api', scheduledFor: null };
+/** A run asked for directly (not through a task): its trigger is who asked. */
+const sourceOf = (call: CallContext): RunSource => ({ taskId: null, trigger: call.origin, scheduledFor: null });
 
 export interface EnqueueDeps {
   sqlite: Database.Database;
@@ -136,8 +138,11 @@ export function createEnqueuer(d: EnqueueDeps) {
 /** The handlers of the two enqueue commands (their input already checked by the registry). */
 export function enqueueCommands(enqueuer: Enqueuer): Pick<Handlers, 'enqueue' | 'enqueueMany'> {
   return {
-    enqueue: (req) => enqueuer.enqueueRows([enqueuer.rowOf(req, API_SOURCE)])[0],
-    enqueueMany: ({ runs }) => enqueuer.enqueueRows(runs.map((r, i) => enqueuer.buildRow(r, API_SOURCE, `runs.${i}`))),
+    enqueue: (req, call) => enqueuer.enqueueRows([enqueuer.rowOf(req, sourceOf(call))])[0],
+    enqueueMany: ({ runs }, call) => {
+      const source = sourceOf(call);
+      return enqueuer.enqueueRows(runs.map((r, i) => enqueuer.buildRow(r, source, `runs.${i}`)));
+    },
   };
 }
 

@@ -4,11 +4,12 @@ import { backoffDelay } from './backoff';
 
 describe('run lifecycle table', () => {
   const allowed: [string, string][] = [
-    ['scheduled', 'queued'], ['scheduled', 'cancelled'], ['scheduled', 'dead'],
-    ['queued', 'running'], ['queued', 'cancelled'], ['queued', 'dead'],
+    ['scheduled', 'queued'], ['scheduled', 'cancelled'], ['scheduled', 'dead'], ['scheduled', 'held'],
+    ['queued', 'running'], ['queued', 'cancelled'], ['queued', 'dead'], ['queued', 'held'],
     ['running', 'succeeded'], ['running', 'retrying'], ['running', 'dead'], ['running', 'failed'],
     ['running', 'cancelled'], ['running', 'queued'], ['running', 'abandoned'],
-    ['retrying', 'queued'], ['retrying', 'cancelled'],
+    ['retrying', 'queued'], ['retrying', 'cancelled'], ['retrying', 'held'],
+    ['held', 'queued'], ['held', 'scheduled'], ['held', 'cancelled'], ['held', 'dead'],
     ['abandoned', 'queued'], ['abandoned', 'dead'],
     ['dead', 'queued'], ['failed', 'queued'], ['cancelled', 'queued'],
   ];
@@ -25,7 +26,7 @@ describe('run lifecycle table', () => {
   it.each([
     ['succeeded', 'queued'], ['succeeded', 'running'], ['queued', 'succeeded'], ['scheduled', 'running'],
     ['dead', 'running'], ['cancelled', 'succeeded'], ['retrying', 'running'], ['abandoned', 'running'],
-    ['queued', 'failed'], ['failed', 'dead'],
+    ['queued', 'failed'], ['failed', 'dead'], ['held', 'running'], ['running', 'held'], ['dead', 'held'],
   ])('refuses %s → %s with a typed error', (from, to) => {
     expect(canTransition(from as never, to as never)).toBe(false);
     expect(() => assertTransition(7, from, to as never)).toThrowError(

@@ -12,6 +12,9 @@
 //   scheduled | queued | retrying ─> cancelled
 //   scheduled | queued ─> dead                 (a run it comes `after` ended without success)
 //   dead | failed | cancelled ─> queued       (retry by the person, fresh attempts)
+//   scheduled | queued | retrying ─> held     (held by the person: it waits until released)
+//   held ─> queued | scheduled                (released: queued, or scheduled if its time is ahead)
+//   scheduled | retrying | held ─> queued     (promoted by the person: runs next)
 import { TasklaneError } from '../errors';
 
 import type { RunStatus } from '../api/statuses';
@@ -19,10 +22,11 @@ import type { RunStatus } from '../api/statuses';
 export * from '../api/statuses';
 
 export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
-  scheduled: ['queued', 'cancelled', 'dead'],
-  queued: ['running', 'cancelled', 'dead'],
+  scheduled: ['queued', 'cancelled', 'dead', 'held'],
+  queued: ['running', 'cancelled', 'dead', 'held'],
   running: ['succeeded', 'retrying', 'dead', 'failed', 'cancelled', 'queued', 'abandoned'],
-  retrying: ['queued', 'cancelled'],
+  retrying: ['queued', 'cancelled', 'held'],
+  held: ['queued', 'scheduled', 'cancelled', 'dead'],
   abandoned: ['queued', 'dead'],
   dead: ['queued'],
   failed: ['queued'],

@@ -10,9 +10,11 @@ import type { EventBus, EventInput } from '../events';
 import type { Clock } from '../ports';
 import type { WriteLoop } from '../loop';
 import { TasklaneError } from '../errors';
-import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES, RETRYABLE_STATUSES, type RunStatus } from './lifecycle';
+import {
+  ACTIVE_STATUSES, DEAD_LETTER_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES, type RunStatus,
+} from './lifecycle';
 import { createRunQueries } from './queries';
-import { cancel, discard, killDependents, retry } from './transitions';
+import { cancel, discard, hold, killDependents, promote, release, retry } from './transitions';
 import { runEvents as ev } from './run-events';
 import { pruneRuns } from './prune';
 
@@ -23,10 +25,10 @@ export interface RunCommandDeps {
   store: RunStore;
   clock: Clock;
   events: Pick<EventBus, 'emitAll' | 'emit'>;
-  loop: Pick<WriteLoop, 'flush' | 'wake' | 'execution' | 'hasDeps' | 'notePending'>;
+  loop: Pick<WriteLoop, 'flush' | 'wake' | 'armDue' | 'execution' | 'hasDeps' | 'notePending'>;
 }
 
-type RunHandlers = Pick<Handlers, 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
+type RunHandlers = Pick<Handlers, 'promote' | 'hold' | 'release' | 'stats' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
   | 'counts' | 'getLogs' | 'tailLogs' | 'prune'>;
 
 export function runCommands(d: RunCommandDeps): RunHandlers {
@@ -98,6 +100,42 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
       d.events.emitAll(events);
       for (const name of lanes) loop.wake(name);
       return { ids };
+    },
+
+    /** Waiting runs go to the front of their lanes (priority 10) and run as soon as a slot frees. */
+    promote({ ids }) {
+      const now = d.clock.now();
+      const events = sqlite.transaction(() => loadAll(ids, PROMOTABLE_STATUSES, 'only waiting runs (scheduled, queued, retrying, held) can be promoted')
+        .map((row) => promote(store, row, now)))();
+      d.events.emitAll(events);
+      for (const e of events) if ('lane' in e) loop.wake(e.lane);
+      return { ids };
+    },
+
+    /** Waiting runs are put aside: not started until released (pueue's stash). */
+    hold({ ids }) {
+      const now = d.clock.now();
+      const events = sqlite.transaction(() => loadAll(ids, HOLDABLE_STATUSES, 'only scheduled, queued or retrying runs can be held')
+        .map((row) => hold(store, row, now)))();
+      d.events.emitAll(events);
+      return { ids };
+    },
+
+    release({ ids }) {
+      const now = d.clock.now();
+      const events = sqlite.transaction(() => loadAll(ids, ['held'], 'only held runs can be released')
+        .map((row) => release(store, row, now)))();
+      d.events.emitAll(events);
+      for (const e of events) {
+        if (e.type !== 'run.queued') continue;
+        if (e.status === 'queued') loop.wake(e.lane); else loop.armDue(e.runAt);
+      }
+      return { ids };
+    },
+
+    stats(q) {
+      loop.flush();
+      return queries.stats(q, d.clock.now());
     },
 
     discard({ ids }) {

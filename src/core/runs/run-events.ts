@@ -43,6 +43,9 @@ export const runEvents = {
   abandoned(runId: number, lane: string, attempt: number): EventInput {
     return { type: 'run.abandoned', runId, lane, from: 'running', status: 'abandoned', attempt };
   },
+  held(runId: number, lane: string, from: RunStatus): EventInput {
+    return { type: 'run.held', runId, lane, from, status: 'held' };
+  },
   discarded(runId: number, lane: string, from: RunStatus): EventInput {
     return { type: 'run.discarded', runId, lane, from, status: null };
   },

@@ -14,6 +14,9 @@
 //   cancel           scheduled | queued | retrying | running → cancelled   (by the person)
 //   retry            dead | failed | cancelled → queued   (by the person; a fresh try)
 //   discard          dead | failed → (deleted)            (by the person)
+//   hold             scheduled | queued | retrying → held (by the person: waits until released)
+//   release          held → queued | scheduled            (by the person: by its time)
+//   promote          scheduled | queued | retrying | held → queued, priority 10, due now
 //   abandon          running → abandoned → queued | dead  (found running at start-up)
 //   killDependents   scheduled | queued → dead            (a run it comes after ended badly)
 //
@@ -150,6 +153,31 @@ export function retry(store: RunStore, row: RunStatusRow, now: number): EventInp
 export function discard(store: RunStore, row: RunStatusRow): EventInput {
   store.delete(row.id);
   return ev.discarded(row.id, row.lane, row.status);
+}
+
+/** A waiting run → held: it is not claimed or promoted until released. */
+export function hold(store: RunStore, row: RunStatusRow, now: number): EventInput {
+  assertTransition(row.id, row.status, 'held');
+  store.setStatus(row.id, 'held', now);
+  return ev.held(row.id, row.lane, row.status);
+}
+
+/** held → queued, or scheduled when its time is still ahead (it keeps its runAt). */
+export function release(store: RunStore, row: RunStatusRow, now: number): EventInput {
+  const run = store.get(row.id)!;
+  const to = run.runAt > now ? 'scheduled' : 'queued';
+  assertTransition(row.id, row.status, to);
+  store.setStatus(row.id, to, now);
+  return ev.queued(row.id, run, 'held', to);
+}
+
+/** A waiting run → queued at the front of its lane (priority 10, due now). A queued run
+ *  stays queued (its event says so, with its new priority). */
+export function promote(store: RunStore, row: RunStatusRow, now: number): EventInput {
+  if (row.status !== 'queued') assertTransition(row.id, row.status, 'queued');
+  store.promoteNow(row.id, now);
+  const run = store.get(row.id)!;
+  return ev.queued(row.id, run, row.status, 'queued');
 }
 
 // ---- recovery ---------------------------------------------------------------------------

@@ -58,7 +58,7 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
     },
 
     /** Runs the task now (or at overrides.runAt), from its saved definition. */
-    runTask({ id, overrides = {} }) {
+    runTask({ id, overrides = {} }, call) {
       const task = toTask(mustExist(id));
       const row = d.enqueuer.buildRow({
         kind: task.kind, input: overrides.input ?? task.input, lane: overrides.lane ?? task.lane,
@@ -67,7 +67,7 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
         name: task.name, tags: task.tags,
         ...(overrides.runAt !== undefined && { runAt: overrides.runAt }),
         ...(overrides.delayMs !== undefined && { delayMs: overrides.delayMs }),
-      }, { taskId: task.id, trigger: 'manual', scheduledFor: null });
+      }, { taskId: task.id, trigger: call.origin, scheduledFor: null });
       return d.enqueuer.enqueueRows([row])[0];
     },
   };

@@ -73,7 +73,7 @@ export function httpTransport(): Transport {
       try {
         const res = await fetch(`/api/${name}`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-tasklane-origin': 'window' },
           body: JSON.stringify(input ?? {}),
         });
         return (await res.json()) as Outcome<unknown>;

@@ -1,0 +1,144 @@
+// What a person can do with runs that have not started: hold them (put aside until
+// released), release them, promote them (run next); and the reads the CLI's verbs use
+// (a kind filter, stats), and the origin each run records.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../commands';
+import { createHarness, settle, type Harness } from '../testing/harness';
+
+let h: Harness;
+beforeEach(() => { h = createHarness(); });
+afterEach(async () => { await h.cleanup(); });
+
+describe('hold, release, promote', () => {
+  it('a held run is not started until released, and keeps its place in the counts as held', async () => {
+    h.engine.createLane({ name: 'one', concurrency: 1 });
+    await h.engine.start();
+    const a = h.engine.enqueue({ kind: 'test.gate', lane: 'one' }).id;
+    const b = h.engine.enqueue({ kind: 'test.gate', lane: 'one' }).id;
+    const c = h.engine.enqueue({ kind: 'test.gate', lane: 'one' }).id;
+    await settle();
+    h.engine.hold({ ids: [b] });
+    expect(h.engine.counts().lanes.one).toEqual({ running: 1, queued: 1, held: 1 });
+    h.gate.release(a);
+    await settle();
+    expect(h.gate.running).toEqual([c]);
+    h.gate.release(c);
+    await settle();
+    expect(h.gate.running).toEqual([]);
+    expect(h.engine.getRun({ id: b }).status).toBe('held');
+    h.engine.release({ ids: [b] });
+    await settle();
+    expect(h.gate.running).toEqual([b]);
+    expect(h.events.filter((e) => e.runId === b && 'from' in e).map((e) => `${e.type}:${(e as { from: string }).from}`))
+      .toEqual(['run.queued:null', 'run.held:queued', 'run.queued:held', 'run.started:queued']);
+  });
+
+  it('a held run whose time is ahead is released as scheduled, and starts at its time', async () => {
+    await h.engine.start();
+    const id = h.engine.enqueue({ kind: 'test.gate', delayMs: 60_000 }).id;
+    h.engine.hold({ ids: [id] });
+    await h.clock.advance(30_000);
+    h.engine.release({ ids: [id] });
+    expect(h.engine.getRun({ id }).status).toBe('scheduled');
+    await h.clock.advance(30_000);
+    await settle();
+    expect(h.gate.running).toEqual([id]);
+  });
+
+  it('a held run past its time does not start when the time comes', async () => {
+    await h.engine.start();
+    const id = h.engine.enqueue({ kind: 'test.gate', delayMs: 10_000 }).id;
+    h.engine.hold({ ids: [id] });
+    await h.clock.advance(60_000);
+    await settle();
+    expect(h.gate.running).toEqual([]);
+    expect(h.engine.getRun({ id }).status).toBe('held');
+  });
+
+  it('promote runs a waiting run next in its lane, ahead of older and scheduled ones', async () => {
+    h.engine.createLane({ name: 'one', concurrency: 1 });
+    await h.engine.start();
+    const first = h.engine.enqueue({ kind: 'test.gate', lane: 'one' }).id;
+    const older = h.engine.enqueue({ kind: 'test.gate', lane: 'one' }).id;
+    const later = h.engine.enqueue({ kind: 'test.gate', lane: 'one', delayMs: 3_600_000 }).id;
+    await settle();
+    h.engine.promote({ ids: [later] });
+    expect(h.engine.getRun({ id: later })).toMatchObject({ status: 'queued', priority: 10 });
+    h.gate.release(first);
+    await settle();
+    expect(h.gate.running).toEqual([later]);
+    expect(h.engine.getRun({ id: older }).status).toBe('queued');
+  });
+
+  it('refuses running and ended runs with a typed error naming the run, and changes nothing', async () => {
+    await h.engine.start();
+    const running = h.engine.enqueue({ kind: 'test.gate' }).id;
+    await settle();
+    expect(() => h.engine.hold({ ids: [running] })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION', field: 'ids.0' }));
+    expect(() => h.engine.release({ ids: [running] })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+    h.gate.release(running);
+    await settle();
+    expect(() => h.engine.promote({ ids: [running] })).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+    expect(h.engine.getRun({ id: running }).status).toBe('succeeded');
+  });
+
+  it('a held run can be cancelled, and dies with a run it comes after', async () => {
+    await h.engine.start();
+    const parent = h.engine.enqueue({ kind: 'test.gate' }).id;
+    const child = h.engine.enqueue({ kind: 'noop', after: [parent] }).id;
+    const other = h.engine.enqueue({ kind: 'noop', delayMs: 60_000 }).id;
+    h.engine.hold({ ids: [child, other] });
+    h.engine.cancel({ ids: [other] });
+    await settle();
+    h.gate.fail(parent, new Error('no'));
+    await h.clock.advance(3_600_000);
+    await settle();
+    h.engine.cancel({ ids: [parent] });
+    await settle();
+    expect(h.engine.getRun({ id: other }).status).toBe('cancelled');
+    expect(h.engine.getRun({ id: child })).toMatchObject({ status: 'dead', error: { code: 'DEPENDENCY_FAILED' } });
+  });
+});
+
+describe('what the CLI reads', () => {
+  it('listRuns filters by kind', async () => {
+    h.engine.enqueue({ kind: 'noop' });
+    h.engine.enqueue({ kind: 'echo', input: { value: 1 } });
+    expect(h.engine.listRuns({ kind: 'echo' }).runs.map((r) => r.kind)).toEqual(['echo']);
+  });
+
+  it('stats counts the runs that ended in the range by task, lane or kind, with duration percentiles', async () => {
+    h.engine.createLane({ name: 'wide', concurrency: 10 });
+    const task = h.engine.createTask({ name: 'nightly', kind: 'test.gate', lane: 'wide', maxAttempts: 1 });
+    await h.engine.start();
+    const ids = [1, 2, 3, 4].map(() => h.engine.runTask({ id: task.id }).id);
+    h.engine.enqueue({ kind: 'test.fail', input: { retryable: false } });
+    await settle();
+    await h.clock.advance(1_000);
+    h.gate.release(ids[0]);
+    h.gate.release(ids[1]);
+    await settle();
+    await h.clock.advance(3_000);
+    h.gate.fail(ids[2], new Error('x'));
+    h.engine.cancel({ ids: [ids[3]] });
+    await settle();
+    const byTask = h.engine.stats({});
+    expect(byTask.rows).toEqual([
+      { key: 'nightly', taskId: task.id, runs: 4, succeeded: 2, failed: 0, dead: 1, cancelled: 1, p50Ms: 1_000, p95Ms: 4_000 },
+      { key: '(no task)', taskId: null, runs: 1, succeeded: 0, failed: 1, dead: 0, cancelled: 0, p50Ms: 0, p95Ms: 0 },
+    ]);
+    expect(h.engine.stats({ groupBy: 'lane' }).rows.map((r) => [r.key, r.runs])).toEqual([['wide', 4], ['default', 1]]);
+    expect(h.engine.stats({ groupBy: 'kind', from: h.clock.now() + 1 }).rows).toEqual([]);
+  });
+
+  it('each run records who asked for it: the window, the CLI, the API', async () => {
+    const via = async (origin: 'window' | 'cli' | 'api') => {
+      const outcome = await dispatch(h.engine, 'enqueue', { kind: 'noop' }, { origin });
+      return h.engine.getRun({ id: (outcome as { value: { id: number } }).value.id }).trigger;
+    };
+    expect([await via('window'), await via('cli'), await via('api')]).toEqual(['window', 'cli', 'api']);
+    const task = h.engine.createTask({ name: 't', kind: 'noop' });
+    const ran = await dispatch(h.engine, 'runTask', { id: task.id }, { origin: 'window' });
+    expect(h.engine.getRun({ id: (ran as { value: { id: number } }).value.id })).toMatchObject({ trigger: 'window', taskId: task.id });
+  });
+});
