@@ -9,6 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from './api/contract';
 import { dispatch } from './commands';
 import { INDEX_PREDICATES } from './db/schema';
+import { promoteDueSql } from './db/run-store';
+import { DUE_STATUSES } from './api/statuses';
+import { settle } from './testing/harness';
 import { createHarness, type Harness } from './testing/harness';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -127,6 +130,37 @@ describe('the database', () => {
     } finally {
       db.close();
     }
+  });
+
+
+  it('the due timer finds due runs through runs_due, not by scanning the table', () => {
+    const db = new Database(h.dbPath);
+    try {
+      for (const from of DUE_STATUSES) {
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${promoteDueSql(from)}`).all({ now: 1 }) as { detail: string }[]).map((r) => r.detail).join('; ');
+        expect(plan, from).toMatch(/USING INDEX runs_due/);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('answers and their seq', () => {
+  let h: Harness;
+  beforeEach(() => { h = createHarness(); });
+  afterEach(async () => { await h.cleanup(); });
+
+  it('a lanes answer made just after a run ended already counts the end it announces', async () => {
+    await h.engine.start();
+    const { id } = h.engine.enqueue({ kind: 'test.gate' });
+    await settle();
+    h.gate.release(id);
+    for (let i = 0; i < 5; i++) await Promise.resolve(); // settled, not flushed yet
+    const answer = await dispatch(h.engine, 'listLanes', {}) as { ok: true; value: { name: string; running: number }[]; seq: number };
+    expect(answer.value.find((l) => l.name === 'default')?.running).toBe(0);
+    const ended = h.events.find((e) => e.type === 'run.succeeded' && e.runId === id);
+    expect(ended?.seq).toBeLessThanOrEqual(answer.seq);
   });
 });
 

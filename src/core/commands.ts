@@ -63,10 +63,12 @@ export async function dispatch(engine: Dispatchable, name: string, input: unknow
     return { ok: false, error: { code: 'INVALID_INPUT', message: `${deep || 'input'}: nested more than ${MAX_DEPTH} levels deep`, field: deep || undefined } };
   }
   try {
-    const value = await engine.invoke(name, input, call);
-    // Events are emitted synchronously with the writes they tell of, so everything up to
-    // this seq is in `value` (a write's later events come after its answer's seq).
-    const seq = engine.lastSeq;
+    const answer = engine.invoke(name, input, call);
+    // Events are emitted synchronously with the writes they tell of, and every read flushes
+    // first, so a command answered synchronously reflects every event up to this seq. A
+    // command that waits (prune, reloadPlugins) is not a snapshot: its answer has no seq.
+    const seq = answer instanceof Promise ? undefined : engine.lastSeq;
+    const value = await answer;
     if (COMMANDS[name].mutates) {
       try {
         await engine.durable();
@@ -78,7 +80,7 @@ export async function dispatch(engine: Dispatchable, name: string, input: unknow
             + 'power loss. Do not send it again: check with `tasklane ls`, and check the disk' } };
       }
     }
-    return { ok: true, value, seq };
+    return seq === undefined ? { ok: true, value } : { ok: true, value, seq };
   } catch (error) {
     return { ok: false, error: toErrorShape(error, engine.dbPath) };
   }

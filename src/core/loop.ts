@@ -6,9 +6,10 @@
 //             runs it left marked running (transitions.abandon), then goes on to running.
 //   running   claims and starts runs, arms the due and rate timers, flushes after anything
 //             changed (one setImmediate per turn).
-//   stopping  no new claims, no timers; waits for running work for half the stop's
-//             timeout, then interrupts it (SIGTERM, then SIGKILL), writes the interrupted
-//             attempts and goes on to closed.
+//   stopping  no new claims, no timers; waits for running work for the stop's timeout
+//             less the kill grace (at most 5 s, at most half the timeout), then interrupts
+//             it (SIGTERM, then SIGKILL after the grace), writes the interrupted attempts
+//             and goes on to closed.
 //   closed    nothing is written; commands answer ENGINE_STOPPED (assertOpen).
 //
 // Flush: ONE transaction writes new log lines, progress and finished attempts, then claims

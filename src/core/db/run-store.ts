@@ -79,6 +79,15 @@ export function toRun(row: RunRow): Run {
   };
 }
 
+/** scheduled or retrying → queued, for the runs due: one statement per status it promotes
+ *  from, so that each event can say where the run came from. Each repeats runs_due's
+ *  condition, or SQLite would scan the table (architecture.test.ts reads the plan). */
+export function promoteDueSql(from: RunStatus): string {
+  return `UPDATE runs SET status = 'queued', updated_at = @now
+    WHERE ${INDEX_PREDICATES.runs_due} AND status = '${from}' AND run_at <= @now
+    RETURNING id, lane, kind, name, priority, run_at AS runAt`;
+}
+
 export function createRunStore(db: Database.Database) {
   // Hot statements bind positional parameters: measurably cheaper than named ones.
   const insert = db.prepare<unknown[]>(`INSERT INTO runs (task_id, kind, input, lane, priority, status, run_at,
@@ -135,10 +144,8 @@ export function createRunStore(db: Database.Database) {
   const insertAttempt = db.prepare<unknown[]>(`INSERT INTO attempts
       (run_id, n, started_at, finished_at, outcome, error_code, error_message, exit_code)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  // One statement per status it promotes from, so that each event can say where the run came from.
   const promoteFrom = (from: RunStatus) => db.prepare<{ now: number }, { id: number; lane: string; kind: string; name: string | null;
-    priority: number; runAt: number }>(`UPDATE runs SET status = 'queued', updated_at = @now
-    WHERE status = '${from}' AND run_at <= @now RETURNING id, lane, kind, name, priority, run_at AS runAt`);
+    priority: number; runAt: number }>(promoteDueSql(from));
   const promoteDue = new Map(DUE_STATUSES.map((from) => [from, promoteFrom(from)]));
   const nextDue = db.prepare<[], { at: number | null }>(
     `SELECT MIN(run_at) AS at FROM runs WHERE status IN ${sqlSet(DUE_STATUSES)}`);

@@ -7,7 +7,7 @@ import { ACTIVE_STATUSES, DUE_STATUSES, NOT_STARTED_STATUSES, sqlSet, WAITING_ST
 /**
  * The partial indexes' conditions, written from the lifecycle's status sets. SQLite uses a
  * partial index only for a query that repeats its condition verbatim, so the queries
- * (run-store.ts) build theirs from the same constants; migrations.test.ts checks that the
+ * (run-store.ts) build theirs from the same constants; architecture.test.ts checks that the
  * database's indexes say exactly this.
  */
 export const INDEX_PREDICATES = {

@@ -21,7 +21,7 @@ export interface LaneCommandDeps {
   taskStore: Pick<TaskStore, 'usingLane'>;
   clock: Clock;
   events: Pick<EventBus, 'emit'>;
-  loop: Pick<WriteLoop, 'lane' | 'lanes' | 'hasLane' | 'laneNames' | 'addLane' | 'removeLane' | 'wake'>;
+  loop: Pick<WriteLoop, 'lane' | 'lanes' | 'hasLane' | 'laneNames' | 'addLane' | 'removeLane' | 'wake' | 'flush'>;
 }
 
 type LaneHandlers = Pick<Handlers, 'listLanes' | 'createLane' | 'updateLane' | 'pauseLane' | 'resumeLane' | 'pauseAll'
@@ -31,7 +31,12 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
   const { loop, laneStore, sqlite } = d;
   const queuedIn = sqlite.prepare<[string], number>(`SELECT COUNT(*) FROM runs WHERE lane = ? AND status = 'queued' AND ${IN_STATUS_INDEX}`).pluck();
 
+  // A lane's running count is its slots in memory, freed when an attempt settles; the flush
+  // writes (and announces) those ends, so a lane is described only after one: an answer
+  // then agrees with the events up to its seq.
   const info = (lane: Lane): LaneInfo => lane.info(queuedIn.get(lane.name) ?? 0);
+  const described = (lanes: Lane[]): LaneInfo[] => { loop.flush(); return lanes.map(info); };
+  const describe = (lane: Lane): LaneInfo => described([lane])[0];
   const changed = (name: string, deleted = false) => d.events.emit(ev.laneChanged(name, deleted));
   const get = (name: string): Lane => {
     assertLane(loop, name, 'name');
@@ -49,7 +54,7 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
   };
 
   return {
-    listLanes: () => loop.lanes().map(info),
+    listLanes: () => described(loop.lanes()),
 
     createLane(req) {
       if (loop.hasLane(req.name)) throw new TasklaneError('LANE_EXISTS', `lane '${req.name}' already exists`, 'name');
@@ -57,7 +62,7 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
       laneStore.insert(config);
       const lane = loop.addLane(config);
       changed(lane.name);
-      return info(lane);
+      return describe(lane);
     },
 
     /** Concurrency and rate limit take effect at once: more slots claim more runs now. */
@@ -69,29 +74,29 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
       lane.configure(concurrency, rateLimit);
       changed(lane.name);
       loop.wake(lane);
-      return info(lane);
+      return describe(lane);
     },
 
     pauseLane({ name }) {
       const lane = get(name);
       setPaused([lane], true);
-      return info(lane);
+      return describe(lane);
     },
 
     resumeLane({ name }) {
       const lane = get(name);
       setPaused([lane], false);
-      return info(lane);
+      return describe(lane);
     },
 
     pauseAll() {
       setPaused(loop.lanes(), true);
-      return loop.lanes().map(info);
+      return described(loop.lanes());
     },
 
     resumeAll() {
       setPaused(loop.lanes(), false);
-      return loop.lanes().map(info);
+      return described(loop.lanes());
     },
 
     deleteLane({ name }) {

@@ -1,5 +1,6 @@
-// The run lifecycle, as data. Every status change in the engine goes through
-// `assertTransition`; a move that is not in this table is a bug and throws.
+// The run lifecycle, as data. Every status change in the engine is a function of
+// transitions.ts that checks its move against this table (`assertTransition` per run, or
+// `assertMoves` once for a write guarded by SQL); a move not in the table is a bug and throws.
 //
 //   scheduled ─(runAt reached)─> queued ─(claimed by its lane)─> running
 //   running ─> succeeded                      (the handler returned)

@@ -71,7 +71,9 @@ async function apply(h: Harness, o: Op): Promise<void> {
     }
     case 'advance': await h.clock.advance(o.ms); break;
     // Each picks among the runs it applies to, so that most picks do something.
-    case 'cancel': attempt(() => e.cancel({ ids: [pick(h, ['scheduled', 'queued', 'running', 'retrying'], o.pick)] })); break;
+    // Two at once: a run and one it comes after may go in the same call.
+    case 'cancel': attempt(() => e.cancel({ ids: [...new Set([pick(h, ['scheduled', 'queued', 'running', 'retrying', 'held'], o.pick),
+      pick(h, ['scheduled', 'queued', 'held'], o.pick + 1)])] })); break;
     case 'retry': attempt(() => e.retry({ ids: [pick(h, ['dead', 'failed', 'cancelled'], o.pick)] })); break;
     case 'discard': attempt(() => e.discard({ ids: [pick(h, ['dead', 'failed'], o.pick)] })); break;
     case 'pause': e.pauseLane({ name: o.lane }); break;
@@ -115,6 +117,20 @@ it('a run found running at start-up moves running → abandoned → queued (or d
     expect(countMoves(h.events)).toEqual(h.engine.counts());
     expect(h.events.filter((e) => e.type === 'run.abandoned').map((e) => e.runId)).toEqual([id, last.id]);
     expect(h.engine.counts().total).toMatchObject({ dead: 1 });
+  } finally {
+    await h.cleanup();
+  }
+});
+
+it('cancelling a run and one that comes after it in one call moves each once', async () => {
+  const h = createHarness();
+  try {
+    await h.engine.start();
+    const parent = h.engine.enqueue({ kind: 'test.gate', delayMs: 60_000 }).id;
+    const child = h.engine.enqueue({ kind: 'noop', after: [parent] }).id;
+    h.engine.cancel({ ids: [parent, child] });
+    expect(countMoves(h.events)).toEqual(h.engine.counts());
+    expect(h.events.filter((e) => e.runId === child && 'from' in e && e.from !== undefined).map((e) => e.type)).toEqual(['run.queued', 'run.dead']);
   } finally {
     await h.cleanup();
   }

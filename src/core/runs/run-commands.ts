@@ -61,7 +61,10 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
       const running = sqlite.transaction(() => {
         const rows = loadAll(ids, ACTIVE_STATUSES, 'only scheduled, queued, retrying or running runs can be cancelled');
         const running = [];
-        for (const row of rows) {
+        for (const loaded of rows) {
+          // A run that came after one cancelled just before it in this call has died with it.
+          const row = store.statusOf(loaded.id)!;
+          if (!ACTIVE_STATUSES.includes(row.status)) continue;
           if (row.status === 'running') {
             const exec = loop.execution(row.id);
             if (exec) running.push(exec);
