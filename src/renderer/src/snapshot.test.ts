@@ -250,3 +250,51 @@ describe('seq', () => {
     expect(applyEvents(out.snap, [started], ALL).snap).toEqual(out.snap); // again: nothing
   });
 });
+
+describe('held runs', () => {
+  const held = (runId: number, from: RunStatus) => ev({ type: 'run.held', runId, from, status: 'held' });
+
+  it('a hold and its release move the counts, the lane and the page, and read nothing again', () => {
+    const active: RunFilter = { status: ['scheduled', 'queued', 'running', 'retrying', 'held'], lane: '', text: '' };
+    let snap = snapshot({
+      page: { runs: [run(3, 'scheduled'), run(2, 'queued'), run(1, 'queued')], more: false }, lanes: [lane('default', 0, 2)],
+      counts: { lanes: { default: { queued: 2, scheduled: 1 } }, total: { queued: 2, scheduled: 1 } },
+    });
+    let out = applyEvents(snap, [held(2, 'queued'), held(3, 'scheduled')], active);
+    expect(out.need).toEqual({});
+    snap = out.snap;
+    expect(nonZero(snap.counts)).toEqual({ lane: { queued: 1, held: 2 }, total: { queued: 1, held: 2 } });
+    expect(snap.lanes[0]).toMatchObject({ queued: 1, running: 0 });
+    expect(snap.page.runs.map((r) => [r.id, r.status])).toEqual([[3, 'held'], [2, 'held'], [1, 'queued']]);
+
+    // Released: run 2 to queued, run 3 to scheduled (its time is ahead).
+    out = applyEvents(snap, [queued(2, 'held'),
+      ev({ type: 'run.queued', runId: 3, from: 'held', status: 'scheduled', kind: 'shell', name: null, priority: 0, runAt: 9_000 })], active);
+    expect(out.need).toEqual({});
+    snap = out.snap;
+    expect(nonZero(snap.counts)).toEqual({ lane: { queued: 2, scheduled: 1 }, total: { queued: 2, scheduled: 1 } });
+    expect(snap.lanes[0]).toMatchObject({ queued: 2, running: 0 });
+    expect(snap.page.runs.map((r) => [r.id, r.status])).toEqual([[3, 'scheduled'], [2, 'queued'], [1, 'queued']]);
+    expect(snap.page.runs[0].runAt).toBe(9_000);
+  });
+
+  it("a held run leaves a page filtered to queued; a hold of a scheduled or retrying run leaves the lane's queued as it is", () => {
+    const snap = snapshot({
+      page: { runs: [run(2, 'queued'), run(1, 'queued')], more: false }, lanes: [lane('default', 0, 2)],
+      counts: { lanes: { default: { queued: 2, retrying: 1 } }, total: { queued: 2, retrying: 1 } },
+    });
+    const out = applyEvents(snap, [held(2, 'queued'), held(7, 'retrying')], { status: ['queued'], lane: '', text: '' });
+    expect(out.need).toEqual({});
+    expect(out.snap.page.runs.map((r) => r.id)).toEqual([1]);
+    expect(out.snap.lanes[0]).toMatchObject({ queued: 1 });
+    expect(nonZero(out.snap.counts)).toEqual({ lane: { queued: 1, held: 2 }, total: { queued: 1, held: 2 } });
+  });
+
+  it('the open run shows held at once and is read again', () => {
+    const detail = { ...run(4, 'queued'), attempts: [] };
+    const out = applyEvents(snapshot({ openRunId: 4, detail, page: { runs: [run(4, 'queued')], more: false }, counts: { lanes: { default: { queued: 1 } }, total: { queued: 1 } }, lanes: [lane('default', 0, 1)] }),
+      [held(4, 'queued')], ALL);
+    expect(out.snap.detail?.status).toBe('held');
+    expect(out.need).toEqual({ detail: true });
+  });
+});

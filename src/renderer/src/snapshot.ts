@@ -117,10 +117,13 @@ export function inFilter(filter: RunFilter, status: RunStatus, lane: string): bo
   return (!filter.status.length || filter.status.includes(status)) && (!filter.lane || filter.lane === lane);
 }
 
-const KNOWN_RUN_EVENTS: ReadonlySet<string> = new Set<EngineEvent['type']>([
-  'run.queued', 'run.started', 'run.progress', 'run.log', 'run.succeeded', 'run.failed', 'run.retrying', 'run.dead',
-  'run.cancelled', 'run.abandoned', 'run.discarded',
-]);
+/** The run events this file applies; one the contract adds must be named here (the Record
+ *  makes that a type error), else every one of them would read the whole snapshot again. */
+const RUN_EVENTS: Record<RunEvent['type'], true> = {
+  'run.queued': true, 'run.started': true, 'run.progress': true, 'run.log': true, 'run.succeeded': true, 'run.failed': true,
+  'run.retrying': true, 'run.dead': true, 'run.cancelled': true, 'run.abandoned': true, 'run.discarded': true, 'run.held': true,
+};
+const KNOWN_RUN_EVENTS: ReadonlySet<string> = new Set(Object.keys(RUN_EVENTS));
 
 /** A run's row with what the event says about it; `move` also sets its status. */
 function patchRun(run: Run, e: RunEvent, move: Move | null): Run {
@@ -184,6 +187,8 @@ class LanesDraft {
 
   /** False when the lane is unknown or a count would go below 0: read the lanes again. */
   move(name: string, m: Move): boolean {
+    // A lane's `queued` counts status 'queued' only: a hold of a queued run takes one from it,
+    // a release or promote of a held run to queued adds one, held ↔ scheduled leaves it.
     const field = (s: RunStatus | null) => (s === 'running' || s === 'queued' ? s : null);
     const from = field(m.from);
     const to = field(m.status);

@@ -1,7 +1,7 @@
 // Answers carry the seq they reflect, and the window applies to each part only the events
 // after it: a fake engine whose answers are made when asked and whose events are delivered
 // whenever the test says (before, during or after the answers), as the host's batching may.
-import { expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import type { CommandName, Outcome } from '../../core/api/contract';
 import type { Counts, EngineEvent, Lane, Run, RunPage, RunStatus } from '../../core/api/types';
 import type { Transport } from './api';
@@ -61,8 +61,11 @@ function fakeEngine(runs: Run[], opts: { withSeq?: boolean } = {}) {
       default: return {};
     }
   };
+  /** Commands that fail (as a read over a dropped link or a busy disk may). */
+  const failing = new Set<CommandName>();
   const transport: Transport = {
     call(name, input) {
+      if (failing.has(name)) return Promise.resolve({ ok: false, error: { code: 'STORAGE_IO', message: `${name} failed` } });
       const value = handle(name, input); // made now, whenever it is delivered
       const outcome: Outcome<unknown> = opts.withSeq === false ? { ok: true, value } : { ok: true, value, seq };
       if (!hold) return Promise.resolve(outcome);
@@ -71,7 +74,7 @@ function fakeEngine(runs: Run[], opts: { withSeq?: boolean } = {}) {
     subscribe(onEvents, onReset) { emit = onEvents; reset = onReset; onReset(true); return () => {}; },
   };
   return {
-    transport, move,
+    transport, move, failing,
     /** Delivers the events not delivered yet, or those with the given seqs, in that order. */
     deliver(seqs?: number[]) {
       if (seqs) { emit(seqs.map((s) => log[s - 1])); return; }
@@ -152,4 +155,71 @@ it('an answer without a seq (an older engine) reflects the events seen before it
   engine.move(2, 'running');
   engine.deliver();
   expect(store.getState().counts.total).toEqual({ queued: 8, running: 2 });
+});
+
+afterEach(() => { vi.useRealTimers(); });
+/** Lets answers and timers run, `ms` of fake time on. */
+const tick = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+
+it('a full read that fails applies the events that arrived while it was on its way, and later ones after them', async () => {
+  vi.useFakeTimers();
+  const engine = fakeEngine(queuedRuns(10));
+  const store = createStore(engine.transport);
+  await tick();
+  engine.hold(true);
+  engine.failing.add('counts');
+  void store.getState().refresh();
+  engine.move(1, 'running'); // seq 1: delivered while the read is on its way, which then fails
+  engine.deliver();
+  engine.answerAll();
+  await tick();
+  engine.hold(false);
+  expect(store.getState().notice).toEqual({ kind: 'error', text: 'counts failed' });
+  expect(store.getState().counts.total).toEqual({ queued: 9, running: 1 });
+  expect(store.getState().lanes[0]).toMatchObject({ queued: 9, running: 1 });
+  engine.move(2, 'running');
+  engine.deliver();
+  expect(store.getState().counts.total).toEqual({ queued: 8, running: 2 });
+  expect(store.getState().runs.filter((r) => r.status === 'running').map((r) => r.id)).toEqual([2, 1]);
+});
+
+it('a full read that fails is tried again after 1 s, then 2 s, until one succeeds', async () => {
+  vi.useFakeTimers();
+  const engine = fakeEngine(queuedRuns(10));
+  const store = createStore(engine.transport);
+  await tick();
+  const calls = vi.spyOn(engine.transport, 'call');
+  engine.move(1, 'running'); // seq 1: never delivered
+  engine.failing.add('listLanes');
+  engine.reset(); // a gap: only a full read puts the window right
+  await tick();
+  const reads = () => calls.mock.calls.filter(([name]) => name === 'listLanes').length;
+  expect(reads()).toBe(1);
+  expect(store.getState().counts.total).toEqual({ queued: 10 }); // stale, for now
+  await tick(999);
+  expect(reads()).toBe(1);
+  await tick(1);
+  expect(reads()).toBe(2); // failed again: the next try waits twice as long
+  await tick(1_999);
+  expect(reads()).toBe(2);
+  engine.failing.clear();
+  await tick(1);
+  expect(reads()).toBe(3);
+  expect(store.getState().counts.total).toEqual({ queued: 9, running: 1 });
+  expect(store.getState().lanes[0]).toMatchObject({ queued: 9, running: 1 });
+  await tick(60_000);
+  expect(reads()).toBe(3); // no more tries once one succeeded
+});
+
+it('a failed read of the tasks leaves the rest of a full read shown, and says so', async () => {
+  vi.useFakeTimers();
+  const engine = fakeEngine(queuedRuns(10));
+  const store = createStore(engine.transport);
+  await tick();
+  engine.move(1, 'running'); // seq 1: never delivered
+  engine.failing.add('listTasks');
+  await store.getState().refresh();
+  expect(store.getState().counts.total).toEqual({ queued: 9, running: 1 });
+  expect(store.getState().runs.find((r) => r.id === 1)?.status).toBe('running');
+  expect(store.getState().notice).toEqual({ kind: 'error', text: 'listTasks failed' });
 });

@@ -1,9 +1,10 @@
 // The window's state: a snapshot read through the contract, kept current by the event
 // stream. The snapshot is read whole on connect, on a reset (a gap in `seq`) and when the
-// events show it is wrong; each batch of events is applied to it (snapshot.ts), and only what
-// an event cannot tell is read again: one read of each kind at a time, run once more after
-// if it was asked for meanwhile. A drain of thousands of runs per second costs no reads in
-// most views. Events about the open run's log are appended as they come.
+// events show it is wrong (and again a while later if that read fails); each batch of events
+// is applied to it (snapshot.ts), and only what an event cannot tell is read again: one read
+// of each kind at a time, run once more after if it was asked for meanwhile. A drain of
+// thousands of runs per second costs no reads in most views. Events about the open run's
+// log are appended as they come.
 //
 // Every answer says the last event it reflects (`seq`), and each part of the snapshot keeps
 // its answer's seq: an event reaches a part only if it is newer. So a read is exact whatever
@@ -59,6 +60,10 @@ interface Answers {
   dead?: Answer<RunPage>;
   detail?: Answer<RunDetail | null>;
 }
+
+/** The first wait before a failed full read is tried again, and the longest. */
+export const RETRY_MIN_MS = 1_000;
+export const RETRY_MAX_MS = 30_000;
 
 const EMPTY: Snapshot = {
   counts: { lanes: {}, total: {} }, lanes: [], page: { runs: [], more: false }, dead: { runs: [], more: false }, openRunId: null, detail: null,
@@ -145,15 +150,39 @@ export function createStore(transport: Transport) {
     }, fail, held);
     const tasks = new Reader(async () => set({ tasks: await api.listTasks() }), fail);
     const parts = [page, dead, lanes, counts, detail];
+    /** A full read that failed is tried again after `retryMs` (doubling up to RETRY_MAX_MS)
+     *  until one succeeds; a reconnect reads at once anyway. */
+    let retryMs = RETRY_MIN_MS;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const all = new Reader(async (during) => {
       const filter = get().filter;
       const id = snap.openRunId;
       const none: Answer<null> = { value: null, seq: undefined }; // no open run, or it is gone
-      const [p, d, c, l, t, open] = await Promise.all([
-        read('listRuns', pageInput(filter)), readDead(), read('counts'), read('listLanes'), api.listTasks(),
-        id === null ? none : read('getRun', { id }).catch(() => none),
-      ]);
-      set({ tasks: t });
+      let answers;
+      try {
+        answers = await Promise.all([
+          read('listRuns', pageInput(filter)), readDead(), read('counts'), read('listLanes'),
+          id === null ? none : read('getRun', { id }).catch(() => none),
+          // Tasks are not kept by events: their own read, whose failure is its own notice (it never rejects).
+          tasks.request(),
+        ]);
+      } catch (e) {
+        // Nothing was read: the events that arrived meanwhile apply to the snapshot as it is,
+        // as if no read had been in flight (each part skips what it has), and the full read
+        // is tried again, for whatever made it needed.
+        const out = applyEvents(snap, during, get().filter);
+        show(out.snap);
+        ask({ ...out.need, all: false });
+        if (retryTimer === undefined && get().connected) {
+          retryTimer = setTimeout(() => { retryTimer = undefined; void all.request(); }, retryMs);
+          retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        }
+        throw e;
+      }
+      const [p, d, c, l, open] = answers;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      retryMs = RETRY_MIN_MS;
       install({
         counts: c, lanes: l, dead: d,
         ...(get().filter === filter ? { page: p } : {}),

@@ -1,12 +1,30 @@
 // One run: what it is, its attempts, its log as it arrives, and what can be done with it.
 import { useEffect, useRef } from 'react';
-import { ACTIVE_STATUSES, RETRYABLE_STATUSES } from '../../../core/api/statuses';
+import { ACTIVE_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES } from '../../../core/api/statuses';
+import type { RunStatus } from '../../../core/api/types';
+import type { Api } from '../api';
 import { useApp } from '../context';
 import { clock, duration, runTime, title } from '../format';
 import { StatusBadge, useNow } from './RunTable';
 
 const ACTIVE = ACTIVE_STATUSES;
 const RETRYABLE = RETRYABLE_STATUSES;
+
+/** A button of the run's panel: the command it sends and what the notice says once it is done. */
+export interface RunAction { label: string; call: (api: Api) => Promise<unknown>; done: string }
+
+/** What can be done with a run in its status: run it next or hold a waiting one, release a
+ *  held one, cancel one that has not ended, retry one that ended without success. */
+export function runActions(run: { id: number; status: RunStatus }): RunAction[] {
+  const ids = { ids: [run.id] };
+  const actions: RunAction[] = [];
+  if (PROMOTABLE_STATUSES.includes(run.status)) actions.push({ label: 'Run next', call: (a) => a.promote(ids), done: `Run ${run.id} runs next` });
+  if (HOLDABLE_STATUSES.includes(run.status)) actions.push({ label: 'Hold', call: (a) => a.hold(ids), done: `Run ${run.id} held` });
+  if (run.status === 'held') actions.push({ label: 'Release', call: (a) => a.release(ids), done: `Run ${run.id} released` });
+  if (ACTIVE.includes(run.status)) actions.push({ label: 'Cancel', call: (a) => a.cancel(ids), done: `Run ${run.id} cancelled` });
+  if (RETRYABLE.includes(run.status)) actions.push({ label: 'Retry', call: (a) => a.retry(ids), done: `Run ${run.id} queued again` });
+  return actions;
+}
 
 export function RunDetailPanel() {
   const run = useApp((s) => s.detail);
@@ -31,8 +49,7 @@ export function RunDetailPanel() {
             <><progress max={100} value={run.progress} /> {run.progress}% {run.progressMessage}</>}</p>
           {run.error && <p className="error-line" role="note">{run.error.code}: {run.error.message}</p>}
           <div className="actions">
-            {ACTIVE.includes(run.status) && <button onClick={() => void act((a) => a.cancel({ ids: [run.id] }), `Run ${run.id} cancelled`)}>Cancel</button>}
-            {RETRYABLE.includes(run.status) && <button onClick={() => void act((a) => a.retry({ ids: [run.id] }), `Run ${run.id} queued again`)}>Retry</button>}
+            {runActions(run).map(({ label, call, done }) => <button key={label} onClick={() => void act(call, done)}>{label}</button>)}
           </div>
           <dl>
             <dt>kind</dt><dd>{run.kind}</dd>

@@ -1,0 +1,51 @@
+// The status badges' colours, read from styles.css as the browser would for one status:
+// the text of the held badge keeps WCAG AA contrast (4.5:1) in the light and the dark scheme.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const CSS = readFileSync(new URL('./styles.css', import.meta.url), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+
+interface Rule { selectors: string[]; decls: Record<string, string> }
+function rulesOf(css: string): Rule[] {
+  return [...css.matchAll(/([^{}]+)\{([^{}]*)\}/g)].map(([, sel, body]) => ({
+    selectors: sel.split(',').map((x) => x.trim()),
+    decls: Object.fromEntries(body.split(';').map((d) => d.split(':').map((x) => x.trim())).filter((d) => d.length === 2 && d[0])),
+  }));
+}
+const DARK = /@media\s*\(prefers-color-scheme:\s*dark\)\s*\{((?:[^{}]*\{[^{}]*\})*)\s*\}/g;
+const light = rulesOf(CSS.replace(DARK, ''));
+const dark = [...CSS.matchAll(DARK)].flatMap((m) => rulesOf(m[1]));
+
+/** A property of the element matching `selectors` (most specific first) in a scheme; `var()` resolved. */
+function prop(scheme: 'light' | 'dark', selectors: string[], name: string): string | undefined {
+  const rules = scheme === 'light' ? light : [...light, ...dark];
+  const get = (sel: string, n: string) => rules.filter((r) => r.selectors.includes(sel) && n in r.decls).map((r) => r.decls[n]).pop();
+  for (const sel of selectors) {
+    const v = get(sel, name);
+    if (v !== undefined) return v.replace(/var\((--[\w-]+)\)/g, (_, n: string) => get(':root', n) ?? '');
+  }
+  return undefined;
+}
+
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a: string, b: string): number {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+describe('the held badge', () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`has its own colours, its text at 4.5:1 or more (${scheme})`, () => {
+      const bg = prop(scheme, ['.status.held'], 'background');
+      expect(bg, 'a background of its own, as running, retrying and the ended statuses have').toMatch(/^#[0-9a-f]{6}$/i);
+      const fg = prop(scheme, ['.status.held', 'body'], 'color')!;
+      expect(fg).toMatch(/^#[0-9a-f]{6}$/i);
+      expect(bg).not.toBe(prop(scheme, ['.status.queued', '.status'], 'background'));
+      expect(contrast(fg, bg!)).toBeGreaterThanOrEqual(4.5);
+    });
+  }
+});
