@@ -21,12 +21,20 @@ export function startServe(dir: string): Promise<Server> {
 }
 
 export function cli(dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return cliWith({}, dir, ...args);
+}
+
+/** The CLI with more environment (`env`) and, optionally, standard input (`env.STDIN`, not passed on). */
+export function cliWith(env: Record<string, string>, dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { STDIN: stdin, ...extra } = env;
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BIN, '--data-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, '--data-dir', dir, ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...extra } });
+    if (stdin !== undefined) proc.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
-    proc.stdout.on('data', (d) => { stdout += d; });
-    proc.stderr.on('data', (d) => { stderr += d; });
+    proc.stdout!.on('data', (d) => { stdout += d; });
+    proc.stderr!.on('data', (d) => { stderr += d; });
     proc.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }

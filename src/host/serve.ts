@@ -8,7 +8,7 @@ import { defaultDataDir, ensureToken, files } from './paths';
 
 export { DEFAULT_PORT };
 
-export interface ServeOptions { dataDir: string; port: number; metrics: boolean; stopTimeoutMs?: number }
+export interface ServeOptions { dataDir: string; port: number; metrics: boolean; stopTimeoutMs?: number; /** Say where it serves as one JSON line. */ json?: boolean }
 
 export async function serve(opts: ServeOptions): Promise<never | void> {
   let release: () => void;
@@ -41,9 +41,14 @@ export async function serve(opts: ServeOptions): Promise<never | void> {
   const built = fileURLToPath(new URL('../../out/renderer', import.meta.url));
   const host = await openLocalHost({ dataDir: opts.dataDir, engine, port: opts.port, metrics: opts.metrics,
     staticDir: existsSync(built) ? built : undefined, log: (m) => console.error(m) });
-  console.log(`Tasklane is serving ${opts.dataDir}`);
-  console.log(`Open ${host.url}#token=${host.token}`);
-  if (opts.metrics) console.log(`Metrics: ${host.url}metrics (Authorization: Bearer <token>)`);
+  if (opts.json) {
+    console.log(JSON.stringify({ dataDir: opts.dataDir, url: host.url, open: `${host.url}#token=${host.token}`, port: host.port,
+      ...(opts.metrics && { metrics: `${host.url}metrics` }) }));
+  } else {
+    console.log(`Tasklane is serving ${opts.dataDir}`);
+    console.log(`Open ${host.url}#token=${host.token}`);
+    if (opts.metrics) console.log(`Metrics: ${host.url}metrics (Authorization: Bearer <token>)`);
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

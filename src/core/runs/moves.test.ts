@@ -130,7 +130,7 @@ it('cancelling a run and one that comes after it in one call moves each once', a
     const child = h.engine.enqueue({ kind: 'noop', after: [parent] }).id;
     h.engine.cancel({ ids: [parent, child] });
     expect(countMoves(h.events)).toEqual(h.engine.counts());
-    expect(h.events.filter((e) => e.runId === child && 'from' in e && e.from !== undefined).map((e) => e.type)).toEqual(['run.queued', 'run.dead']);
+    expect(h.events.filter((e) => 'runId' in e && e.runId === child && 'from' in e && e.from !== undefined).map((e) => e.type)).toEqual(['run.queued', 'run.dead']);
   } finally {
     await h.cleanup();
   }

@@ -29,7 +29,7 @@ describe('hold, release, promote', () => {
     h.engine.release({ ids: [b] });
     await settle();
     expect(h.gate.running).toEqual([b]);
-    expect(h.events.filter((e) => e.runId === b && 'from' in e).map((e) => `${e.type}:${(e as { from: string }).from}`))
+    expect(h.events.filter((e) => 'runId' in e && e.runId === b && 'from' in e).map((e) => `${e.type}:${(e as { from: string }).from}`))
       .toEqual(['run.queued:null', 'run.held:queued', 'run.queued:held', 'run.started:queued']);
   });
 

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Lane, RateLimit } from '../../../core/api/types';
 import { useApp } from '../context';
-import { duration } from '../format';
+import { rateText } from '../format';
 import { parseRate, RATE_EXAMPLES } from '../../../shared/duration';
 
 /** "10/1m" → 10 per minute; "" → no limit. */
@@ -12,7 +12,6 @@ function rateOf(text: string): RateLimit | null {
   if (!rate) throw new Error(`a rate is runs/interval, e.g. ${RATE_EXAMPLES}`);
   return rate;
 }
-const rateText = (r: RateLimit | null) => (r ? `${r.max} per ${duration(r.intervalMs)}` : 'no limit');
 
 export function Lanes() {
   const lanes = useApp((s) => s.lanes);

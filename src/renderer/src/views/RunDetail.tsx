@@ -4,7 +4,7 @@ import { ACTIVE_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STAT
 import type { RunStatus } from '../../../core/api/types';
 import type { Api } from '../api';
 import { useApp } from '../context';
-import { clock, duration, runTime, title } from '../format';
+import { clock, duration, originText, runTime, title } from '../format';
 import { StatusBadge, useNow } from './RunTable';
 
 const ACTIVE = ACTIVE_STATUSES;
@@ -56,7 +56,7 @@ export function RunDetailPanel() {
             <dt>lane</dt><dd>{run.lane}</dd>
             <dt>priority</dt><dd>{run.priority}</dd>
             <dt>attempts</dt><dd>{run.attempt} of {run.maxAttempts}</dd>
-            <dt>created</dt><dd>{clock(run.createdAt)} ({run.trigger})</dd>
+            <dt>created</dt><dd>{clock(run.createdAt)}, by {originText(run.trigger)}</dd>
             {run.status === 'scheduled' || run.status === 'retrying' ? <><dt>starts</dt><dd>{clock(run.runAt)}</dd></> : null}
             {run.startedAt !== null && <><dt>started</dt><dd>{clock(run.startedAt)}</dd></>}
             {run.startedAt !== null && <><dt>time</dt><dd>{runTime(run, now)}</dd></>}

@@ -1,0 +1,141 @@
+// Every verb of the `tasklane` command, run as a person's script would: a real `tasklane
+// serve` in a temp folder, the CLI as real processes. The command tree is walked, so a verb
+// added without --json, or without a run here, fails this test.
+import { join } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../core/testing/harness';
+import { createEngine } from '../core/index';
+import { buildProgram } from './main';
+import { cli, cliWith, startServe, type Server } from './test-support';
+
+const tmp = tempDir();
+let s: Server;
+const stopped = join(tmp.dir, 'stopped');
+const systemd = join(tmp.dir, 'xdg');
+
+function leaves(c: Command, path: string[] = []): { path: string; command: Command }[] {
+  return c.commands.length ? c.commands.flatMap((x) => leaves(x, [...path, x.name()])) : [{ path: path.join(' '), command: c }];
+}
+
+beforeAll(async () => {
+  s = await startServe(join(tmp.dir, 'a'));
+  // A folder with a database and no Tasklane running on it (for db restore / reset).
+  const e = createEngine({ dataDir: stopped });
+  await e.stop({ timeoutMs: 0 });
+}, 60_000);
+afterAll(async () => {
+  s.proc.kill('SIGTERM');
+  await s.exited;
+  tmp.cleanup();
+});
+
+/** Each verb with arguments that work on the data made in the test; in order. `code`: its
+ *  documented exit code there (0 unless said). */
+const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; lines?: boolean; env?: Record<string, string> }[] = [
+  { path: 'lane add', args: ['gpu', '--concurrency', '2', '--rate', '10/1m'] },
+  { path: 'lane set', args: ['gpu', '--concurrency', '3'] },
+  { path: 'lanes', args: [] },
+  { path: 'add', args: ['--name', 'hello', '--tag', 'demo', '--env', 'WHO=you', '--', 'sh', '-c', 'echo hello $WHO'] },
+  { path: 'add', args: ['-'], env: { STDIN: JSON.stringify([{ kind: 'shell', input: { command: 'true' } }]) } },
+  { path: 'remind', args: ['stretch', '--in', '2h'] },
+  { path: 'wait', args: ['1'] },
+  { path: 'logs', args: ['1'], lines: true },
+  { path: 'show', args: ['1'] },
+  { path: 'ls', args: ['--status', 'succeeded', '--limit', '5'] },
+  { path: 'search', args: ['hello'] },
+  { path: 'add', args: ['--delay', '1h', '--', 'true'] },
+  { path: 'hold', args: ['4'] },
+  { path: 'release', args: ['4'] },
+  { path: 'promote', args: ['4'] },
+  { path: 'cancel', args: ['3'] },
+  { path: 'add', args: ['--attempts', '1', '--', 'sh', '-c', 'exit 3'] },
+  { path: 'wait', args: ['5'], code: 1 },
+  { path: 'retry', args: ['5'] },
+  { path: 'wait', args: ['5', '--timeout', '30s'], code: 1 },
+  { path: 'discard', args: ['5'] },
+  { path: 'stats', args: ['--by', 'lane'] },
+  { path: 'task add', args: ['nightly', '--cron', '0 3 * * *', '--tz', 'Europe/Berlin', '--', 'echo', 'backup'] },
+  { path: 'task edit', args: ['nightly', '--priority', '7', '--env', 'K=V'] },
+  { path: 'task show', args: ['nightly'] },
+  { path: 'task run', args: ['nightly'] },
+  { path: 'tasks', args: [] },
+  { path: 'schedule set', args: ['nightly', '--cron', '30 2 * * *', '--tz', 'UTC', '--overlap', 'queue'] },
+  { path: 'schedule pause', args: ['nightly'] },
+  { path: 'schedule resume', args: ['nightly'] },
+  { path: 'schedule explain', args: ['nightly'] },
+  { path: 'schedule preview', args: ['*/15 * * * *', '--tz', 'UTC', '--count', '3'] },
+  { path: 'schedule clear', args: ['nightly'] },
+  { path: 'export', args: [join(tmp.dir, 'setup.json')] },
+  { path: 'import', args: [join(tmp.dir, 'setup.json')] },
+  { path: 'plugins', args: [] },
+  { path: 'pause', args: ['gpu'] },
+  { path: 'resume', args: ['gpu'] },
+  { path: 'task rm', args: ['nightly'] },
+  { path: 'lane rm', args: ['gpu'] },
+  { path: 'completion', args: ['fish'] },
+  { path: 'db backup', args: [join(tmp.dir, 'backup.db')] },
+  { path: 'db check', args: [] },
+  { path: 'db backups', args: [] },
+  { path: 'db restore', args: [join(tmp.dir, 'backup.db')], dir: 'stopped' },
+  { path: 'db reset', args: [], dir: 'stopped' },
+  { path: 'service install', args: ['--no-start'], env: { XDG_CONFIG_HOME: systemd } },
+  { path: 'service status', args: [], env: { XDG_CONFIG_HOME: systemd } },
+  { path: 'service uninstall', args: [], env: { XDG_CONFIG_HOME: systemd } },
+];
+/** Checked for --json but run elsewhere: serve runs until stopped (src/cli/test-support.ts starts it for every CLI test). */
+const ELSEWHERE = ['serve'];
+
+describe('every verb', () => {
+  it('every verb takes --json, and every verb is run below', () => {
+    const all = leaves(buildProgram());
+    for (const { path, command } of all) expect(command.options.some((o) => o.long === '--json'), `${path} --json`).toBe(true);
+    expect(new Set([...RUNS.map((r) => r.path), ...ELSEWHERE])).toEqual(new Set(all.map((l) => l.path)));
+  });
+
+  it('each verb with --json prints valid JSON and exits with its documented code', async () => {
+    for (const run of RUNS) {
+      const dir = run.dir === 'stopped' ? stopped : s.dir;
+      const r = await cliWith(run.env ?? {}, dir, ...run.path.split(' '), '--json', ...run.args);
+      const what = `tasklane ${run.path} --json ${run.args.join(' ')} → ${r.code}\n${r.stdout}${r.stderr}`;
+      expect(r.code, what).toBe(run.code ?? 0);
+      const texts = run.lines ? r.stdout.trim().split('\n') : [r.stdout];
+      for (const text of texts) expect(() => JSON.parse(text), what).not.toThrow();
+    }
+    // What the verbs did, read back.
+    const runs = JSON.parse((await cli(s.dir, 'ls', '--json', '--limit', '50')).stdout) as { runs: { id: number; status: string; trigger: string }[] };
+    expect(runs.runs.find((r) => r.id === 1)).toMatchObject({ status: 'succeeded', trigger: 'cli' });
+    expect(runs.runs.find((r) => r.id === 3)?.status).toBe('cancelled');
+    expect(runs.runs.find((r) => r.id === 4)?.status).toBe('succeeded');
+    // Discarded: nothing dead is left (run 5's id was given again: ids are rowids).
+    expect(runs.runs.filter((r) => r.status === 'dead')).toEqual([]);
+    expect(existsSync(join(systemd, 'systemd', 'user', 'tasklane.service'))).toBe(false);
+  }, 240_000);
+
+  it('words instead of JSON: what happened, in the window\'s words', async () => {
+    expect((await cli(s.dir, 'logs', '1')).stdout).toBe('hello you\n');
+    expect((await cli(s.dir, 'lane', 'add', 'slow', '--rate', '10/1m')).stdout.trim()).toBe('lane slow: 1 at once, 10 per minute');
+    const dead = await cli(s.dir, 'add', '--after', '5000', '--', 'true');
+    expect(dead).toMatchObject({ code: 4 });
+    expect(dead.stderr).toContain('run 5000 does not exist');
+    expect((await cli(s.dir, 'show', '1')).stdout).toContain('by the tasklane command');
+    expect((await cli(s.dir, 'ls', '--lane', 'nosuch')).stdout).toContain("no runs in lane 'nosuch' (it does not exist now");
+  }, 60_000);
+});
+
+describe('tasklane service', () => {
+  it('writes a systemd user unit that systemd accepts, and removes it again', async () => {
+    const env = { XDG_CONFIG_HOME: systemd };
+    const installed = await cliWith(env, s.dir, 'service', 'install', '--no-start', '--port', '7999');
+    expect(installed.code).toBe(0);
+    const file = join(systemd, 'systemd', 'user', 'tasklane.service');
+    const unit = readFileSync(file, 'utf8');
+    expect(unit).toContain(`ExecStart="${process.execPath}" "`);
+    expect(unit).toContain(`"serve" "--data-dir" "${s.dir}" "--port" "7999"`);
+    expect(unit).toContain('WantedBy=default.target');
+    expect(JSON.parse((await cliWith(env, s.dir, 'service', 'status', '--json')).stdout)).toMatchObject({ installed: true, system: 'systemd' });
+    expect((await cliWith(env, s.dir, 'service', 'uninstall')).code).toBe(0);
+    expect(existsSync(file)).toBe(false);
+  }, 60_000);
+});

@@ -1,0 +1,241 @@
+// Verbs on runs: add (any kind, or many from JSON), remind, ls, search, show, logs, wait,
+// and what a person does with runs: retry, cancel, discard, promote, hold, release; stats.
+import { Option } from 'commander';
+import type { EngineEvent, EnqueueResult, Run, RunStatus } from '../../core/api/types';
+import { RUN_STATUSES, TERMINAL_STATUSES } from '../../core/api/statuses';
+import { duration, originText, title } from '../../shared/words';
+import { CommandError } from '../client';
+import { followEvents, type Follow } from '../events';
+import { ids, parseDuration, parseInteger, table, time } from '../format';
+import { findTask, out, parseTime, readJson, verb, type Cli } from '../kit';
+import { definitionOptions, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
+
+const TERMINAL = new Set<RunStatus>(TERMINAL_STATUSES);
+
+export const runRows = (runs: Run[]) => table(
+  ['ID', 'STATUS', 'LANE', 'PRI', 'TRY', 'RUN', 'CREATED', 'ERROR'],
+  runs.map((r) => [r.id, r.status, r.lane, r.priority, `${r.attempt}/${r.maxAttempts}`, title(r), time(r.createdAt), r.error?.code ?? '']),
+);
+
+/** What an enqueue did, in words. */
+export function enqueued(r: EnqueueResult, at?: number): string {
+  if (r.deduplicated) return `run ${r.id} is already waiting with this dedupe key (${r.status}); nothing added`;
+  if (r.status === 'dead') return `run ${r.id} is dead: a run it comes after already ended without success`;
+  if (r.status === 'scheduled') return `run ${r.id} scheduled${at ? ` for ${time(at)}` : ''}`;
+  return `run ${r.id} queued`;
+}
+
+export function registerRunVerbs(cli: Cli): void {
+  const { program, client } = cli;
+
+  definitionOptions(verb(program, 'add', 'add a run: a program and its arguments (after --), an --http call, a --notify reminder or a --plugin kind; - reads a JSON array of runs from stdin'), 'run')
+    .argument('[program]', 'the program to run, or - to read a JSON array of enqueue inputs from stdin')
+    .argument('[args...]', 'its arguments')
+    .option('--delay <duration>', 'start after this long (10m, 2h)', parseDuration)
+    .option('--at <time>', 'start at this time (2026-12-24T09:00)', parseTime)
+    .option('--after <ids>', 'comma-separated run ids: wait until they succeeded (and die if one of them ends otherwise)')
+    .option('--dedupe <key>', 'add nothing if a run with this key is still waiting or running')
+    .action(async (prog: string | undefined, args: string[], o: DefinitionOptions & { delay?: number; at?: number; after?: string; dedupe?: string; json?: boolean }) => {
+      const c = client();
+      if (prog === '-' && !args.length) {
+        const runs = readJson('-', 'standard input');
+        if (!Array.isArray(runs)) throw new CommandError({ code: 'INVALID_INPUT', message: 'standard input must be a JSON array of runs ([{"kind": "shell", "input": {…}}, …])' });
+        const results = await c.call('enqueueMany', { runs });
+        out(results, o.json, () => results.map((r) => enqueued(r)).join('\n'));
+        return;
+      }
+      const what = kindOf(o, prog, args);
+      if (!what) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what to run: a program (tasklane add -- make test), --http, --notify or --plugin' });
+      const result = await c.call('enqueue', {
+        ...what, ...runOptionsOf(o),
+        ...(o.delay !== undefined && { delayMs: o.delay }), ...(o.at !== undefined && { runAt: o.at }),
+        ...(o.after && { after: ids([o.after]) }), ...(o.dedupe !== undefined && { dedupeKey: o.dedupe }),
+      });
+      out(result, o.json, () => enqueued(result, o.at ?? (o.delay !== undefined ? Date.now() + o.delay : undefined)));
+    });
+
+  verb(program, 'remind', 'a reminder: a desktop notification after a while or at a time')
+    .argument('<text>', 'what to say')
+    .option('--in <duration>', 'after this long (10m, 2h)', parseDuration)
+    .option('--at <time>', 'at this time (2026-12-24T09:00)', parseTime)
+    .option('--body <text>', 'more text under the title')
+    .action(async (text: string, o: { in?: number; at?: number; body?: string; json?: boolean }) => {
+      if ((o.in === undefined) === (o.at === undefined)) throw new CommandError({ code: 'INVALID_INPUT', message: 'give --in or --at (one of them)' });
+      const result = await client().call('enqueue', { kind: 'notify', input: { title: text, ...(o.body && { body: o.body }) },
+        name: `reminder: ${text}`.slice(0, 200), ...(o.in !== undefined ? { delayMs: o.in } : { runAt: o.at }) });
+      const at = o.at ?? Date.now() + o.in!;
+      out(result, o.json, () => `reminder set for ${time(at)} (run ${result.id})`);
+    });
+
+  const listOptions = (c: ReturnType<typeof verb>) => c
+    .option('--status <statuses>', `comma-separated: ${RUN_STATUSES.join(',')}`)
+    .option('--lane <lane>', 'only this lane')
+    .option('--task <name-or-id>', 'only runs of this task')
+    .option('--kind <kind>', 'only this kind')
+    .option('--since <time>', 'created at or after this time', parseTime)
+    .option('--until <time>', 'created before this time', parseTime)
+    .option('--cursor <id>', 'the page after this one (the last page printed its cursor)', parseInteger)
+    .option('--limit <n>', 'how many (at most 500)', parseInteger, 20)
+    .option('--oldest-first', 'oldest first');
+  type ListOptions = { status?: string; lane?: string; task?: string; kind?: string; since?: number; until?: number; cursor?: number; limit: number; oldestFirst?: boolean; json?: boolean };
+  const list = async (o: ListOptions, text?: string) => {
+    const c = client();
+    const taskId = o.task === undefined ? undefined : (await findTask(c, o.task)).id;
+    const page = await c.call('listRuns', {
+      ...(o.status && { status: o.status.split(',').map((s) => s.trim()) as RunStatus[] }), ...(o.lane && { lane: o.lane }),
+      ...(taskId !== undefined && { taskId }), ...(o.kind && { kind: o.kind }), ...(text !== undefined && { text }),
+      ...(o.since !== undefined && { createdFrom: o.since }), ...(o.until !== undefined && { createdTo: o.until }),
+      ...(o.cursor !== undefined && { cursor: o.cursor }), limit: o.limit, ...(o.oldestFirst && { oldestFirst: true }),
+    });
+    let empty = 'no runs';
+    if (o.lane && !page.runs.length) {
+      const lanes = (await c.call('listLanes', {})).map((l) => l.name);
+      if (!lanes.includes(o.lane)) empty = `no runs in lane '${o.lane}' (it does not exist now; lanes: ${lanes.join(', ')})`;
+    }
+    out(page, o.json, () => (page.runs.length
+      ? `${runRows(page.runs)}${page.nextCursor !== null ? `\nmore: --cursor ${page.nextCursor}` : ''}`
+      : empty));
+  };
+  listOptions(verb(program, 'ls', 'list runs, newest first')).action((o: ListOptions) => list(o));
+  listOptions(verb(program, 'search', 'find runs whose name, tags or kind contain the text'))
+    .argument('<text>', 'what to look for').action((text: string, o: ListOptions) => list(o, text));
+
+  verb(program, 'show', 'one run: what it is, where it came from, its attempts').argument('<id>', 'run id', parseInteger)
+    .action(async (id: number, o: { json?: boolean }) => {
+      const run = await client().call('getRun', { id });
+      out(run, o.json, () => [
+        `run ${run.id}  ${title(run)}`,
+        `status    ${run.status}${run.error ? ` — ${run.error.code}: ${run.error.message}` : ''}`,
+        `kind      ${run.kind}  lane ${run.lane}  priority ${run.priority}  attempt ${run.attempt}/${run.maxAttempts}`,
+        `created   ${time(run.createdAt)} by ${originText(run.trigger)}${run.taskId !== null ? ` (task ${run.taskId})` : ''}`,
+        `started   ${time(run.startedAt)}  finished ${time(run.finishedAt)}${run.startedAt !== null && run.finishedAt !== null ? `  (${duration(run.finishedAt - run.startedAt)})` : ''}`,
+        `input     ${JSON.stringify(run.input)}`,
+        ...(run.result !== null ? [`result    ${JSON.stringify(run.result)}`] : []),
+        '',
+        table(['TRY', 'OUTCOME', 'STARTED', 'FINISHED', 'EXIT', 'ERROR'],
+          run.attempts.map((a) => [a.n, a.outcome, time(a.startedAt), time(a.finishedAt), a.exitCode, a.error?.message ?? ''])),
+      ].join('\n'));
+    });
+
+  verb(program, 'logs', 'print a run\'s output (--json: one JSON line per log line)').argument('<id>', 'run id', parseInteger)
+    .option('--tail <n>', 'only the last n lines', parseInteger)
+    .option('-f, --follow', 'keep printing new lines as they come, until the run ends')
+    .action(async (id: number, o: { tail?: number; follow?: boolean; json?: boolean }) => {
+      const c = client();
+      const print = (lines: { seq: number; stream: string; at: number; text: string }[]) => {
+        for (const l of lines) {
+          if (o.json) process.stdout.write(`${JSON.stringify({ runId: id, ...l })}\n`);
+          else (l.stream === 'stderr' ? process.stderr : process.stdout).write(`${l.text}\n`);
+        }
+      };
+      let last = 0;
+      /** Everything after `last`, page by page. */
+      const catchUp = async () => {
+        for (;;) {
+          const page = await c.call('getLogs', { runId: id, afterSeq: last, limit: 10_000 });
+          print(page.lines);
+          last = page.lastSeq;
+          if (page.lines.length < 10_000) return;
+        }
+      };
+      if (o.tail) {
+        const page = await c.call('tailLogs', { runId: id, lines: o.tail });
+        print(page.lines);
+        last = page.lastSeq;
+      }
+      if (!o.follow) { if (!o.tail) await catchUp(); return; }
+      // Follow the event stream; on (re)connect read what was missed.
+      await new Promise<void>((resolve, reject) => {
+        let busy = Promise.resolve();
+        const serial = (fn: () => Promise<void>) => { busy = busy.then(fn).catch(reject); };
+        const finish = () => serial(async () => { await catchUp(); follow.close(); resolve(); });
+        const follow = followEvents(cli.dataDir(), {
+          connect: () => serial(async () => {
+            await catchUp();
+            if (TERMINAL.has((await c.call('getRun', { id })).status)) finish();
+          }),
+          events: (events: EngineEvent[]) => serial(async () => {
+            for (const e of events) {
+              if (e.type === 'run.log' && e.runId === id) {
+                if (e.logSeq === last + 1) { print([{ seq: e.logSeq, stream: e.stream, at: e.at, text: e.text }]); last = e.logSeq; }
+                else if (e.logSeq > last) await catchUp();
+              } else if ('runId' in e && e.runId === id && 'status' in e && e.status !== null && TERMINAL.has(e.status)) {
+                finish();
+              }
+            }
+          }),
+        });
+      });
+    });
+
+  for (const [name, command, what, done] of [
+    ['retry', 'retry', 'queue dead, failed or cancelled runs again, with fresh attempts', 'queued again'],
+    ['cancel', 'cancel', 'cancel waiting or running runs', 'cancelled'],
+    ['discard', 'discard', 'delete dead or failed runs (with their logs)', 'discarded'],
+    ['promote', 'promote', 'run waiting runs next: queued now, at the front of their lanes (priority 10)', 'promoted'],
+    ['hold', 'hold', 'put waiting runs aside: they do not start until released', 'held'],
+    ['release', 'release', 'let held runs go on: queued, or scheduled if their time is ahead', 'released'],
+  ] as const) {
+    verb(program, name, what).argument('<ids...>', 'run ids (spaces or commas)')
+      .action(async (values: string[], o: { json?: boolean }) => {
+        const result = await client().call(command, { ids: ids(values) });
+        out(result, o.json, () => `${done}: ${result.ids.map((i) => `run ${i}`).join(', ')}`);
+      });
+  }
+
+  verb(program, 'wait', 'wait until runs end; exit 0 if all succeeded, 1 if not, 2 on timeout')
+    .argument('<ids...>', 'run ids')
+    .option('--timeout <duration>', 'give up after this long', parseDuration)
+    .action(async (values: string[], o: { timeout?: number; json?: boolean }) => {
+      const c = client();
+      const pending = new Set(ids(values));
+      const ended: { id: number; status: RunStatus; error: string | null }[] = [];
+      for (const id of pending) await c.call('getRun', { id }); // a missing run is an error now, not a wait
+      const note = (id: number, status: RunStatus, error: string | null) => {
+        if (!pending.delete(id)) return;
+        ended.push({ id, status, error });
+        if (!o.json) console.log(`run ${id}: ${status}${error ? ` (${error})` : ''}`);
+      };
+      let follow: Follow | undefined;
+      const result = await new Promise<'done' | 'timeout'>((resolve, reject) => {
+        const timer = o.timeout === undefined ? undefined : setTimeout(() => resolve('timeout'), o.timeout);
+        const check = () => { if (!pending.size) { clearTimeout(timer); resolve('done'); } };
+        follow = followEvents(cli.dataDir(), {
+          connect: () => {
+            void Promise.all([...pending].map(async (id) => {
+              const run = await c.call('getRun', { id });
+              if (TERMINAL.has(run.status)) note(id, run.status, run.error?.code ?? null);
+            })).then(check, reject);
+          },
+          events: (events) => {
+            for (const e of events) {
+              if ('runId' in e && pending.has(e.runId) && 'status' in e && e.status !== null && TERMINAL.has(e.status)) {
+                note(e.runId, e.status, 'error' in e ? e.error.code : null);
+              }
+            }
+            check();
+          },
+        });
+      });
+      follow?.close();
+      const failed = ended.some((r) => r.status !== 'succeeded');
+      if (o.json) out({ ended, pending: [...pending], timedOut: result === 'timeout' }, true, () => '');
+      if (result === 'timeout') {
+        if (!o.json) console.error(`timed out waiting for: ${[...pending].join(', ')}`);
+        process.exit(2);
+      }
+      process.exit(failed ? 1 : 0);
+    });
+
+  verb(program, 'stats', 'runs that ended in a range, by task, lane or kind: counts and durations')
+    .option('--since <time>', 'from this time (default: 24 hours ago)', parseTime)
+    .option('--until <time>', 'up to this time (default: now)', parseTime)
+    .addOption(new Option('--by <what>', 'group by').choices(['task', 'lane', 'kind']).default('task'))
+    .action(async (o: { since?: number; until?: number; by: 'task' | 'lane' | 'kind'; json?: boolean }) => {
+      const stats = await client().call('stats', { groupBy: o.by, ...(o.since !== undefined && { from: o.since }), ...(o.until !== undefined && { to: o.until }) });
+      out(stats, o.json, () => (stats.rows.length
+        ? `${time(stats.from)} – ${time(stats.to)}\n${table([o.by.toUpperCase(), 'RUNS', 'SUCCEEDED', 'FAILED', 'DEAD', 'CANCELLED', 'P50', 'P95'],
+          stats.rows.map((r) => [r.key, r.runs, r.succeeded, r.failed, r.dead, r.cancelled, r.p50Ms === null ? '' : duration(r.p50Ms), r.p95Ms === null ? '' : duration(r.p95Ms)]))}`
+        : `no run ended between ${time(stats.from)} and ${time(stats.to)}`));
+    });
+}

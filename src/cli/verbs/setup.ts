@@ -1,0 +1,79 @@
+// Verbs on the setup and the app itself: export, import, plugins, serve, service (start at
+// login), completion.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Option } from 'commander';
+import { serve, DEFAULT_PORT } from '../../host/serve';
+import { completionScript } from '../completion';
+import { parseInteger, table } from '../format';
+import { out, readJson, verb, type Cli } from '../kit';
+import { installService, serviceStatus, uninstallService, type ServiceState } from '../service';
+
+const tasklaneScript = fileURLToPath(new URL('../../../bin/tasklane.js', import.meta.url));
+
+export function registerSetupVerbs(cli: Cli): void {
+  const { program, client, dataDir } = cli;
+
+  verb(program, 'serve', 'run Tasklane without a window: the engine, the window\'s page and the API on 127.0.0.1')
+    .option('--port <port>', `port (default ${DEFAULT_PORT}, another free one if taken)`, parseInteger, DEFAULT_PORT)
+    .option('--metrics', 'expose Prometheus metrics at /metrics')
+    .action(async (o: { port: number; metrics?: boolean; json?: boolean }) => {
+      await serve({ dataDir: dataDir(), port: o.port, metrics: Boolean(o.metrics), json: Boolean(o.json) });
+    });
+
+  verb(program, 'export', 'write lanes, tasks and schedules to a JSON file (- for standard output)').argument('<file>')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const config = await client().call('exportConfig', {});
+      const text = `${JSON.stringify(config, null, 2)}\n`;
+      if (file === '-') { process.stdout.write(text); return; }
+      writeFileSync(file, text);
+      out({ file, lanes: config.lanes.length, tasks: config.tasks.length }, o.json,
+        () => `exported ${config.lanes.length} lane(s) and ${config.tasks.length} task(s) to ${file}`);
+    });
+  verb(program, 'import', 'read lanes, tasks and schedules from a JSON file (- for standard input); all or nothing').argument('<file>')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const config = readJson(file === '-' ? '-' : `@${file}`, file);
+      const result = await client().call('importConfig', { config });
+      out(result, o.json, () => `imported ${result.lanes} lane(s) and ${result.tasks} task(s)`);
+    });
+
+  verb(program, 'plugins', 'list the plugins in <data folder>/plugins; --reload loads them again')
+    .option('--reload', 'load the plugins folder again (after adding or fixing one)')
+    .action(async (o: { reload?: boolean; json?: boolean }) => {
+      const list = o.reload ? await client().call('reloadPlugins', {}) : await client().call('listPlugins', {});
+      out(list, o.json, () => (list.length
+        ? table(['KIND', 'FILE', 'LOADED'], list.map((p) => [p.kind, p.file, p.ok ? 'yes' : `no: ${p.error}`]))
+        : 'no plugins (put .js or .mjs files in the plugins folder of the data folder)'));
+    });
+
+  const service = program.command('service').description('start Tasklane (tasklane serve) at login: a systemd user unit, a launchd agent or a Task Scheduler entry');
+  const said = (s: ServiceState) => `${s.detail}\n${s.file}`;
+  verb(service, 'install', 'write the service file and start it (now and at every login)')
+    .option('--port <port>', `the port serve takes (default ${DEFAULT_PORT})`, parseInteger, DEFAULT_PORT)
+    .option('--no-start', 'only write the file')
+    .action((o: { port: number; start: boolean; json?: boolean }) => {
+      const s = installService({ node: process.execPath, script: tasklaneScript, dataDir: dataDir(), port: o.port }, { start: o.start });
+      out(s, o.json, () => said(s));
+      if (s.running === false) process.exitCode = 1;
+    });
+  verb(service, 'uninstall', 'stop the service and remove its file').action((o: { json?: boolean }) => {
+    const s = uninstallService();
+    out(s, o.json, () => said(s));
+  });
+  verb(service, 'status', 'whether the service is installed and running').action((o: { json?: boolean }) => {
+    const s = serviceStatus();
+    out(s, o.json, () => said(s));
+  });
+
+  verb(program, 'completion', 'print a shell completion script: source <(tasklane completion bash)')
+    .addOption(new Option('--shell <shell>').hideHelp())
+    .argument('<shell>', 'bash, zsh or fish')
+    .action((shell: string, o: { json?: boolean }) => {
+      if (!['bash', 'zsh', 'fish'].includes(shell)) {
+        throw Object.assign(new Error(`'${shell}' is not a shell this knows (bash, zsh, fish)`), { usage: true });
+      }
+      const script = completionScript(program, shell as 'bash' | 'zsh' | 'fish');
+      if (o.json) out({ shell, script }, true, () => '');
+      else process.stdout.write(script);
+    });
+}

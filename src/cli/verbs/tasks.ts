@@ -1,0 +1,162 @@
+// Verbs on tasks and their schedules: tasks, task add|edit|rm|show|run, and schedule
+// set|pause|resume|clear|preview|explain.
+import { Command, Option } from 'commander';
+import type { Task } from '../../core/api/types';
+import { CommandError, type Client } from '../client';
+import { parseDuration, parseInteger, table, time } from '../format';
+import { findTask, out, pairs, parseTime, readJson, verb, type Cli } from '../kit';
+import { definitionOptions, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
+import { enqueued, runRows } from './runs';
+
+const scheduleText = (t: Task) => (t.schedule
+  ? `${t.schedule.description}${t.schedule.timeZone ? ` (${t.schedule.timeZone})` : ''}${t.schedule.enabled ? '' : ', paused'}`
+  : '');
+
+function scheduleOptions(c: Command): Command {
+  return c
+    .option('--cron <expression>', 'a cron schedule: 5 fields (minute hour day month weekday), or 6 with seconds first')
+    .option('--tz <zone>', 'the cron\'s time zone (IANA, e.g. Europe/Berlin; default: this machine\'s)')
+    .option('--once-at <time>', 'a single run at this time, instead of a cron', parseTime)
+    .addOption(new Option('--overlap <policy>', 'when the previous run is still going').choices(['skip', 'queue', 'allow']))
+    .addOption(new Option('--catch-up <policy>', 'fires missed while Tasklane was not running').choices(['once', 'all', 'skip']))
+    .option('--catch-up-max <n>', 'with --catch-up all: at most this many', parseInteger);
+}
+type ScheduleOptions = { cron?: string; tz?: string; onceAt?: number; overlap?: string; catchUp?: string; catchUpMax?: number; paused?: boolean };
+
+function scheduleInput(taskId: number, o: ScheduleOptions) {
+  return {
+    taskId, ...(o.cron !== undefined && { cron: o.cron }), ...(o.tz !== undefined && { timeZone: o.tz }),
+    ...(o.onceAt !== undefined && { runAt: o.onceAt }), ...(o.overlap && { overlap: o.overlap }),
+    ...(o.catchUp && { catchUp: o.catchUp }), ...(o.catchUpMax !== undefined && { catchUpMax: o.catchUpMax }),
+    ...(o.paused && { enabled: false }),
+  };
+}
+
+async function describeTask(c: Client, t: Task): Promise<string> {
+  const recent = await c.call('listRuns', { taskId: t.id, limit: 5 });
+  return [
+    `task ${t.id}  ${t.name}`,
+    `kind      ${t.kind}  lane ${t.lane}  priority ${t.priority}  attempts ${t.maxAttempts}${t.timeoutMs ? `  timeout ${t.timeoutMs} ms` : ''}`,
+    `input     ${JSON.stringify(t.input)}`,
+    `schedule  ${scheduleText(t) || 'none'}`,
+    ...(t.schedule?.nextRunAt ? [`next      ${time(t.schedule.nextRunAt)}`] : []),
+    ...(t.tags.length ? [`tags      ${t.tags.join(', ')}`] : []),
+    '',
+    recent.runs.length ? runRows(recent.runs) : 'no runs yet',
+  ].join('\n');
+}
+
+export function registerTaskVerbs(cli: Cli): void {
+  const { program, client } = cli;
+
+  verb(program, 'tasks', 'list saved tasks').action(async (o: { json?: boolean }) => {
+    const tasks = await client().call('listTasks', {});
+    out(tasks, o.json, () => (tasks.length
+      ? table(['ID', 'NAME', 'KIND', 'LANE', 'SCHEDULE', 'NEXT'], tasks.map((t) => [t.id, t.name, t.kind, t.lane, scheduleText(t), time(t.schedule?.nextRunAt)]))
+      : 'no tasks'));
+  });
+
+  const task = program.command('task').description('add, change, remove, show or run a saved task');
+
+  scheduleOptions(definitionOptions(verb(task, 'add', 'save a task: a program (after --), --http, --notify or --plugin, with run options and an optional schedule'), 'task'))
+    .argument('<name>', 'the task\'s name').argument('[program]', 'the program to run').argument('[args...]', 'its arguments')
+    .option('--paused', 'save the schedule paused')
+    .action(async (name: string, prog: string | undefined, args: string[], o: DefinitionOptions & ScheduleOptions & { json?: boolean }) => {
+      const c = client();
+      const what = kindOf(o, prog, args);
+      if (!what) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what the task does: a program (after --), --http, --notify or --plugin' });
+      let saved = await c.call('createTask', { ...what, ...runOptionsOf(o), name });
+      if (o.cron !== undefined || o.onceAt !== undefined) saved = await c.call('setSchedule', scheduleInput(saved.id, o));
+      out(saved, o.json, () => `task ${saved.id} (${saved.name}) saved${saved.schedule ? `: ${scheduleText(saved)}, next ${time(saved.schedule.nextRunAt)}` : ''}`);
+    });
+
+  definitionOptions(verb(task, 'edit', 'change a task: only what you give changes (--name renames it)'), 'task')
+    .argument('<task>', 'name or id').argument('[program]', 'a new program').argument('[args...]', 'its arguments')
+    .action(async (key: string, prog: string | undefined, args: string[], o: DefinitionOptions & { json?: boolean }) => {
+      const c = client();
+      const current = await findTask(c, key);
+      let what = kindOf(o, prog, args);
+      // Shell settings alone change the saved command's input.
+      if (!what && (o.env || o.cwd || o.shell) && current.kind === 'shell') {
+        const input = current.input as { env?: Record<string, string> };
+        what = { kind: 'shell', input: { ...input, ...(o.shell && { shell: true }), ...(o.cwd && { cwd: o.cwd }),
+          ...(o.env && { env: { ...input.env, ...pairs(o.env, '=', 'an environment variable') } }) } };
+      }
+      const patch = { id: current.id, ...(what ?? {}), ...runOptionsOf(o) };
+      if (Object.keys(patch).length === 1) throw new CommandError({ code: 'INVALID_INPUT', message: 'nothing to change: give what changes (see tasklane task edit --help)' });
+      const saved = await c.call('updateTask', patch);
+      out(saved, o.json, () => `task ${saved.id} (${saved.name}) changed`);
+    });
+
+  verb(task, 'rm', 'remove a task (its runs stay)').argument('<task>', 'name or id')
+    .action(async (key: string, o: { json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      const result = await c.call('deleteTask', { id: t.id });
+      out(result, o.json, () => `task ${t.id} (${t.name}) removed`);
+    });
+
+  verb(task, 'show', 'a task: its definition, its schedule and its latest runs').argument('<task>', 'name or id')
+    .action(async (key: string, o: { json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      if (o.json) out(t, true, () => '');
+      else console.log(await describeTask(c, t));
+    });
+
+  verb(task, 'run', 'run a task now (or later), optionally with changes for this run only').argument('<task>', 'name or id')
+    .option('--input <json|@file|->', 'this run\'s input instead of the task\'s')
+    .option('--lane <lane>', 'this run\'s lane')
+    .option('--priority <0-10>', 'this run\'s priority', parseInteger)
+    .option('--delay <duration>', 'start after this long', parseDuration)
+    .option('--at <time>', 'start at this time', parseTime)
+    .action(async (key: string, o: { input?: string; lane?: string; priority?: number; delay?: number; at?: number; json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      const overrides = {
+        ...(o.input !== undefined && { input: readJson(o.input, '--input') }), ...(o.lane && { lane: o.lane }),
+        ...(o.priority !== undefined && { priority: o.priority }), ...(o.delay !== undefined && { delayMs: o.delay }), ...(o.at !== undefined && { runAt: o.at }),
+      };
+      const result = await c.call('runTask', { id: t.id, ...(Object.keys(overrides).length && { overrides }) });
+      out(result, o.json, () => `${enqueued(result, o.at)} (task ${t.name})`);
+    });
+
+  const schedule = program.command('schedule').description('set, pause, resume, clear, preview or explain a task\'s schedule');
+  scheduleOptions(verb(schedule, 'set', 'set (or replace) a task\'s schedule: --cron with --tz, or --once-at'))
+    .argument('<task>', 'name or id').option('--paused', 'save it paused')
+    .action(async (key: string, o: ScheduleOptions & { json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      const saved = await c.call('setSchedule', scheduleInput(t.id, o));
+      out(saved, o.json, () => `task ${saved.name}: ${scheduleText(saved)}; next ${time(saved.schedule?.nextRunAt)}`);
+    });
+  for (const [name, command, what, done] of [
+    ['pause', 'pauseSchedule', 'stop firing until resumed (the time paused is not "missed")', 'paused'],
+    ['resume', 'resumeSchedule', 'fire again, from the next fire time', 'resumed'],
+    ['clear', 'clearSchedule', 'remove the schedule (the task stays)', 'cleared'],
+  ] as const) {
+    verb(schedule, name, what).argument('<task>', 'name or id').action(async (key: string, o: { json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      const saved = await c.call(command, { taskId: t.id });
+      out(saved, o.json, () => `task ${saved.name}: schedule ${done}${saved.schedule?.nextRunAt ? `; next ${time(saved.schedule.nextRunAt)}` : ''}`);
+    });
+  }
+  verb(schedule, 'preview', 'what a cron expression means, and its next fire times').argument('<cron>', 'the expression (quote it)')
+    .option('--tz <zone>', 'its time zone (default: this machine\'s)')
+    .option('--count <n>', 'how many fire times', parseInteger, 5)
+    .option('--from <time>', 'from this time (default: now)', parseTime)
+    .action(async (cron: string, o: { tz?: string; count: number; from?: number; json?: boolean }) => {
+      const p = await client().call('previewSchedule', { cron, count: o.count, ...(o.tz && { timeZone: o.tz }), ...(o.from !== undefined && { from: o.from }) });
+      const notes = new Map((p.shifted ?? []).map((s) => [s.at, s.note]));
+      out(p, o.json, () => [`${p.description} (${p.timeZone})`, ...p.fires.map((f) => `  ${time(f)}${notes.has(f) ? `  ${notes.get(f)}` : ''}`)].join('\n'));
+    });
+  verb(schedule, 'explain', 'which fires were missed (app closed, machine asleep) and what catch-up will do').argument('<task>', 'name or id')
+    .action(async (key: string, o: { json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      const e = await c.call('explainMissed', { taskId: t.id });
+      out(e, o.json, () => e.summary);
+    });
+
+}

@@ -1,0 +1,40 @@
+// How the window and the `tasklane` command put things in words, so both say the same:
+// durations, rates, and what a run is in one line.
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+const UNIT_WORDS: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+
+/** "10 per minute", "5 per 30 seconds", "no limit". */
+export function rateText(rate: { max: number; intervalMs: number } | null): string {
+  if (!rate) return 'no limit';
+  for (const [ms, word] of UNIT_WORDS) {
+    if (rate.intervalMs === ms) return `${rate.max} per ${word}`;
+    if (rate.intervalMs % ms === 0) return `${rate.max} per ${rate.intervalMs / ms} ${word}s`;
+  }
+  return `${rate.max} per ${rate.intervalMs} ms`;
+}
+
+/** What a run does, in one line: its name, else the command or URL it was given. */
+export function title(run: { name: string | null; kind: string; input: unknown }): string {
+  if (run.name) return run.name;
+  const input = (run.input ?? {}) as { command?: string; args?: string[]; url?: string; method?: string; title?: string };
+  if (run.kind === 'shell' && input.command) return [input.command, ...(input.args ?? [])].join(' ');
+  if (run.kind === 'http' && input.url) return `${input.method ?? 'GET'} ${input.url}`;
+  if (run.kind === 'notify' && input.title) return input.title;
+  return run.kind;
+}
+
+/** Where a run came from (its trigger), in the window's words. */
+export function originText(trigger: string): string {
+  return ({ window: 'the window', cli: 'the tasklane command', api: 'the API', manual: 'run by hand', schedule: 'its schedule',
+    'catch-up': 'a catch-up of missed fires' } as Record<string, string>)[trigger] ?? trigger;
+}
