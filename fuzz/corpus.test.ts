@@ -319,7 +319,9 @@ const FRAME_CASES: { name: string; frames: () => Buffer[]; close?: number[] | 'o
 describe('WebSocket frames from a logged-in client', () => {
   for (const c of FRAME_CASES) {
     it(c.name, async () => {
-      const got = await sendFrames(c.frames());
+      // A case that expects a close waits for it (up to 10 s: under a full test run on two
+      // cores the host may take more than a second); one that expects the socket open waits 1.5 s.
+      const got = await sendFrames(c.frames(), Array.isArray(c.close) ? 10_000 : undefined);
       if (Array.isArray(c.close)) expect(c.close).toContain(got.closeCode);
       if (c.close === 'open') expect(got.closed).toBe(false);
       await expectAlive();
