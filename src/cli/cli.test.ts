@@ -190,10 +190,11 @@ describe('tasklane CLI', () => {
     expect((await cli(s.dir, 'wait', String(ok))).code).toBe(0);
     expect((await cli(s.dir, 'wait', String(ok), String(bad))).code).toBe(1);
     expect((await cli(s.dir, 'wait', String(slow), '--timeout', '300ms')).code).toBe(2);
-    expect((await cli(s.dir, 'cancel', String(slow))).stdout).toContain(`cancelled: ${slow}`);
-    expect((await cli(s.dir, 'retry', String(bad))).stdout).toContain(`retried: ${bad}`);
+    expect((await cli(s.dir, 'cancel', String(slow))).stdout).toContain(`cancelled: run ${slow}`);
+    expect((await cli(s.dir, 'retry', String(bad))).stdout).toContain(`queued again: run ${bad}`);
+    // Retrying a run that succeeded is input to fix (exit 4), not a failure of Tasklane.
     const again = await cli(s.dir, 'retry', String(ok));
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(4);
     expect(again.stderr).toContain('only dead, failed or cancelled runs can be retried');
   });
 

@@ -5,7 +5,8 @@
 // aside under a dated name instead of deleting it.
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { backupDatabase, backupsDir, checkDatabase, listBackups, restoreDatabase, setAside, stamp } from '../core/db/care';
+// The database's care loads SQLite: only when a db verb runs.
+const care = () => import('../core/db/care');
 import { TasklaneError } from '../core/errors';
 import { acquireLock, LockedError } from '../host/lock';
 import { files } from '../host/paths';
@@ -33,6 +34,7 @@ export function registerDbVerbs(program: Command, dataDir: () => string): void {
   db.command('backup').description('copy the database to a file, safely while Tasklane runs')
     .argument('[file]', 'where (default: <data folder>/backups/tasklane-<time>.db)').option('--json', 'print JSON')
     .action(async (file: string | undefined, o: { json?: boolean }) => {
+      const { backupDatabase, backupsDir, stamp } = await care();
       const dbPath = dbFile(dataDir());
       const dest = file ? resolve(file) : join(backupsDir(dbPath), `tasklane-${stamp(Date.now())}.db`);
       const done = await backupDatabase(dbPath, dest);
@@ -40,7 +42,8 @@ export function registerDbVerbs(program: Command, dataDir: () => string): void {
     });
 
   db.command('check').description('check the database for damage (exit 1 if damaged)').option('--json', 'print JSON')
-    .action((o: { json?: boolean }) => {
+    .action(async (o: { json?: boolean }) => {
+      const { checkDatabase } = await care();
       const dbPath = dbFile(dataDir());
       // With Tasklane stopped the check holds the lock and cleans up after itself; while it
       // runs, it only reads.
@@ -56,14 +59,16 @@ export function registerDbVerbs(program: Command, dataDir: () => string): void {
     });
 
   db.command('backups').description('list the automatic backups').option('--json', 'print JSON')
-    .action((o: { json?: boolean }) => {
+    .action(async (o: { json?: boolean }) => {
+      const { listBackups, backupsDir } = await care();
       const list = listBackups(backupsDir(dbFile(dataDir())));
       if (o.json) json(list); else console.log(list.length ? list.join('\n') : 'no backups yet');
     });
 
   db.command('restore').description('put a backup in place of the database (Tasklane must be stopped)')
     .argument('<file>', 'the backup').option('--json', 'print JSON')
-    .action((file: string, o: { json?: boolean }) => {
+    .action(async (file: string, o: { json?: boolean }) => {
+      const { restoreDatabase } = await care();
       const dbPath = dbFile(dataDir());
       const result = whileStopped(dataDir(), () => restoreDatabase(dbPath, resolve(file), Date.now()));
       if (o.json) json({ restored: resolve(file), ...result });
@@ -72,7 +77,8 @@ export function registerDbVerbs(program: Command, dataDir: () => string): void {
 
   db.command('reset').description('set the database aside under a dated name and start with a fresh one (Tasklane must be stopped)')
     .option('--json', 'print JSON')
-    .action((o: { json?: boolean }) => {
+    .action(async (o: { json?: boolean }) => {
+      const { setAside } = await care();
       const dbPath = dbFile(dataDir());
       const aside = whileStopped(dataDir(), () => setAside(dbPath, Date.now()));
       if (o.json) json({ setAside: aside });

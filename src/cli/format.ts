@@ -26,13 +26,21 @@ export function ids(values: string[]): number[] {
   return values.flatMap((v) => v.split(',')).filter(Boolean).map(parseInteger);
 }
 
+/** A time in this machine's zone, with its offset: 2026-12-02 03:00:00 +01:00. */
 export function time(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '-';
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  const p = (n: number) => String(Math.abs(n)).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} `
+    + `${off < 0 ? '-' : '+'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
 }
 
+/** One line of a table cell: a multi-line text is joined with ⏎. */
+export const oneLine = (text: string) => text.replace(/\r?\n+/g, ' ⏎ ');
+
 export function table(head: string[], rows: (string | number | null | undefined)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))))];
+  const cells = [head, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : oneLine(String(c)))))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }

@@ -14,8 +14,10 @@ import { registerTaskVerbs } from './verbs/tasks';
 import { registerLaneVerbs } from './verbs/lanes';
 import { registerSetupVerbs } from './verbs/setup';
 
-/** Error codes of input the person can fix (a bad value; a run, task or lane that does not exist): exit 4. */
-const USAGE_CODES = ['INVALID_INPUT', 'UNKNOWN_KIND', 'INVALID_SCHEDULE', 'NOT_FOUND', 'LANE_NOT_FOUND'];
+/** Error codes of input the person can fix (a bad value; a run, task or lane that does not
+ *  exist; a run not in a state for that, e.g. retrying a succeeded run): exit 4. */
+const USAGE_CODES = ['INVALID_INPUT', 'UNKNOWN_KIND', 'INVALID_SCHEDULE', 'NOT_FOUND', 'LANE_NOT_FOUND', 'INVALID_TRANSITION',
+  'LANE_EXISTS', 'TASK_EXISTS', 'LANE_NOT_EMPTY', 'LANE_PROTECTED'];
 
 export function buildProgram(): Command {
   const program = new Command('tasklane')
@@ -35,26 +37,31 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  // With --json, an error is JSON too (on stderr): { "error": { "code", "message", "field"? } }.
+  const json = argv.includes('--json');
+  const say = (code: string, message: string, field?: string) => console.error(json
+    ? JSON.stringify({ error: { code, message, ...(field && { field }) } })
+    : `error: ${message}${field ? ` [${field}]` : ''} (${code})`);
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exit(error.exitCode === 0 ? 0 : 4);
     } else if (error instanceof NotRunningError) {
-      console.error(error.message);
+      if (json) say('NOT_RUNNING', error.message); else console.error(error.message);
       process.exit(3);
     } else if (error instanceof CommandError) {
-      console.error(`error: ${error.error.message}${error.error.field ? ` [${error.error.field}]` : ''} (${error.error.code})`);
+      say(error.error.code, error.error.message, error.error.field);
       process.exit(USAGE_CODES.includes(error.error.code) ? 4 : 1);
     } else if (error instanceof TasklaneError) {
       // A fault found here (a damaged or read-only database, a file to restore): what to do, no stack.
-      console.error(`error: ${error.message} (${error.code})`);
+      say(error.code, error.message);
       process.exit(error.code === 'INVALID_INPUT' || error.code === 'NOT_FOUND' ? 4 : 1);
     } else if ((error as { usage?: boolean }).usage) {
-      console.error(`error: ${(error as Error).message}`);
+      say('INVALID_INPUT', (error as Error).message);
       process.exit(4);
     } else {
-      console.error(`error: ${(error as Error).message ?? String(error)}`);
+      say('INTERNAL', (error as Error).message ?? String(error));
       if (process.env.TASKLANE_DEBUG) console.error(error);
       process.exit(1);
     }

@@ -155,6 +155,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
       api(req, res, target.path.slice(5)).catch((e) => fail(res, 'INTERNAL', String((e as Error).message)));
       return;
     }
+    if (target.path === '/metrics' && !metrics) return fail(res, 'NOT_FOUND', 'metrics are off: start with --metrics');
     if (target.path === '/metrics' && metrics) {
       const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? target.query.get('token') ?? undefined;
       if (!sameToken(auth, token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token');

@@ -5,9 +5,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Engine } from '../core/index';
 import { startHost } from './http-host';
-import { ensureToken, files } from './paths';
+import { DEFAULT_PORT, ensureToken, files } from './paths';
 
-export const DEFAULT_PORT = 7437;
+export { DEFAULT_PORT };
+
 const DAY = 86_400_000;
 const WATCH_MS = 30_000;
 

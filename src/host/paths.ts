@@ -4,7 +4,10 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { secureFolder } from '../core/db/open';
+import { secureFolder } from '../core/db/folder';
+
+/** The port `tasklane serve` and the desktop app take (another free one if it is taken). */
+export const DEFAULT_PORT = 7437;
 
 export function defaultDataDir(): string {
   if (process.env.TASKLANE_DATA_DIR) return process.env.TASKLANE_DATA_DIR;

@@ -6,7 +6,7 @@ import { RUN_STATUSES, TERMINAL_STATUSES } from '../../core/api/statuses';
 import { duration, originText, title } from '../../shared/words';
 import { CommandError } from '../client';
 import { followEvents, type Follow } from '../events';
-import { ids, parseDuration, parseInteger, table, time } from '../format';
+import { ids, oneLine, parseDuration, parseInteger, table, time } from '../format';
 import { findTask, out, parseTime, readJson, verb, type Cli } from '../kit';
 import { definitionOptions, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
 
@@ -105,7 +105,9 @@ export function registerRunVerbs(cli: Cli): void {
       const run = await client().call('getRun', { id });
       out(run, o.json, () => [
         `run ${run.id}  ${title(run)}`,
-        `status    ${run.status}${run.error ? ` — ${run.error.code}: ${run.error.message}` : ''}`,
+        `status    ${run.status}${run.error ? ` — ${run.error.code}: ${oneLine(run.error.message)}` : ''}`,
+        ...(['scheduled', 'retrying'].includes(run.status) ? [`starts    ${time(run.runAt)}`] : []),
+        ...(run.status === 'held' ? [`held      until released (tasklane release ${run.id})`] : []),
         `kind      ${run.kind}  lane ${run.lane}  priority ${run.priority}  attempt ${run.attempt}/${run.maxAttempts}`,
         `created   ${time(run.createdAt)} by ${originText(run.trigger)}${run.taskId !== null ? ` (task ${run.taskId})` : ''}`,
         `started   ${time(run.startedAt)}  finished ${time(run.finishedAt)}${run.startedAt !== null && run.finishedAt !== null ? `  (${duration(run.finishedAt - run.startedAt)})` : ''}`,
@@ -143,7 +145,11 @@ export function registerRunVerbs(cli: Cli): void {
         print(page.lines);
         last = page.lastSeq;
       }
-      if (!o.follow) { if (!o.tail) await catchUp(); return; }
+      if (!o.follow) {
+        if (!o.tail) await catchUp();
+        if (last === 0 && !o.json) console.error(`(run ${id} has no output${TERMINAL.has((await c.call('getRun', { id })).status) ? '' : ' yet'})`);
+        return;
+      }
       // Follow the event stream; on (re)connect read what was missed.
       await new Promise<void>((resolve, reject) => {
         let busy = Promise.resolve();

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
-import { serve, DEFAULT_PORT } from '../../host/serve';
+import { DEFAULT_PORT } from '../../host/paths';
 import { completionScript } from '../completion';
 import { parseInteger, table } from '../format';
 import { out, readJson, verb, type Cli } from '../kit';
@@ -18,6 +18,8 @@ export function registerSetupVerbs(cli: Cli): void {
     .option('--port <port>', `port (default ${DEFAULT_PORT}, another free one if taken)`, parseInteger, DEFAULT_PORT)
     .option('--metrics', 'expose Prometheus metrics at /metrics')
     .action(async (o: { port: number; metrics?: boolean; json?: boolean }) => {
+      // Loaded only here: the other verbs are clients and start faster without the engine.
+      const { serve } = await import('../../host/serve');
       await serve({ dataDir: dataDir(), port: o.port, metrics: Boolean(o.metrics), json: Boolean(o.json) });
     });
 

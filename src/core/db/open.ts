@@ -7,6 +7,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 import { storageError } from '../errors';
+import { PRIVATE_FILE, PRIVATE_FOLDER } from './folder';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface OpenDb { sqlite: Database.Database; db: Db }
@@ -31,20 +32,7 @@ export function findMigrationsDir(explicit?: string): string {
   return found;
 }
 
-/** The database and its WAL and shared-memory files hold commands, env values and logs:
- *  readable by this user only, set on creation and repaired at every start. */
-export const PRIVATE_FILE = 0o600;
-export const PRIVATE_FOLDER = 0o700;
-
-/** The data folder: created private, and made private again if someone opened it up. */
-export function secureFolder(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER });
-    chmodSync(dir, PRIVATE_FOLDER);
-  } catch (error) {
-    throw storageError(error, dir) ?? error;
-  }
-}
+export { PRIVATE_FILE, PRIVATE_FOLDER, secureFolder } from './folder';
 
 function securePaths(dbPath: string): void {
   mkdirSync(dirname(dbPath), { recursive: true, mode: PRIVATE_FOLDER });
