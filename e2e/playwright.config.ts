@@ -1,6 +1,8 @@
-// The real window (the renderer build in out/renderer) in Debian's Chromium, against a real
-// `tasklane serve` per test. No browser download: CHROMIUM_PATH or /usr/bin/chromium.
+// The real window (the renderer build in out/renderer) in Chromium, against a real
+// `tasklane serve` per test. The browser: CHROMIUM_PATH, /usr/bin/chromium, Playwright's, or
+// one installed now (browser.ts).
 import { defineConfig } from '@playwright/test';
+import { browserHere } from './browser';
 
 export default defineConfig({
   testDir: '.',
@@ -13,7 +15,7 @@ export default defineConfig({
     browserName: 'chromium',
     viewport: { width: 1280, height: 800 },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: browserHere(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--no-first-run', '--disable-quic'],
     },
