@@ -11,7 +11,7 @@ import { acquireLock, LockedError } from '../../src/host/lock';
 import { DEFAULT_PORT, openLocalHost, type LocalHost } from '../../src/host/local-host';
 import { defaultDataDir, files } from '../../src/host/paths';
 import { adaptiveThrottle } from '../../src/host/throttle';
-import { bindIpc } from './ipc';
+import { bindIpc, HIDDEN } from './ipc';
 import { trayMenu, trayTooltip } from './tray';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -105,7 +105,9 @@ async function start(): Promise<void> {
 
   // The lid opened again: scheduled fires and retries that came due meanwhile run now.
   powerMonitor.on('resume', () => engine?.wake());
-  showWindow();
+  // Started at login: stay in the tray (the window opens from it).
+  const hidden = process.argv.includes(HIDDEN);
+  if (!hidden) showWindow();
   if (app.isPackaged) {
     const { autoUpdater } = await import('electron-updater');
     autoUpdater.logger = log;

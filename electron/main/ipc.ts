@@ -1,7 +1,10 @@
 // The contract over IPC: one channel for every command ('tasklane:call', name, input),
 // checking that the call comes from our own window, then dispatching (which checks the
 // name and the input). Events go to the window in batches, at most every 50 ms.
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { app, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+
+/** The argument a start at login passes: start in the tray, without the window. */
+export const HIDDEN = '--hidden';
 import { dispatch, type Engine } from '../../src/core/index';
 import { batchEvents } from '../../src/host/batcher';
 
@@ -14,10 +17,19 @@ export function bindIpc(engine: Engine, window: () => BrowserWindow | null, isOu
     if (!fromUs(e)) return { ok: false, error: { code: 'FORBIDDEN', message: 'only the Tasklane window may call the engine' } };
     return dispatch(engine, String(name), input, { origin: 'window' });
   });
+  // The app's own settings: start at login, hidden in the tray (--hidden), so schedules run
+  // after a reboot without opening the window.
+  ipcMain.handle('tasklane:desktop', (e, what: unknown, value: unknown) => {
+    if (!fromUs(e)) throw new Error('only the Tasklane window may change the app\'s settings');
+    if (what === 'setOpenAtLogin') app.setLoginItemSettings({ openAtLogin: value === true, args: [HIDDEN] });
+    else if (what !== 'openAtLogin') throw new Error(`'${String(what)}' is not a setting`);
+    return app.getLoginItemSettings({ args: [HIDDEN] }).openAtLogin;
+  });
   const open = () => { const w = window(); return w !== null && !w.isDestroyed(); };
   const batcher = batchEvents(engine, (events) => { if (open()) window()!.webContents.send('tasklane:events', events); }, open);
   return () => {
     batcher.close();
     ipcMain.removeHandler('tasklane:call');
+    ipcMain.removeHandler('tasklane:desktop');
   };
 }

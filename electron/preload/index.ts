@@ -1,6 +1,6 @@
 // The bridge between the window and the main process: `call` for every command of the
-// contract (the main process checks the name and the input), and `on` for the event
-// stream. Nothing else reaches the page (no ipcRenderer).
+// contract (the main process checks the name and the input), `on` for the event stream,
+// and `desktop` for the app's own settings. Nothing else reaches the page (no ipcRenderer).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EngineEvent } from '../../src/core/api/types';
 
@@ -10,5 +10,10 @@ contextBridge.exposeInMainWorld('tasklane', {
     const handler = (_: IpcRendererEvent, events: EngineEvent[]) => listener(events);
     ipcRenderer.on('tasklane:events', handler);
     return () => { ipcRenderer.removeListener('tasklane:events', handler); };
+  },
+  // The desktop app's own settings (not the engine's).
+  desktop: {
+    openAtLogin: () => ipcRenderer.invoke('tasklane:desktop', 'openAtLogin'),
+    setOpenAtLogin: (on: boolean) => ipcRenderer.invoke('tasklane:desktop', 'setOpenAtLogin', on === true),
   },
 });

@@ -44,8 +44,16 @@ export function createRead(transport: Transport): Read {
   };
 }
 
-/** What the Electron preload puts on `window.tasklane`: `call` for every command, and `on`. */
+/** The desktop app's own settings (not the engine's): only the desktop window has them. */
+export interface DesktopBridge {
+  /** Whether Tasklane starts at login (hidden, in the tray). */
+  openAtLogin(): Promise<boolean>;
+  setOpenAtLogin(on: boolean): Promise<boolean>;
+}
+
+/** What the Electron preload puts on `window.tasklane`: `call` for every command, `on`, and `desktop`. */
 export interface PreloadApi {
+  desktop?: DesktopBridge;
   call(name: CommandName, input: unknown): Promise<Outcome<unknown>>;
   on(listener: (events: EngineEvent[]) => void): () => void;
 }

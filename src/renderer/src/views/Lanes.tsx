@@ -2,6 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import type { Lane, RateLimit } from '../../../core/api/types';
 import { useApp } from '../context';
+import type { PreloadApi } from '../api';
+import { StartAtLogin } from './StartAtLogin';
 import { rateText } from '../format';
 import { parseRate, RATE_EXAMPLES } from '../../../shared/duration';
 
@@ -22,6 +24,8 @@ export function Lanes() {
         <thead><tr><th>lane</th><th>at once</th><th>rate</th><th>running</th><th>queued</th><th /></tr></thead>
         <tbody>{lanes.map((l) => <LaneRow key={l.name} lane={l} />)}</tbody>
       </table>
+      <h2 className="section">This computer</h2>
+      <StartAtLogin desktop={(window as unknown as { tasklane?: PreloadApi }).tasklane?.desktop} />
     </>
   );
 }
