@@ -227,7 +227,7 @@ describe('schedule lifecycle', () => {
     const next = h.engine.listTasks()[0].schedule!.nextRunAt;
     const run = h.engine.runTask({ id });
     await h.engine.idle();
-    expect(h.engine.getRun({ id: run.id })).toMatchObject({ trigger: 'manual', status: 'succeeded', scheduledFor: null });
+    expect(h.engine.getRun({ id: run.id })).toMatchObject({ trigger: 'api', status: 'succeeded', scheduledFor: null });
     expect(h.engine.listTasks()[0].schedule!.nextRunAt).toBe(next);
   });
 
