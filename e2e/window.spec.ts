@@ -60,8 +60,19 @@ test('a paused lane holds its runs until it is resumed', async ({ page, served }
   await expect(lane).toContainText('paused');
   served.cli('add', '--', 'echo', 'from the command line');
   await expect(lane.locator('td').nth(4)).toHaveText('1');
+  // In a browser page, starting at login is `tasklane service install`'s job.
+  await expect(page.getByText('tasklane service install')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/lanes.png', fullPage: true });
   await page.getByRole('button', { name: 'Runs' }).click();
   await expect(runRow(page, 1).locator('.status')).toHaveText('queued');
+  // A waiting run can be held, and then released.
+  await runRow(page, 1).click();
+  const panel = page.getByRole('complementary', { name: 'run 1' });
+  await panel.getByRole('button', { name: 'Hold' }).click();
+  await expect(panel.locator('.status')).toHaveText('held');
+  await page.screenshot({ path: 'test-results/screens/run-held.png', fullPage: true });
+  await panel.getByRole('button', { name: 'Release' }).click();
+  await expect(panel.locator('.status')).toHaveText('queued');
   await page.getByRole('button', { name: 'Resume all' }).click();
   await expect(runRow(page, 1).locator('.status')).toHaveText('succeeded');
 });
@@ -89,7 +100,7 @@ test('a task with a cron schedule says when it runs, and runs now on demand', as
   await page.getByRole('button', { name: 'Runs' }).click();
   await expect(runRow(page, 1).locator('.status')).toHaveText('succeeded');
   await runRow(page, 1).click();
-  await expect(page.getByRole('complementary', { name: 'run 1' })).toContainText('(manual)');
+  await expect(page.getByRole('complementary', { name: 'run 1' })).toContainText('by the window');
 });
 
 test('a schedule whose time the clock skips says when it runs instead', async ({ page, served }) => {

@@ -27,7 +27,7 @@ export function App() {
       <header>
         <h1>Tasklane</h1>
         <div className="counts" aria-label="counts">
-          {(['running', 'queued', 'scheduled', 'retrying'] as const).map((s) => (
+          {(['running', 'queued', 'scheduled', 'retrying', 'held'] as const).filter((s) => s !== 'held' || total.held).map((s) => (
             <span key={s} className={`count ${s}`} data-testid={`count-${s}`}>{total[s] ?? 0} {s}</span>
           ))}
         </div>
