@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../core/testing/harness';
 import { createEngine } from '../core/index';
 import { buildProgram } from './main';
+import { COMMAND_NAMES } from '../core/api/contract';
 import { cli, cliWith, startServe, type Server } from './test-support';
 
 const tmp = tempDir();
@@ -56,6 +57,8 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'wait', args: ['5', '--timeout', '30s'], code: 1 },
   { path: 'discard', args: ['5'] },
   { path: 'stats', args: ['--by', 'lane'] },
+  { path: 'counts', args: [] },
+  { path: 'prune', args: ['--older-than', '30d', '--keep', '1000'] },
   { path: 'task add', args: ['nightly', '--cron', '0 3 * * *', '--tz', 'Europe/Berlin', '--', 'echo', 'backup'] },
   { path: 'task edit', args: ['nightly', '--priority', '7', '--env', 'K=V'] },
   { path: 'task show', args: ['nightly'] },
@@ -92,6 +95,11 @@ describe('every verb', () => {
     const all = leaves(buildProgram());
     for (const { path, command } of all) expect(command.options.some((o) => o.long === '--json'), `${path} --json`).toBe(true);
     expect(new Set([...RUNS.map((r) => r.path), ...ELSEWHERE])).toEqual(new Set(all.map((l) => l.path)));
+  });
+
+  it('every command of the contract has a verb', () => {
+    const verbs = ['runs', 'tasks', 'lanes', 'setup'].map((f) => readFileSync(new URL(`./verbs/${f}.ts`, import.meta.url), 'utf8')).join('\n');
+    for (const name of COMMAND_NAMES) expect(verbs, name).toMatch(new RegExp(`'${name}'`));
   });
 
   it('each verb with --json prints valid JSON and exits with its documented code', async () => {

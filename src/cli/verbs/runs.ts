@@ -233,6 +233,25 @@ export function registerRunVerbs(cli: Cli): void {
       process.exit(failed ? 1 : 0);
     });
 
+"  verb(program, 'counts', 'how many runs are in each status, per lane and in all').action(async (o: { json?: boolean }) => {
+    const counts = await client().call('counts', {});
+    const statuses = RUN_STATUSES.filter((st) => counts.total[st]);
+    out(counts, o.json, () => (statuses.length
+      ? table(['LANE', ...statuses.map((st) => st.toUpperCase())], [
+        ...Object.entries(counts.lanes).map(([lane, c]) => [lane, ...statuses.map((st) => c[st] ?? 0)]),
+        ['(all)', ...statuses.map((st) => counts.total[st] ?? 0)],
+      ])
+      : 'no runs'));
+  });
+
+  verb(program, 'prune', 'delete finished runs older than a while (the newest ones stay); Tasklane does this daily')
+    .option('--older-than <duration>', 'finished longer ago than this (default 30d)', parseDuration)
+    .option('--keep <n>', 'the newest n finished runs stay whatever their age (default 1000)', parseInteger)
+    .action(async (o: { olderThan?: number; keep?: number; json?: boolean }) => {
+      const result = await client().call('prune', { ...(o.olderThan !== undefined && { olderThanDays: o.olderThan / 86_400_000 }), ...(o.keep !== undefined && { keepLast: o.keep }) });
+      out(result, o.json, () => `deleted ${result.deleted} finished run(s)`);
+    });
+
   verb(program, 'stats', 'runs that ended in a range, by task, lane or kind: counts and durations')
     .option('--since <time>', 'from this time (default: 24 hours ago)', parseTime)
     .option('--until <time>', 'up to this time (default: now)', parseTime)
