@@ -233,7 +233,7 @@ export function registerRunVerbs(cli: Cli): void {
       process.exit(failed ? 1 : 0);
     });
 
-"  verb(program, 'counts', 'how many runs are in each status, per lane and in all').action(async (o: { json?: boolean }) => {
+  verb(program, 'counts', 'how many runs are in each status, per lane and in all').action(async (o: { json?: boolean }) => {
     const counts = await client().call('counts', {});
     const statuses = RUN_STATUSES.filter((st) => counts.total[st]);
     out(counts, o.json, () => (statuses.length
