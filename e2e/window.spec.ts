@@ -68,7 +68,9 @@ test('a paused lane holds its runs until it is resumed', async ({ page, served }
   // A waiting run can be held, and then released.
   await runRow(page, 1).click();
   const panel = page.getByRole('complementary', { name: 'run 1' });
+  await expect(panel.getByLabel('why it is waiting')).toContainText('lane default is paused: resume it to let runs start');
   await panel.getByRole('button', { name: 'Hold' }).click();
+  await expect(panel.getByLabel('why it is waiting')).toContainText('held by you: it starts only once released');
   await expect(panel.locator('.status')).toHaveText('held');
   await page.screenshot({ path: 'test-results/screens/run-held.png', fullPage: true });
   await panel.getByRole('button', { name: 'Release' }).click();

@@ -315,6 +315,7 @@ export function examples(pools: () => Pools): Examples {
     release: fc.record({ ids: fc.array(fc.oneof(activeId, runId), { minLength: 1, maxLength: 3 }) }),
     stats: opt({ from: fc.constantFrom(0, 1_700_000_000_000), to: fc.constantFrom(8.64e15, 4_102_444_800_000), groupBy: fc.constantFrom('task', 'lane', 'kind') }),
     getRun: fc.record({ id: runId }),
+    whyWaiting: fc.record({ id: runId }),
     listRuns: opt({
       status: fc.subarray([...RUN_STATUSES]), lane, taskId, kind: fc.constantFrom('shell', 'http', 'nope'), text: fc.constantFrom('bulk', 'fuzz', '%', '_'), createdFrom: fc.constantFrom(0, 1_700_000_000_000),
       createdTo: fc.constantFrom(8.64e15, 4_102_444_800_000), cursor: runId, limit: fc.integer({ min: 1, max: 500 }), oldestFirst: fc.boolean(),

@@ -44,6 +44,7 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'wait', args: ['1'] },
   { path: 'logs', args: ['1'], lines: true },
   { path: 'show', args: ['1'] },
+  { path: 'why', args: ['3'] },
   { path: 'ls', args: ['--status', 'succeeded', '--limit', '5'] },
   { path: 'search', args: ['hello'] },
   { path: 'add', args: ['--delay', '1h', '--', 'true'] },

@@ -119,6 +119,12 @@ export function registerRunVerbs(cli: Cli): void {
       ].join('\n'));
     });
 
+  verb(program, 'why', 'why a run is not running: its lane, its time, a run it waits for…').argument('<id>', 'run id', parseInteger)
+    .action(async (id: number, o: { json?: boolean }) => {
+      const why = await client().call('whyWaiting', { id });
+      out(why, o.json, () => [`run ${id} is ${why.status}`, ...why.reasons.map((r) => `  - ${r.message}`)].join('\n'));
+    });
+
   verb(program, 'logs', 'print a run\'s output (--json: one JSON line per log line)').argument('<id>', 'run id', parseInteger)
     .option('--tail <n>', 'only the last n lines', parseInteger)
     .option('-f, --follow', 'keep printing new lines as they come, until the run ends')

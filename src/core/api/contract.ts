@@ -31,6 +31,7 @@ export const COMMANDS = {
   hold: writes(s.holdInput).returns<Ids>(),
   release: writes(s.releaseInput).returns<Ids>(),
   getRun: reads(s.getRunInput).returns<T.RunDetail>(),
+  whyWaiting: reads(s.getRunInput).returns<T.WaitExplanation>(),
   listRuns: reads(s.listRunsInput).returns<T.RunPage>(),
   counts: reads(s.emptyInput).returns<T.Counts>(),
   getLogs: reads(s.getLogsInput).returns<T.LogPage>(),

@@ -207,3 +207,15 @@ export interface StatsRow {
   p95Ms: number | null;
 }
 export interface Stats { from: number; to: number; groupBy: 'task' | 'lane' | 'kind'; rows: StatsRow[] }
+
+/** Why a run is not running (whyWaiting): every reason that holds right now. */
+export interface WaitReason {
+  code: 'not-waiting' | 'held' | 'scheduled' | 'backoff' | 'after' | 'overlap' | 'lane-missing' | 'lane-paused' | 'lane-full'
+    | 'rate-limited' | 'queued-behind' | 'starting';
+  message: string;
+  /** When it stops holding (scheduled, backoff, rate-limited). */
+  until?: number;
+  /** The run it waits for (after, overlap). */
+  runId?: number;
+}
+export interface WaitExplanation { runId: number; status: RunStatus; now: number; reasons: WaitReason[] }

@@ -17,6 +17,7 @@ import { createRunQueries } from './queries';
 import { cancel, discard, hold, killDependents, promote, release, retry } from './transitions';
 import { runEvents as ev } from './run-events';
 import { pruneRuns } from './prune';
+import { createWhy } from './why';
 
 const DAY = 86_400_000;
 
@@ -25,15 +26,16 @@ export interface RunCommandDeps {
   store: RunStore;
   clock: Clock;
   events: Pick<EventBus, 'emitAll' | 'emit'>;
-  loop: Pick<WriteLoop, 'flush' | 'wake' | 'armDue' | 'execution' | 'hasDeps' | 'notePending'>;
+  loop: Pick<WriteLoop, 'flush' | 'wake' | 'armDue' | 'execution' | 'hasDeps' | 'notePending' | 'lane'>;
 }
 
-type RunHandlers = Pick<Handlers, 'promote' | 'hold' | 'release' | 'stats' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
+type RunHandlers = Pick<Handlers, 'whyWaiting' | 'promote' | 'hold' | 'release' | 'stats' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
   | 'counts' | 'getLogs' | 'tailLogs' | 'prune'>;
 
 export function runCommands(d: RunCommandDeps): RunHandlers {
   const { store, sqlite, loop } = d;
   const queries = createRunQueries(sqlite);
+  const why = createWhy({ sqlite, store, loop, now: () => d.clock.now() });
   const logsAfter = sqlite.prepare<[number, number, number], LogLine>(`SELECT seq, stream, at, text FROM run_logs
     WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
   const logsTail = sqlite.prepare<[number, number], LogLine>(`SELECT seq, stream, at, text FROM run_logs
@@ -134,6 +136,13 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
         if (e.status === 'queued') loop.wake(e.lane); else loop.armDue(e.runAt);
       }
       return { ids };
+    },
+
+    /** Why a run is not running: lane full or paused, rate limit, its time, backoff, a run
+     *  it comes after, its task's overlap policy, held, runs ahead of it. */
+    whyWaiting({ id }) {
+      loop.flush();
+      return why(id);
     },
 
     stats(q) {

@@ -1,13 +1,14 @@
 // One run: what it is, its attempts, its log as it arrives, and what can be done with it.
-import { useEffect, useRef } from 'react';
-import { ACTIVE_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES } from '../../../core/api/statuses';
-import type { RunStatus } from '../../../core/api/types';
+import { useEffect, useRef, useState } from 'react';
+import { ACTIVE_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES, WAITING_STATUSES } from '../../../core/api/statuses';
+import type { RunStatus, WaitReason } from '../../../core/api/types';
 import type { Api } from '../api';
 import { useApp } from '../context';
 import { clock, duration, originText, runTime, title } from '../format';
 import { StatusBadge, useNow } from './RunTable';
 
 const ACTIVE = ACTIVE_STATUSES;
+const WAITING = WAITING_STATUSES;
 const RETRYABLE = RETRYABLE_STATUSES;
 
 /** A button of the run's panel: the command it sends and what the notice says once it is done. */
@@ -35,6 +36,17 @@ export function RunDetailPanel() {
   const now = useNow();
   const logEnd = useRef<HTMLDivElement>(null);
   useEffect(() => { logEnd.current?.scrollIntoView({ block: 'nearest' }); }, [logs.length]);
+  // Why a waiting run is not running: read again whenever the run or its status changes.
+  const api = useApp((s) => s.api);
+  const [why, setWhy] = useState<WaitReason[] | null>(null);
+  const waiting = run !== null && WAITING.includes(run.status);
+  useEffect(() => {
+    setWhy(null);
+    if (!run || !waiting) return;
+    let current = true;
+    api.whyWaiting({ id: run.id }).then((w) => { if (current) setWhy(w.reasons); }, () => { /* shown by the next read */ });
+    return () => { current = false; };
+  }, [api, run?.id, run?.status, run?.updatedAt, waiting]);
 
   return (
     <aside className="detail" aria-label={`run ${id}`}>
@@ -48,6 +60,12 @@ export function RunDetailPanel() {
           <p><StatusBadge status={run.status} /> {run.status === 'running' && run.progress !== null &&
             <><progress max={100} value={run.progress} /> {run.progress}% {run.progressMessage}</>}</p>
           {run.error && <p className="error-line" role="note">{run.error.code}: {run.error.message}</p>}
+          {waiting && why && (
+            <div className="why" aria-label="why it is waiting">
+              <h3>Why it is waiting</h3>
+              <ul>{why.map((r) => <li key={r.code + (r.runId ?? '')}>{r.message}</li>)}</ul>
+            </div>
+          )}
           <div className="actions">
             {runActions(run).map(({ label, call, done }) => <button key={label} onClick={() => void act(call, done)}>{label}</button>)}
           </div>
