@@ -44,9 +44,12 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
     if (!store.statusOf(id)) throw new TasklaneError('NOT_FOUND', `run ${id} does not exist`, field);
   };
 
-  /** Checks every id first, so that one bad id leaves all runs as they were. */
+  /** Checks every id first, so that one bad id leaves all runs as they were. An id given
+   *  twice counts once (its error, if any, names its first place). */
   function loadAll(ids: number[], allowed: readonly RunStatus[], rule: string): RunStatusRow[] {
-    return ids.map((id, i) => {
+    const first = new Map<number, number>();
+    ids.forEach((id, i) => { if (!first.has(id)) first.set(id, i); });
+    return [...first].map(([id, i]) => {
       const row = store.statusOf(id);
       if (!row) throw new TasklaneError('NOT_FOUND', `run ${id} does not exist`, `ids.${i}`);
       if (!allowed.includes(row.status)) throw new TasklaneError('INVALID_TRANSITION', `run ${id} is ${row.status}; ${rule}`, `ids.${i}`);

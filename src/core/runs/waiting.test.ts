@@ -142,3 +142,32 @@ describe('what the CLI reads', () => {
     expect(h.engine.getRun({ id: (ran as { value: { id: number } }).value.id })).toMatchObject({ trigger: 'window', taskId: task.id });
   });
 });
+
+describe('held runs and the rest of the engine', () => {
+  it('an id given twice moves its run once', async () => {
+    await h.engine.start();
+    const id = h.engine.enqueue({ kind: 'noop', delayMs: 60_000 }).id;
+    h.engine.hold({ ids: [id, id] });
+    h.engine.release({ ids: [id, id] });
+    h.engine.promote({ ids: [id, id] });
+    const moves = h.events.filter((e) => 'runId' in e && e.runId === id && 'from' in e).map((e) => `${e.type}:${(e as { from: string }).from}`);
+    expect(moves).toEqual(['run.queued:null', 'run.held:scheduled', 'run.queued:held', 'run.queued:scheduled']);
+    expect(() => h.engine.cancel({ ids: [id, id, 999] })).toThrow(expect.objectContaining({ code: 'NOT_FOUND', field: 'ids.2' }));
+  });
+
+  it('a held run of a task does not stop its schedule (it is not the previous run still going)', async () => {
+    h.engine.createLane({ name: 'stopped' });
+    h.engine.pauseLane({ name: 'stopped' });
+    const task = h.engine.createTask({ name: 'minutely', kind: 'noop', lane: 'stopped' });
+    h.engine.setSchedule({ taskId: task.id, cron: '* * * * *', timeZone: 'UTC', overlap: 'skip' });
+    await h.engine.start();
+    await h.clock.advance(60_000);
+    const [first] = h.engine.listRuns({ taskId: task.id }).runs;
+    h.engine.hold({ ids: [first.id] });
+    await h.clock.advance(60_000);
+    expect(h.engine.listRuns({ taskId: task.id }).runs.map((r) => r.status)).toEqual(['queued', 'held']);
+    await h.clock.advance(60_000);
+    // The queued one is the previous run still waiting: overlap 'skip' skips this fire.
+    expect(h.engine.listRuns({ taskId: task.id }).runs).toHaveLength(2);
+  });
+});

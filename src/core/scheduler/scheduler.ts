@@ -37,7 +37,7 @@ export class Scheduler {
       `SELECT MIN(next_run_at) FROM tasks WHERE schedule_enabled = 1 AND next_run_at IS NOT NULL`).pluck();
     this.activeOfTask = db.prepare<[number], { running: number; waiting: number }>(`SELECT
         COALESCE(SUM(status = 'running'), 0) AS running,
-        COALESCE(SUM(status IN ${sqlSet(WAITING_STATUSES)}), 0) AS waiting
+        COALESCE(SUM(status IN ${sqlSet(WAITING_STATUSES.filter((st) => st !== 'held'))}), 0) AS waiting
       FROM runs WHERE task_id = ? AND status IN ${sqlSet(ACTIVE_STATUSES)}`);
     this.runningOfTask = db.prepare<[number], number>(
       `SELECT id FROM runs WHERE task_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1`).pluck();
@@ -98,6 +98,7 @@ export class Scheduler {
       this.d.taskStore.setSchedule(row.id, { scheduleEnabled: false, nextRunAt: null }, now);
       return;
     }
+    // A run the person holds is put aside: it does not count as the previous run still going.
     const before = this.activeOfTask.get(row.id) ?? { running: 0, waiting: 0 };
     for (const fire of plan.fires) {
       if (this.fireExists.get(row.id, fire.scheduledFor)) continue;
