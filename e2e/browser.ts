@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 
-export const INSTALL_HINT = 'The window\'s tests need Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium; '
-  + 'elsewhere: npx playwright install chromium) or set CHROMIUM_PATH to one';
+export const INSTALL_HINT = 'The window\'s tests need Chromium: install it (Debian: sudo apt-get install chromium; '
+  + 'Ubuntu and elsewhere: npx playwright install --with-deps chromium) or set CHROMIUM_PATH to one';
 
 export interface BrowserSearch {
   env: Record<string, string | undefined>;
@@ -21,7 +21,8 @@ export interface BrowserSearch {
   say(line: string): void;
 }
 
-const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+// (Not /usr/bin/chromium-browser: on Ubuntu it is often a shim for a snap that does not run here.)
+const SYSTEM = ['/usr/bin/chromium'];
 
 /** The browser's path, or an Error whose message is the one line to show. */
 export function findBrowser(s: BrowserSearch): string | Error {

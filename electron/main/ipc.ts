@@ -17,10 +17,13 @@ export function bindIpc(engine: Engine, window: () => BrowserWindow | null, isOu
     if (!fromUs(e)) return { ok: false, error: { code: 'FORBIDDEN', message: 'only the Tasklane window may call the engine' } };
     return dispatch(engine, String(name), input, { origin: 'window' });
   });
-  // The app's own settings: start at login, hidden in the tray (--hidden), so schedules run
-  // after a reboot without opening the window.
+  // The app's own settings: start at login (on Windows hidden in the tray: --hidden; macOS
+  // does not pass arguments to login items), so schedules run after a reboot.
   ipcMain.handle('tasklane:desktop', (e, what: unknown, value: unknown) => {
     if (!fromUs(e)) throw new Error('only the Tasklane window may change the app\'s settings');
+    // Electron's login items work on Windows and macOS only; on Linux the window points to
+    // `tasklane service install` (null: not here).
+    if (process.platform === 'linux') return null;
     if (what === 'setOpenAtLogin') app.setLoginItemSettings({ openAtLogin: value === true, args: [HIDDEN] });
     else if (what !== 'openAtLogin') throw new Error(`'${String(what)}' is not a setting`);
     return app.getLoginItemSettings({ args: [HIDDEN] }).openAtLogin;

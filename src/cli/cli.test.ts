@@ -51,7 +51,7 @@ describe('tasklane serve', () => {
     expect(statSync(s.dir).mode & 0o777).toBe(0o700);
     for (const f of ['tasklane.db', 'tasklane.db-wal', 'tasklane.db-shm']) expect(statSync(join(s.dir, f)).mode & 0o777).toBe(0o600);
     const second = await cli(s.dir, 'serve', '--port', '0');
-    expect(second.code).toBe(1);
+    expect(second.code).toBe(6);
     expect(second.stderr).toContain('Tasklane is already running on this data folder');
   });
 

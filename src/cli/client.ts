@@ -12,8 +12,9 @@ export class CommandError extends Error {
 }
 
 export function createClient(dataDir: string) {
-  const found = readEndpoint(dataDir);
   const call = async <N extends CommandName>(name: N, input: unknown = {}): Promise<CommandResult<N>> => {
+    // Read each time: the app may have restarted on another port (wait and logs --follow live long).
+    const found = readEndpoint(dataDir);
     if (!found) throw new NotRunningError();
     let res: Response;
     try {

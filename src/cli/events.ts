@@ -8,7 +8,9 @@ import { NotRunningError } from './client';
 
 export interface Follow { close(): void }
 
-export function followEvents(dataDir: string, on: { events(events: EngineEvent[]): void; connect(): void; drop?(): void }): Follow {
+/** `fail`: the first connection could not be made (Tasklane is not running); after one has
+ *  been made, a drop is retried every second (the app may be restarting). */
+export function followEvents(dataDir: string, on: { events(events: EngineEvent[]): void; connect(): void; drop?(): void; fail(error: Error): void }): Follow {
   let closed = false;
   let ws: WebSocket | null = null;
   let timer: NodeJS.Timeout | undefined;
@@ -16,7 +18,7 @@ export function followEvents(dataDir: string, on: { events(events: EngineEvent[]
   const open = () => {
     const found = readEndpoint(dataDir);
     if (!found) {
-      if (!everConnected) throw new NotRunningError();
+      if (!everConnected) { on.fail(new NotRunningError()); return; }
       timer = setTimeout(open, 1000);
       return;
     }
@@ -29,6 +31,7 @@ export function followEvents(dataDir: string, on: { events(events: EngineEvent[]
     ws.on('error', () => { /* a close follows */ });
     ws.on('close', () => {
       if (closed) return;
+      if (!everConnected) { closed = true; on.fail(new NotRunningError()); return; }
       on.drop?.();
       timer = setTimeout(open, 1000);
     });

@@ -3,7 +3,7 @@
 //
 // Exit codes: 0 done · 1 a command failed (or a waited-for run did not succeed)
 //             2 `wait` timed out · 3 Tasklane is not running · 4 bad usage or input
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CommandError, NotRunningError } from './client';
 import { defaultDataDir } from '../host/paths';
 import { TasklaneError } from '../core/errors';
@@ -19,12 +19,18 @@ import { registerSetupVerbs } from './verbs/setup';
 const USAGE_CODES = ['INVALID_INPUT', 'UNKNOWN_KIND', 'INVALID_SCHEDULE', 'NOT_FOUND', 'LANE_NOT_FOUND', 'INVALID_TRANSITION',
   'LANE_EXISTS', 'TASK_EXISTS', 'LANE_NOT_EMPTY', 'LANE_PROTECTED'];
 
-export function buildProgram(): Command {
+export function buildProgram(opts: { json?: boolean } = {}): Command {
   const program = new Command('tasklane')
     .description('Run your jobs on your own machine: a durable queue with lanes, retries and schedules.')
     .option('--data-dir <dir>', 'data folder (default: the desktop app\'s; or $TASKLANE_DATA_DIR)')
-    .showHelpAfterError()
+    .showHelpAfterError(!opts.json)
     .exitOverride();
+  // With --json, a usage error commander finds is JSON too.
+  if (opts.json) {
+    program.configureOutput({
+      outputError: (text, write) => write(`${JSON.stringify({ error: { code: 'INVALID_INPUT', message: text.replace(/^error: /, '').trim() } })}\n`),
+    });
+  }
   const dataDir = () => program.opts<{ dataDir?: string }>().dataDir ?? defaultDataDir();
   const cli = cliContext(program, dataDir);
   registerRunVerbs(cli);
@@ -36,16 +42,20 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   // With --json, an error is JSON too (on stderr): { "error": { "code", "message", "field"? } }.
   const json = argv.includes('--json');
+  const program = buildProgram({ json });
   const say = (code: string, message: string, field?: string) => console.error(json
     ? JSON.stringify({ error: { code, message, ...(field && { field }) } })
     : `error: ${message}${field ? ` [${field}]` : ''} (${code})`);
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (error instanceof InvalidArgumentError) {
+      // A value a verb could not read (thrown inside it: commander has not said it).
+      say('INVALID_INPUT', error.message);
+      process.exit(4);
+    } else if (error instanceof CommanderError) {
       process.exit(error.exitCode === 0 ? 0 : 4);
     } else if (error instanceof NotRunningError) {
       if (json) say('NOT_RUNNING', error.message); else console.error(error.message);

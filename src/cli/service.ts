@@ -6,7 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+
+/** Set (to 1) where the system's service manager must not be asked: the file is written or
+ *  removed, nothing is started or stopped. The tests run this way, never touching the
+ *  machine's real services. */
+export const DRY_RUN_ENV = 'TASKLANE_SERVICE_DRY_RUN';
+const dryRun = () => process.env[DRY_RUN_ENV] === '1';
 
 export type ServiceSystem = 'systemd' | 'launchd' | 'schtasks';
 export const SERVICE_NAME = 'tasklane';
@@ -18,6 +24,8 @@ export interface ServiceSpec {
   script: string;
   dataDir: string;
   port: number;
+  /** Windows: the user whose logon starts it (DOMAIN\\name); a logon trigger for all users needs admin rights. */
+  user?: string;
 }
 
 export function systemFor(platform: NodeJS.Platform = process.platform): ServiceSystem {
@@ -33,8 +41,8 @@ export function serviceFile(system: ServiceSystem, env: NodeJS.ProcessEnv = proc
 
 const args = (s: ServiceSpec) => [s.script, 'serve', '--data-dir', s.dataDir, '--port', String(s.port)];
 
-/** A systemd word: quoted, with `\`, `"` and the `%` specifier escaped. */
-const systemdWord = (w: string) => `"${w.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
+/** A systemd word: quoted, with `\`, `"`, the `%` specifier and `$` (variable) escaped. */
+const systemdWord = (w: string) => `"${w.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%').replace(/\$/g, '$$$$')}"`;
 const xml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** A Windows command-line argument, quoted as CommandLineToArgvW reads it. */
 const winArg = (a: string) => (/[\s"]/.test(a) ? `"${a.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"` : a);
@@ -53,6 +61,9 @@ export function renderService(system: ServiceSystem, s: ServiceSpec): string {
       'TimeoutStopSec=30',
       'Restart=on-failure',
       'RestartSec=5',
+      // 5: the database is damaged; 6: another Tasklane runs on the folder (the desktop app):
+      // trying again every 5 s would not help.
+      'RestartPreventExitStatus=5 6',
       '',
       '[Install]',
       'WantedBy=default.target',
@@ -84,8 +95,8 @@ export function renderService(system: ServiceSystem, s: ServiceSpec): string {
     '<?xml version="1.0" encoding="UTF-16"?>',
     '<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">',
     '  <RegistrationInfo><Description>Tasklane: runs your jobs on this machine (tasklane serve)</Description></RegistrationInfo>',
-    '  <Triggers><LogonTrigger><Enabled>true</Enabled></LogonTrigger></Triggers>',
-    '  <Principals><Principal id="Author"><LogonType>InteractiveToken</LogonType><RunLevel>LeastPrivilege</RunLevel></Principal></Principals>',
+    `  <Triggers><LogonTrigger><Enabled>true</Enabled>${s.user ? `<UserId>${xml(s.user)}</UserId>` : ''}</LogonTrigger></Triggers>`,
+    `  <Principals><Principal id="Author">${s.user ? `<UserId>${xml(s.user)}</UserId>` : ''}<LogonType>InteractiveToken</LogonType><RunLevel>LeastPrivilege</RunLevel></Principal></Principals>`,
     '  <Settings>',
     '    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>',
     '    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>',
@@ -106,7 +117,10 @@ function commands(system: ServiceSystem, file: string) {
   const uid = process.getuid?.() ?? 0;
   if (system === 'systemd') {
     return {
-      start: [['systemctl', '--user', 'daemon-reload'], ['systemctl', '--user', 'enable', '--now', `${SERVICE_NAME}.service`]],
+      // restart: a second install (another port) takes effect now.
+      start: [['systemctl', '--user', 'daemon-reload'], ['systemctl', '--user', 'enable', `${SERVICE_NAME}.service`],
+        ['systemctl', '--user', 'restart', `${SERVICE_NAME}.service`]],
+      before: [],
       stop: [['systemctl', '--user', 'disable', '--now', `${SERVICE_NAME}.service`]],
       after: [['systemctl', '--user', 'daemon-reload']],
       status: ['systemctl', '--user', 'is-active', `${SERVICE_NAME}.service`],
@@ -115,6 +129,8 @@ function commands(system: ServiceSystem, file: string) {
   if (system === 'launchd') {
     return {
       start: [['launchctl', 'bootstrap', `gui/${uid}`, file]],
+      // An agent loaded already (a second install) is unloaded first, or bootstrap fails.
+      before: [['launchctl', 'bootout', `gui/${uid}`, file]],
       stop: [['launchctl', 'bootout', `gui/${uid}`, file]],
       after: [],
       status: ['launchctl', 'print', `gui/${uid}/${LAUNCHD_LABEL}`],
@@ -122,6 +138,7 @@ function commands(system: ServiceSystem, file: string) {
   }
   return {
     start: [['schtasks', '/Create', '/TN', 'Tasklane', '/XML', file, '/F'], ['schtasks', '/Run', '/TN', 'Tasklane']],
+    before: [['schtasks', '/End', '/TN', 'Tasklane']],
     stop: [['schtasks', '/End', '/TN', 'Tasklane'], ['schtasks', '/Delete', '/TN', 'Tasklane', '/F']],
     after: [],
     status: ['schtasks', '/Query', '/TN', 'Tasklane'],
@@ -140,9 +157,13 @@ export function installService(spec: ServiceSpec, opts: { start: boolean; system
   const system = opts.system ?? systemFor();
   const file = serviceFile(system);
   mkdirSync(dirname(file), { recursive: true });
+  // launchd writes its log into the data folder, and does not make folders.
+  mkdirSync(resolve(spec.dataDir), { recursive: true, mode: 0o700 });
   const text = renderService(system, spec);
   writeFileSync(file, system === 'schtasks' ? `\ufeff${text}` : text, system === 'schtasks' ? 'utf16le' : 'utf8');
   if (!opts.start) return { system, file, installed: true, running: null, detail: 'written; not started (--no-start)' };
+  if (dryRun()) return { system, file, installed: true, running: null, detail: `written; not started (${DRY_RUN_ENV})` };
+  for (const cmd of commands(system, file).before) run(cmd);
   for (const cmd of commands(system, file).start) {
     const r = run(cmd);
     if (!r.ok) return { system, file, installed: true, running: false, detail: `written, but \`${cmd.join(' ')}\` failed: ${r.out}` };
@@ -155,12 +176,12 @@ export function uninstallService(opts: { system?: ServiceSystem } = {}): Service
   const file = serviceFile(system);
   const said: string[] = [];
   if (existsSync(file)) {
-    for (const cmd of commands(system, file).stop) {
+    for (const cmd of dryRun() ? [] : commands(system, file).stop) {
       const r = run(cmd);
       if (!r.ok) said.push(`\`${cmd.join(' ')}\`: ${r.out}`);
     }
     rmSync(file, { force: true });
-    for (const cmd of commands(system, file).after) run(cmd);
+    if (!dryRun()) for (const cmd of commands(system, file).after) run(cmd);
   }
   return { system, file, installed: false, running: false, detail: said.length ? `removed; ${said.join('; ')}` : 'removed' };
 }
@@ -169,6 +190,7 @@ export function serviceStatus(system: ServiceSystem = systemFor()): ServiceState
   const file = serviceFile(system);
   const installed = existsSync(file);
   if (!installed) return { system, file, installed, running: false, detail: 'not installed' };
+  if (dryRun()) return { system, file, installed, running: null, detail: `installed; not asked (${DRY_RUN_ENV})` };
   const r = run(commands(system, file).status);
   // No user session manager to ask (a container, an SSH session without lingering): say so.
   if (!r.ok && /bus|Failed to connect|not found|ENOENT/i.test(r.out)) return { system, file, installed, running: null, detail: `installed; cannot ask the system (${r.out})` };

@@ -1,6 +1,7 @@
 // Every verb of the `tasklane` command, run as a person's script would: a real `tasklane
 // serve` in a temp folder, the CLI as real processes. The command tree is walked, so a verb
 // added without --json, or without a run here, fails this test.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../core/testing/harness';
 import { createEngine } from '../core/index';
 import { buildProgram } from './main';
+import { renderService } from './service';
 import { COMMAND_NAMES } from '../core/api/contract';
 import { cli, cliWith, startServe, type Server } from './test-support';
 
@@ -15,6 +17,8 @@ const tmp = tempDir();
 let s: Server;
 const stopped = join(tmp.dir, 'stopped');
 const systemd = join(tmp.dir, 'xdg');
+/** Service verbs write into this test's folders and never ask the machine's service manager. */
+const serviceEnv = { XDG_CONFIG_HOME: systemd, HOME: join(tmp.dir, 'home'), TASKLANE_SERVICE_DRY_RUN: '1' };
 
 function leaves(c: Command, path: string[] = []): { path: string; command: Command }[] {
   return c.commands.length ? c.commands.flatMap((x) => leaves(x, [...path, x.name()])) : [{ path: path.join(' '), command: c }];
@@ -84,9 +88,9 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'db backups', args: [] },
   { path: 'db restore', args: [join(tmp.dir, 'backup.db')], dir: 'stopped' },
   { path: 'db reset', args: [], dir: 'stopped' },
-  { path: 'service install', args: ['--no-start'], env: { XDG_CONFIG_HOME: systemd } },
-  { path: 'service status', args: [], env: { XDG_CONFIG_HOME: systemd } },
-  { path: 'service uninstall', args: [], env: { XDG_CONFIG_HOME: systemd } },
+  { path: 'service install', args: [], env: serviceEnv },
+  { path: 'service status', args: [], env: serviceEnv },
+  { path: 'service uninstall', args: [], env: serviceEnv },
 ];
 /** Checked for --json but run elsewhere: serve runs until stopped (src/cli/test-support.ts starts it for every CLI test). */
 const ELSEWHERE = ['serve'];
@@ -134,17 +138,37 @@ describe('every verb', () => {
 });
 
 describe('tasklane service', () => {
-  it('writes a systemd user unit that systemd accepts, and removes it again', async () => {
-    const env = { XDG_CONFIG_HOME: systemd };
-    const installed = await cliWith(env, s.dir, 'service', 'install', '--no-start', '--port', '7999');
-    expect(installed.code).toBe(0);
+  it('writes a systemd user unit that systemd accepts (a folder with spaces, $ and % included), and removes it again', async () => {
+    const env = serviceEnv;
+    const odd = join(tmp.dir, 'my data $HOME %h');
+    const installed = await cliWith(env, odd, 'service', 'install', '--port', '7999');
+    expect(installed.code, installed.stderr).toBe(0);
     const file = join(systemd, 'systemd', 'user', 'tasklane.service');
     const unit = readFileSync(file, 'utf8');
     expect(unit).toContain(`ExecStart="${process.execPath}" "`);
-    expect(unit).toContain(`"serve" "--data-dir" "${s.dir}" "--port" "7999"`);
+    expect(unit).toContain(`"serve" "--data-dir" "${join(tmp.dir, 'my data $$HOME %%h')}" "--port" "7999"`);
+    expect(unit).toContain('RestartPreventExitStatus=5 6');
     expect(unit).toContain('WantedBy=default.target');
-    expect(JSON.parse((await cliWith(env, s.dir, 'service', 'status', '--json')).stdout)).toMatchObject({ installed: true, system: 'systemd' });
-    expect((await cliWith(env, s.dir, 'service', 'uninstall')).code).toBe(0);
+    const analyze = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+    if (analyze.error) console.log(`systemd-analyze is not installed here: the unit is checked by its content only (${analyze.error.message})`);
+    else {
+      expect(analyze.status, analyze.stderr).toBe(0);
+      expect(analyze.stderr).not.toMatch(/unknown|invalid|failed to parse|ignoring/i);
+    }
+    expect(JSON.parse((await cliWith(env, odd, 'service', 'status', '--json')).stdout)).toMatchObject({ installed: true, system: 'systemd' });
+    expect((await cliWith(env, odd, 'service', 'uninstall')).code).toBe(0);
     expect(existsSync(file)).toBe(false);
   }, 60_000);
+
+  it('launchd and Task Scheduler files say the same, each in its own language', () => {
+    const spec = { node: '/usr/local/bin/node', script: '/opt/tasklane/bin/tasklane.js', dataDir: '/Users/me/Tasklane & co', port: 7437 };
+    const plist = renderService('launchd', spec);
+    expect(plist).toContain('<string>/Users/me/Tasklane &amp; co</string>');
+    expect(plist).toContain('<key>RunAtLoad</key><true/>');
+    const xml = renderService('schtasks', { ...spec, node: 'C:\\Program Files\\nodejs\\node.exe', dataDir: 'C:\\Users\\me\\Tasklane data\\', user: 'PC\\me' });
+    expect(xml).toContain('<Command>C:\\Program Files\\nodejs\\node.exe</Command>');
+    // A trailing backslash before the closing quote is doubled, as Windows reads arguments.
+    expect(xml).toContain('--data-dir &quot;C:\\Users\\me\\Tasklane data\\\\&quot;');
+    expect(xml).toContain('<LogonTrigger><Enabled>true</Enabled><UserId>PC\\me</UserId></LogonTrigger>');
+  });
 });

@@ -17,8 +17,9 @@ export async function serve(opts: ServeOptions): Promise<never | void> {
     release = acquireLock(files(opts.dataDir).lock);
   } catch (e) {
     if (e instanceof LockedError) {
+      // Its own code: a service manager must not start it again and again (RestartPreventExitStatus).
       console.error(e.message);
-      process.exit(1);
+      process.exit(6);
     }
     throw e;
   }

@@ -162,6 +162,7 @@ export function registerRunVerbs(cli: Cli): void {
         const serial = (fn: () => Promise<void>) => { busy = busy.then(fn).catch(reject); };
         const finish = () => serial(async () => { await catchUp(); follow.close(); resolve(); });
         const follow = followEvents(cli.dataDir(), {
+          fail: reject,
           connect: () => serial(async () => {
             await catchUp();
             if (TERMINAL.has((await c.call('getRun', { id })).status)) finish();
@@ -213,6 +214,7 @@ export function registerRunVerbs(cli: Cli): void {
         const timer = o.timeout === undefined ? undefined : setTimeout(() => resolve('timeout'), o.timeout);
         const check = () => { if (!pending.size) { clearTimeout(timer); resolve('done'); } };
         follow = followEvents(cli.dataDir(), {
+          fail: reject,
           connect: () => {
             void Promise.all([...pending].map(async (id) => {
               const run = await c.call('getRun', { id });

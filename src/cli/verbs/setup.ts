@@ -1,6 +1,7 @@
 // Verbs on the setup and the app itself: export, import, plugins, serve, service (start at
 // login), completion.
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { DEFAULT_PORT } from '../../host/paths';
@@ -54,7 +55,10 @@ export function registerSetupVerbs(cli: Cli): void {
     .option('--port <port>', `the port serve takes (default ${DEFAULT_PORT})`, parseInteger, DEFAULT_PORT)
     .option('--no-start', 'only write the file')
     .action((o: { port: number; start: boolean; json?: boolean }) => {
-      const s = installService({ node: process.execPath, script: tasklaneScript, dataDir: dataDir(), port: o.port }, { start: o.start });
+      const user = process.platform === 'win32' && process.env.USERNAME
+        ? `${process.env.USERDOMAIN ? `${process.env.USERDOMAIN}\\` : ''}${process.env.USERNAME}` : undefined;
+      // An absolute folder: a service starts in $HOME (systemd) or / (launchd).
+      const s = installService({ node: process.execPath, script: tasklaneScript, dataDir: resolve(dataDir()), port: o.port, user }, { start: o.start });
       out(s, o.json, () => said(s));
       if (s.running === false) process.exitCode = 1;
     });
@@ -68,7 +72,6 @@ export function registerSetupVerbs(cli: Cli): void {
   });
 
   verb(program, 'completion', 'print a shell completion script: source <(tasklane completion bash)')
-    .addOption(new Option('--shell <shell>').hideHelp())
     .argument('<shell>', 'bash, zsh or fish')
     .action((shell: string, o: { json?: boolean }) => {
       if (!['bash', 'zsh', 'fish'].includes(shell)) {

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { Task } from '../../core/api/types';
 import { CommandError, type Client } from '../client';
 import { parseDuration, parseInteger, table, time } from '../format';
-import { findTask, out, pairs, parseTime, readJson, verb, type Cli } from '../kit';
+import { findTask, out, pairs, parseTime, readJson, readText, verb, type Cli } from '../kit';
 import { definitionOptions, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
 import { enqueued, runRows } from './runs';
 
@@ -30,6 +30,50 @@ function scheduleInput(taskId: number, o: ScheduleOptions) {
     ...(o.catchUp && { catchUp: o.catchUp }), ...(o.catchUpMax !== undefined && { catchUpMax: o.catchUpMax }),
     ...(o.paused && { enabled: false }),
   };
+}
+
+/**
+ * What `task edit` changes of the kind and its input: a new program, --http, --notify or
+ * --plugin replaces them (a shell task keeps its folder, env and shell setting unless given);
+ * options of the task's own kind alone (--env, --header, --body, --expect, --input, …) change
+ * just those fields. Options of another kind are refused, not ignored.
+ */
+function editedKind(current: Task, o: DefinitionOptions, prog: string | undefined, args: string[]): { kind: string; input: unknown } | null {
+  const input = (current.input ?? {}) as Record<string, unknown>;
+  const given = kindOf(o, prog, args);
+  if (given) {
+    if (given.kind !== current.kind) return given;
+    if (given.kind === 'shell') {
+      const { command: _c, args: _a, ...settings } = input;
+      return { kind: 'shell', input: { ...settings, ...(given.input as object) } };
+    }
+    return { kind: given.kind, input: { ...input, ...(given.input as object) } };
+  }
+  // Which options were given, and which kind each belongs to.
+  const options: [string, boolean, string[]][] = [
+    ['--cwd', Boolean(o.cwd), ['shell']], ['--env', Boolean(o.env), ['shell']], ['--shell', Boolean(o.shell), ['shell']],
+    ['--header', Boolean(o.header), ['http']], ['--expect', Boolean(o.expect), ['http']], ['--body', o.body !== undefined, ['http', 'notify']],
+    ['--urgency', Boolean(o.urgency), ['notify']], ['--input', o.input !== undefined, ['plugin']],
+  ];
+  const kindOfTask = ['shell', 'http', 'notify'].includes(current.kind) ? current.kind : 'plugin';
+  const passed = options.filter(([, on]) => on);
+  const foreign = passed.filter(([, , kinds]) => !kinds.includes(kindOfTask)).map(([name]) => name);
+  if (foreign.length) {
+    throw new CommandError({ code: 'INVALID_INPUT', message: `${foreign.join(', ')} do not apply to task ${current.name}, which is ${current.kind}` });
+  }
+  if (!passed.length) return null;
+  if (kindOfTask === 'plugin') return { kind: current.kind, input: readJson(o.input!, '--input') };
+  if (current.kind === 'shell') {
+    return { kind: 'shell', input: { ...input, ...(o.shell && { shell: true }), ...(o.cwd && { cwd: o.cwd }),
+      ...(o.env && { env: { ...(input.env as object | undefined), ...pairs(o.env, '=', 'an environment variable') } }) } };
+  }
+  if (current.kind === 'http') {
+    let body: unknown;
+    if (o.body !== undefined) { const text = readText(o.body); try { body = JSON.parse(text); } catch { body = text; } }
+    return { kind: 'http', input: { ...input, ...(o.header && { headers: { ...(input.headers as object | undefined), ...pairs(o.header, ':', 'a header') } }),
+      ...(body !== undefined && { body }), ...(o.expect && { expectStatus: o.expect.split(',').map((x) => Number(x.trim())) }) } };
+  }
+  return { kind: 'notify', input: { ...input, ...(o.body !== undefined && { body: readText(o.body) }), ...(o.urgency && { urgency: o.urgency }) } };
 }
 
 async function describeTask(c: Client, t: Task): Promise<string> {
@@ -75,13 +119,7 @@ export function registerTaskVerbs(cli: Cli): void {
     .action(async (key: string, prog: string | undefined, args: string[], o: DefinitionOptions & { json?: boolean }) => {
       const c = client();
       const current = await findTask(c, key);
-      let what = kindOf(o, prog, args);
-      // Shell settings alone change the saved command's input.
-      if (!what && (o.env || o.cwd || o.shell) && current.kind === 'shell') {
-        const input = current.input as { env?: Record<string, string> };
-        what = { kind: 'shell', input: { ...input, ...(o.shell && { shell: true }), ...(o.cwd && { cwd: o.cwd }),
-          ...(o.env && { env: { ...input.env, ...pairs(o.env, '=', 'an environment variable') } }) } };
-      }
+      const what = editedKind(current, o, prog, args);
       const patch = { id: current.id, ...(what ?? {}), ...runOptionsOf(o) };
       if (Object.keys(patch).length === 1) throw new CommandError({ code: 'INVALID_INPUT', message: 'nothing to change: give what changes (see tasklane task edit --help)' });
       const saved = await c.call('updateTask', patch);

@@ -46,9 +46,9 @@ export function createRead(transport: Transport): Read {
 
 /** The desktop app's own settings (not the engine's): only the desktop window has them. */
 export interface DesktopBridge {
-  /** Whether Tasklane starts at login (hidden, in the tray). */
-  openAtLogin(): Promise<boolean>;
-  setOpenAtLogin(on: boolean): Promise<boolean>;
+  /** Whether Tasklane starts at login; null where the desktop app cannot do it (Linux). */
+  openAtLogin(): Promise<boolean | null>;
+  setOpenAtLogin(on: boolean): Promise<boolean | null>;
 }
 
 /** What the Electron preload puts on `window.tasklane`: `call` for every command, `on`, and `desktop`. */

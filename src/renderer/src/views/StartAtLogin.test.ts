@@ -12,4 +12,5 @@ it('in a browser page it points to tasklane service install; in the desktop app 
   const desktop = renderToStaticMarkup(createElement(StartAtLogin, { desktop: { openAtLogin: async () => true, setOpenAtLogin: async (on: boolean) => on } }));
   expect(desktop).toContain('type="checkbox"');
   expect(desktop).toContain('Start Tasklane when I log in');
+  expect(desktop).not.toContain('hidden');
 });
