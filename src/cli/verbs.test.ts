@@ -3,7 +3,7 @@
 // added without --json, or without a run here, fails this test.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../core/testing/harness';
@@ -134,6 +134,24 @@ describe('every verb', () => {
     expect(dead.stderr).toContain('run 5000 does not exist');
     expect((await cli(s.dir, 'show', '1')).stdout).toContain('by the tasklane command');
     expect((await cli(s.dir, 'ls', '--lane', 'nosuch')).stdout).toContain("no runs in lane 'nosuch' (it does not exist now");
+    // task edit changes only what is given: a new program keeps the folder and env.
+    await cli(s.dir, 'task', 'add', 'edited', '--cwd', '/tmp', '--env', 'A=1', '--', 'echo', 'x');
+    expect((await cli(s.dir, 'task', 'edit', 'edited', '--', 'echo', 'y')).code).toBe(0);
+    expect(JSON.parse((await cli(s.dir, 'task', 'show', 'edited', '--json')).stdout).input).toMatchObject({ command: 'echo', args: ['y'], cwd: '/tmp', env: { A: '1' } });
+    const foreign = await cli(s.dir, 'task', 'edit', 'edited', '--expect', '204', '--json');
+    expect(foreign.code).toBe(4);
+    expect(JSON.parse(foreign.stderr)).toEqual({ error: { code: 'INVALID_INPUT', message: '--expect do not apply to task edited, which is shell' } });
+    // A value a verb cannot read says so, and exits 4.
+    expect(await cli(s.dir, 'cancel', 'abc')).toMatchObject({ code: 4, stderr: expect.stringContaining("'abc' is not a whole number") });
+  }, 90_000);
+
+  it('logs --follow and wait exit 3 when Tasklane is not running (a stale endpoint file), not hang', async () => {
+    const stale = join(tmp.dir, 'stale');
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, 'endpoint.json'), JSON.stringify({ port: 9, pid: 1, url: 'http://127.0.0.1:9/' }));
+    writeFileSync(join(stale, 'token'), 'x');
+    expect((await cli(stale, 'logs', '1', '--follow')).code).toBe(3);
+    expect((await cli(stale, 'wait', '1')).code).toBe(3);
   }, 60_000);
 });
 
