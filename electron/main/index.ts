@@ -73,7 +73,9 @@ async function start(): Promise<void> {
     nativeBinding: !app.isPackaged && existsSync(devBinding) ? devBinding : undefined,
     notifier: {
       notify: ({ title, body, urgency }) => {
-        if (Notification.isSupported()) new Notification({ title, body, urgency }).show();
+        if (!Notification.isSupported()) return false;
+        new Notification({ title, body, urgency }).show();
+        return true;
       },
     },
   });

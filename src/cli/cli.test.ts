@@ -249,7 +249,7 @@ describe('tasklane CLI', () => {
   it('says clearly when Tasklane is not running, and rejects bad usage', async () => {
     const none = await cli(join(tmp.dir, 'nothing-here'), 'ls');
     expect(none.code).toBe(3);
-    expect(none.stderr).toContain('Tasklane is not running (start the app or `tasklane serve`)');
+    expect(none.stderr).toContain(`Tasklane is not running on ${join(tmp.dir, 'nothing-here')} (start the app, or \`tasklane serve\` with --data-dir ${join(tmp.dir, 'nothing-here')})`);
     expect((await cli(s.dir, 'add', '--delay', 'soon', '--', 'true')).code).toBe(4);
     expect((await cli(s.dir, 'show', '999999')).code).toBe(4);
     expect((await cli(s.dir, 'add', '--lane', 'nosuch', '--', 'true')).code).toBe(4);

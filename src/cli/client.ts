@@ -5,7 +5,9 @@ import type { ErrorShape } from '../core/errors';
 import { readEndpoint } from '../host/paths';
 
 export class NotRunningError extends Error {
-  constructor() { super('Tasklane is not running (start the app or `tasklane serve`)'); }
+  constructor(dataDir?: string) {
+    super(`Tasklane is not running${dataDir ? ` on ${dataDir}` : ''} (start the app, or \`tasklane serve\`${dataDir ? ` with --data-dir ${dataDir}` : ''})`);
+  }
 }
 export class CommandError extends Error {
   constructor(readonly error: ErrorShape) { super(error.field ? `${error.message}` : error.message); }
@@ -15,7 +17,7 @@ export function createClient(dataDir: string) {
   const call = async <N extends CommandName>(name: N, input: unknown = {}): Promise<CommandResult<N>> => {
     // Read each time: the app may have restarted on another port (wait and logs --follow live long).
     const found = readEndpoint(dataDir);
-    if (!found) throw new NotRunningError();
+    if (!found) throw new NotRunningError(dataDir);
     let res: Response;
     try {
       res = await fetch(`http://127.0.0.1:${found.endpoint.port}/api/${name}`, {
@@ -24,7 +26,7 @@ export function createClient(dataDir: string) {
         body: JSON.stringify(input),
       });
     } catch {
-      throw new NotRunningError();
+      throw new NotRunningError(dataDir);
     }
     const outcome = (await res.json()) as Outcome<CommandResult<N>>;
     if (!outcome.ok) throw new CommandError(outcome.error);

@@ -41,7 +41,7 @@ export function completionScript(program: Command, shell: 'bash' | 'zsh' | 'fish
     return `${lines.join('\n')}\n`;
   }
   // bash (zsh runs it through bashcompinit): the words so far pick the node; offer its verbs and options.
-  const cases = nodes.map((n) => `    "${n.path.join(' ')}") words="${[...n.verbs, ...extra(n), ...n.options, ...(n.path.length ? globals : [])].join(' ')}" ;;`);
+  const cases = nodes.map((n) => `    "${n.path.join(' ')}") words="${[...new Set([...n.verbs, ...extra(n), ...n.options, ...(n.path.length ? globals : [])])].join(' ')}" ;;`);
   const body = [
     '_tasklane() {',
     '  local cur tl_path="" w i candidate words',

@@ -18,7 +18,7 @@ export function followEvents(dataDir: string, on: { events(events: EngineEvent[]
   const open = () => {
     const found = readEndpoint(dataDir);
     if (!found) {
-      if (!everConnected) { on.fail(new NotRunningError()); return; }
+      if (!everConnected) { on.fail(new NotRunningError(dataDir)); return; }
       timer = setTimeout(open, 1000);
       return;
     }
@@ -31,7 +31,7 @@ export function followEvents(dataDir: string, on: { events(events: EngineEvent[]
     ws.on('error', () => { /* a close follows */ });
     ws.on('close', () => {
       if (closed) return;
-      if (!everConnected) { closed = true; on.fail(new NotRunningError()); return; }
+      if (!everConnected) { closed = true; on.fail(new NotRunningError(dataDir)); return; }
       on.drop?.();
       timer = setTimeout(open, 1000);
     });

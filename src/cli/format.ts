@@ -36,6 +36,15 @@ export function time(ms: number | null | undefined): string {
     + `${off < 0 ? '-' : '+'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
 }
 
+/** A time as a clock in `zone` shows it, with the zone: 2026-12-02 03:00:00 Europe/Berlin. */
+export function timeIn(ms: number | null | undefined, zone: string | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  if (!zone) return time(ms);
+  const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(ms);
+  return `${wall} ${zone}`;
+}
+
 /** One line of a table cell: a multi-line text is joined with ⏎. */
 export const oneLine = (text: string) => text.replace(/\r?\n+/g, ' ⏎ ');
 

@@ -175,7 +175,8 @@ export function uninstallService(opts: { system?: ServiceSystem } = {}): Service
   const system = opts.system ?? systemFor();
   const file = serviceFile(system);
   const said: string[] = [];
-  if (existsSync(file)) {
+  const existed = existsSync(file);
+  if (existed) {
     for (const cmd of dryRun() ? [] : commands(system, file).stop) {
       const r = run(cmd);
       if (!r.ok) said.push(`\`${cmd.join(' ')}\`: ${r.out}`);
@@ -183,6 +184,7 @@ export function uninstallService(opts: { system?: ServiceSystem } = {}): Service
     rmSync(file, { force: true });
     if (!dryRun()) for (const cmd of commands(system, file).after) run(cmd);
   }
+  if (!existed) return { system, file, installed: false, running: false, detail: 'not installed; nothing to remove' };
   return { system, file, installed: false, running: false, detail: said.length ? `removed; ${said.join('; ')}` : 'removed' };
 }
 

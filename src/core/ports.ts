@@ -12,7 +12,9 @@ export interface Logger {
 }
 
 export interface Notification { title: string; body: string; urgency?: 'low' | 'normal' | 'critical'; runId?: number }
-export interface Notifier { notify(notification: Notification): void | Promise<void> }
+/** `notify` says whether the notification was shown (false: there is no way to show one
+ *  here, e.g. no notify-send on a headless Linux; undefined: shown as far as it knows). */
+export interface Notifier { notify(notification: Notification): void | boolean | Promise<void | boolean> }
 
 /** The default: warnings and errors on stderr. */
 export const stderrLogger: Logger = {

@@ -22,12 +22,12 @@ export function registerLaneVerbs(cli: Cli): void {
       .argParser((v) => (v === 'none' ? null : parseRate(v))));
   laneOptions(verb(lane, 'add', 'add a lane')).argument('<name>')
     .action(async (name: string, o: { concurrency?: number; rate?: { max: number; intervalMs: number } | null; json?: boolean }) => {
-      const l = await client().call('createLane', { name, ...(o.concurrency && { concurrency: o.concurrency }), ...(o.rate !== undefined && { rateLimit: o.rate }) });
+      const l = await client().call('createLane', { name, ...(o.concurrency !== undefined && { concurrency: o.concurrency }), ...(o.rate !== undefined && { rateLimit: o.rate }) });
       out(l, o.json, () => laneText(l));
     });
   laneOptions(verb(lane, 'set', 'change a lane\'s concurrency or rate limit (takes effect at once)')).argument('<name>')
     .action(async (name: string, o: { concurrency?: number; rate?: { max: number; intervalMs: number } | null; json?: boolean }) => {
-      const l = await client().call('updateLane', { name, ...(o.concurrency && { concurrency: o.concurrency }), ...(o.rate !== undefined && { rateLimit: o.rate }) });
+      const l = await client().call('updateLane', { name, ...(o.concurrency !== undefined && { concurrency: o.concurrency }), ...(o.rate !== undefined && { rateLimit: o.rate }) });
       out(l, o.json, () => laneText(l));
     });
   verb(lane, 'rm', 'remove a lane that has no waiting or running runs and no tasks').argument('<name>')

@@ -59,9 +59,10 @@ export function registerRunVerbs(cli: Cli): void {
     .option('--in <duration>', 'after this long (10m, 2h)', parseDuration)
     .option('--at <time>', 'at this time (2026-12-24T09:00)', parseTime)
     .option('--body <text>', 'more text under the title')
-    .action(async (text: string, o: { in?: number; at?: number; body?: string; json?: boolean }) => {
+    .addOption(new Option('--urgency <level>', 'how urgent').choices(['low', 'normal', 'critical']))
+    .action(async (text: string, o: { in?: number; at?: number; body?: string; urgency?: string; json?: boolean }) => {
       if ((o.in === undefined) === (o.at === undefined)) throw new CommandError({ code: 'INVALID_INPUT', message: 'give --in or --at (one of them)' });
-      const result = await client().call('enqueue', { kind: 'notify', input: { title: text, ...(o.body && { body: o.body }) },
+      const result = await client().call('enqueue', { kind: 'notify', input: { title: text, ...(o.body && { body: o.body }), ...(o.urgency && { urgency: o.urgency }) },
         name: `reminder: ${text}`.slice(0, 200), ...(o.in !== undefined ? { delayMs: o.in } : { runAt: o.at }) });
       const at = o.at ?? Date.now() + o.in!;
       out(result, o.json, () => `reminder set for ${time(at)} (run ${result.id})`);

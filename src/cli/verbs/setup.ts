@@ -16,7 +16,7 @@ export function registerSetupVerbs(cli: Cli): void {
   const { program, client, dataDir } = cli;
 
   verb(program, 'serve', 'run Tasklane without a window: the engine, the window\'s page and the API on 127.0.0.1')
-    .option('--port <port>', `port (default ${DEFAULT_PORT}, another free one if taken)`, parseInteger, DEFAULT_PORT)
+    .option('--port <port>', 'port (another free one if it is taken)', parseInteger, DEFAULT_PORT)
     .option('--metrics', 'expose Prometheus metrics at /metrics')
     .action(async (o: { port: number; metrics?: boolean; json?: boolean }) => {
       // Loaded only here: the other verbs are clients and start faster without the engine.
@@ -52,7 +52,7 @@ export function registerSetupVerbs(cli: Cli): void {
   const service = program.command('service').description('start Tasklane (tasklane serve) at login: a systemd user unit, a launchd agent or a Task Scheduler entry');
   const said = (s: ServiceState) => `${s.detail}\n${s.file}`;
   verb(service, 'install', 'write the service file and start it (now and at every login)')
-    .option('--port <port>', `the port serve takes (default ${DEFAULT_PORT})`, parseInteger, DEFAULT_PORT)
+    .option('--port <port>', 'the port serve takes', parseInteger, DEFAULT_PORT)
     .option('--no-start', 'only write the file')
     .action((o: { port: number; start: boolean; json?: boolean }) => {
       const user = process.platform === 'win32' && process.env.USERNAME

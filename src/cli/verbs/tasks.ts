@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import type { Task } from '../../core/api/types';
 import { CommandError, type Client } from '../client';
-import { parseDuration, parseInteger, table, time } from '../format';
+import { parseDuration, parseInteger, table, time, timeIn } from '../format';
 import { findTask, out, pairs, parseTime, readJson, readText, verb, type Cli } from '../kit';
 import { definitionOptions, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
 import { enqueued, runRows } from './runs';
@@ -83,7 +83,7 @@ async function describeTask(c: Client, t: Task): Promise<string> {
     `kind      ${t.kind}  lane ${t.lane}  priority ${t.priority}  attempts ${t.maxAttempts}${t.timeoutMs ? `  timeout ${t.timeoutMs} ms` : ''}`,
     `input     ${JSON.stringify(t.input)}`,
     `schedule  ${scheduleText(t) || 'none'}`,
-    ...(t.schedule?.nextRunAt ? [`next      ${time(t.schedule.nextRunAt)}`] : []),
+    ...(t.schedule?.nextRunAt ? [`next      ${timeIn(t.schedule.nextRunAt, t.schedule.timeZone)} (${time(t.schedule.nextRunAt)} here)`] : []),
     ...(t.tags.length ? [`tags      ${t.tags.join(', ')}`] : []),
     '',
     recent.runs.length ? runRows(recent.runs) : 'no runs yet',
@@ -96,7 +96,7 @@ export function registerTaskVerbs(cli: Cli): void {
   verb(program, 'tasks', 'list saved tasks').action(async (o: { json?: boolean }) => {
     const tasks = await client().call('listTasks', {});
     out(tasks, o.json, () => (tasks.length
-      ? table(['ID', 'NAME', 'KIND', 'LANE', 'SCHEDULE', 'NEXT'], tasks.map((t) => [t.id, t.name, t.kind, t.lane, scheduleText(t), time(t.schedule?.nextRunAt)]))
+      ? table(['ID', 'NAME', 'KIND', 'LANE', 'SCHEDULE', 'NEXT'], tasks.map((t) => [t.id, t.name, t.kind, t.lane, scheduleText(t), timeIn(t.schedule?.nextRunAt, t.schedule?.timeZone)]))
       : 'no tasks'));
   });
 
@@ -111,7 +111,7 @@ export function registerTaskVerbs(cli: Cli): void {
       if (!what) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what the task does: a program (after --), --http, --notify or --plugin' });
       let saved = await c.call('createTask', { ...what, ...runOptionsOf(o), name });
       if (o.cron !== undefined || o.onceAt !== undefined) saved = await c.call('setSchedule', scheduleInput(saved.id, o));
-      out(saved, o.json, () => `task ${saved.id} (${saved.name}) saved${saved.schedule ? `: ${scheduleText(saved)}, next ${time(saved.schedule.nextRunAt)}` : ''}`);
+      out(saved, o.json, () => `task ${saved.id} (${saved.name}) saved${saved.schedule ? `: ${scheduleText(saved)}, next ${timeIn(saved.schedule.nextRunAt, saved.schedule.timeZone)}` : ''}`);
     });
 
   definitionOptions(verb(task, 'edit', 'change a task: only what you give changes (--name renames it)'), 'task')
@@ -156,7 +156,7 @@ export function registerTaskVerbs(cli: Cli): void {
         ...(o.priority !== undefined && { priority: o.priority }), ...(o.delay !== undefined && { delayMs: o.delay }), ...(o.at !== undefined && { runAt: o.at }),
       };
       const result = await c.call('runTask', { id: t.id, ...(Object.keys(overrides).length && { overrides }) });
-      out(result, o.json, () => `${enqueued(result, o.at)} (task ${t.name})`);
+      out(result, o.json, () => `${enqueued(result, o.at ?? (o.delay !== undefined ? Date.now() + o.delay : undefined))} (task ${t.name})`);
     });
 
   const schedule = program.command('schedule').description('set, pause, resume, clear, preview or explain a task\'s schedule');
@@ -166,7 +166,7 @@ export function registerTaskVerbs(cli: Cli): void {
       const c = client();
       const t = await findTask(c, key);
       const saved = await c.call('setSchedule', scheduleInput(t.id, o));
-      out(saved, o.json, () => `task ${saved.name}: ${scheduleText(saved)}; next ${time(saved.schedule?.nextRunAt)}`);
+      out(saved, o.json, () => `task ${saved.name}: ${scheduleText(saved)}; next ${timeIn(saved.schedule?.nextRunAt, saved.schedule?.timeZone)}`);
     });
   for (const [name, command, what, done] of [
     ['pause', 'pauseSchedule', 'stop firing until resumed (the time paused is not "missed")', 'paused'],
@@ -187,7 +187,8 @@ export function registerTaskVerbs(cli: Cli): void {
     .action(async (cron: string, o: { tz?: string; count: number; from?: number; json?: boolean }) => {
       const p = await client().call('previewSchedule', { cron, count: o.count, ...(o.tz && { timeZone: o.tz }), ...(o.from !== undefined && { from: o.from }) });
       const notes = new Map((p.shifted ?? []).map((s) => [s.at, s.note]));
-      out(p, o.json, () => [`${p.description} (${p.timeZone})`, ...p.fires.map((f) => `  ${time(f)}${notes.has(f) ? `  ${notes.get(f)}` : ''}`)].join('\n'));
+      out(p, o.json, () => [`${p.description} (${p.timeZone})`,
+        ...p.fires.map((f) => `  ${timeIn(f, p.timeZone)}  (${time(f)} here)${notes.has(f) ? `  ${notes.get(f)}` : ''}`)].join('\n'));
     });
   verb(schedule, 'explain', 'which fires were missed (app closed, machine asleep) and what catch-up will do').argument('<task>', 'name or id')
     .action(async (key: string, o: { json?: boolean }) => {

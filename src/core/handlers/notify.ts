@@ -16,11 +16,11 @@ export function headlessNotifier(logger: Logger): Notifier {
   return {
     notify(n: Notification) {
       logger.info(`notification: ${n.title}${n.body ? ` — ${n.body}` : ''}`);
-      if (process.platform !== 'linux') return;
-      return new Promise<void>((resolve) => {
+      if (process.platform !== 'linux') return false;
+      return new Promise<boolean>((resolve) => {
         const child = spawn('notify-send', ['--urgency', n.urgency ?? 'normal', '--app-name', 'Tasklane', n.title, n.body], { stdio: 'ignore' });
-        child.on('error', () => resolve());
-        child.on('close', () => resolve());
+        child.on('error', () => resolve(false));
+        child.on('close', (code) => resolve(code === 0));
       });
     },
   };
@@ -30,7 +30,12 @@ export function notifyKind(notifier: Notifier): KindDefinition<z.output<typeof n
   return {
     input: notifyInput,
     run: async (input, ctx) => {
-      await notifier.notify({ title: input.title, body: input.body, urgency: input.urgency, runId: ctx.runId });
+      const shown = await notifier.notify({ title: input.title, body: input.body, urgency: input.urgency, runId: ctx.runId });
+      if (shown === false) {
+        ctx.log('info', 'No desktop notification could be shown here (headless: install notify-send, from libnotify-bin, '
+          + 'or use the desktop app); the reminder was written to Tasklane\'s log only.');
+        return { delivered: false };
+      }
       return { delivered: true };
     },
   };

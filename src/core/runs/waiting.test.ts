@@ -171,3 +171,17 @@ describe('held runs and the rest of the engine', () => {
     expect(h.engine.listRuns({ taskId: task.id }).runs).toHaveLength(2);
   });
 });
+
+describe('reminders', () => {
+  it('a reminder that no notification service can show succeeds, says so in its log, and is not "delivered"', async () => {
+    const shown: string[] = [];
+    await h.cleanup();
+    h = createHarness({ notifier: { notify: (n) => { shown.push(n.title); return false; } } });
+    await h.engine.start();
+    const { id } = h.engine.enqueue({ kind: 'notify', input: { title: 'Stand up' } });
+    await h.engine.idle();
+    expect(shown).toEqual(['Stand up']);
+    expect(h.engine.getRun({ id })).toMatchObject({ status: 'succeeded', result: { delivered: false } });
+    expect(h.engine.getLogs({ runId: id }).lines.map((l) => l.text).join('\n')).toContain('No desktop notification could be shown here');
+  });
+});
