@@ -57,6 +57,15 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
     });
   }
 
+  /** One transition for each run, in one transaction; the events go out after it. */
+  function moveEach(ids: number[], allowed: readonly RunStatus[], rule: string,
+    move: (store: RunStore, row: RunStatusRow, now: number) => EventInput): EventInput[] {
+    const now = d.clock.now();
+    const events = sqlite.transaction(() => loadAll(ids, allowed, rule).map((row) => move(store, row, now)))();
+    d.events.emitAll(events);
+    return events;
+  }
+
   return {
     cancel({ ids }) {
       loop.flush();
@@ -112,29 +121,20 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
 
     /** Waiting runs go to the front of their lanes (priority 10) and run as soon as a slot frees. */
     promote({ ids }) {
-      const now = d.clock.now();
-      const events = sqlite.transaction(() => loadAll(ids, PROMOTABLE_STATUSES, 'only waiting runs (scheduled, queued, retrying, held) can be promoted')
-        .map((row) => promote(store, row, now)))();
-      d.events.emitAll(events);
-      for (const e of events) if ('lane' in e) loop.wake(e.lane);
+      for (const e of moveEach(ids, PROMOTABLE_STATUSES, 'only waiting runs (scheduled, queued, retrying, held) can be promoted', promote)) {
+        if ('lane' in e) loop.wake(e.lane);
+      }
       return { ids };
     },
 
     /** Waiting runs are put aside: not started until released (pueue's stash). */
     hold({ ids }) {
-      const now = d.clock.now();
-      const events = sqlite.transaction(() => loadAll(ids, HOLDABLE_STATUSES, 'only scheduled, queued or retrying runs can be held')
-        .map((row) => hold(store, row, now)))();
-      d.events.emitAll(events);
+      moveEach(ids, HOLDABLE_STATUSES, 'only scheduled, queued or retrying runs can be held', hold);
       return { ids };
     },
 
     release({ ids }) {
-      const now = d.clock.now();
-      const events = sqlite.transaction(() => loadAll(ids, ['held'], 'only held runs can be released')
-        .map((row) => release(store, row, now)))();
-      d.events.emitAll(events);
-      for (const e of events) {
+      for (const e of moveEach(ids, ['held'], 'only held runs can be released', release)) {
         if (e.type !== 'run.queued') continue;
         if (e.status === 'queued') loop.wake(e.lane); else loop.armDue(e.runAt);
       }
