@@ -318,7 +318,7 @@ export function examples(pools: () => Pools): Examples {
     whyWaiting: fc.record({ id: runId }),
     listRuns: opt({
       status: fc.subarray([...RUN_STATUSES]), lane, taskId, kind: fc.constantFrom('shell', 'http', 'nope'), text: fc.constantFrom('bulk', 'fuzz', '%', '_'), createdFrom: fc.constantFrom(0, 1_700_000_000_000),
-      createdTo: fc.constantFrom(8.64e15, 4_102_444_800_000), cursor: runId, limit: fc.integer({ min: 1, max: 500 }), oldestFirst: fc.boolean(),
+      createdTo: fc.constantFrom(8.64e15, 4_102_444_800_000), cursor: runId, limit: fc.integer({ min: 1, max: 500 }), oldestFirst: fc.boolean(), withTotal: fc.boolean(),
     }),
     counts: empty,
     getLogs: opt({ runId, afterSeq: fc.nat(10), limit: fc.integer({ min: 1, max: 10_000 }) }, ['runId']),

@@ -86,7 +86,7 @@ export function registerRunVerbs(cli: Cli): void {
       ...(o.status && { status: o.status.split(',').map((s) => s.trim()) as RunStatus[] }), ...(o.lane && { lane: o.lane }),
       ...(taskId !== undefined && { taskId }), ...(o.kind && { kind: o.kind }), ...(text !== undefined && { text }),
       ...(o.since !== undefined && { createdFrom: o.since }), ...(o.until !== undefined && { createdTo: o.until }),
-      ...(o.cursor !== undefined && { cursor: o.cursor }), limit: o.limit, ...(o.oldestFirst && { oldestFirst: true }),
+      ...(o.cursor !== undefined && { cursor: o.cursor }), limit: o.limit, ...(o.oldestFirst && { oldestFirst: true }), withTotal: true,
     });
     let empty = 'no runs';
     if (o.lane && !page.runs.length) {
@@ -94,7 +94,7 @@ export function registerRunVerbs(cli: Cli): void {
       if (!lanes.includes(o.lane)) empty = `no runs in lane '${o.lane}' (it does not exist now; lanes: ${lanes.join(', ')})`;
     }
     out(page, o.json, () => (page.runs.length
-      ? `${runRows(page.runs)}${page.nextCursor !== null ? `\nmore: --cursor ${page.nextCursor}` : ''}`
+      ? `${runRows(page.runs)}\n${page.runs.length} of ${(page.total ?? page.runs.length).toLocaleString('en-US')} run(s)${page.nextCursor !== null ? `; more: --cursor ${page.nextCursor}` : ''}`
       : empty));
   };
   listOptions(verb(program, 'ls', 'list runs, newest first')).action((o: ListOptions) => list(o));

@@ -92,6 +92,8 @@ export const listRunsInput = z.strictObject({
   limit: z.int().min(1).max(500).default(50),
   /** Oldest first instead of newest first (cursor then pages forward). */
   oldestFirst: z.boolean().default(false),
+  /** Also count every run that matches the filter (a COUNT over the filter: ask once per filter, not per page). */
+  withTotal: z.boolean().default(false),
 });
 export type ListRunsInput = z.input<typeof listRunsInput>;
 

@@ -57,7 +57,12 @@ export interface Attempt {
 
 export interface RunDetail extends Run { attempts: Attempt[] }
 
-export interface RunPage { runs: Run[]; nextCursor: number | null }
+export interface RunPage {
+  runs: Run[];
+  nextCursor: number | null;
+  /** How many runs match the filter in all (every page), when asked for (`withTotal`). */
+  total?: number;
+}
 
 export interface EnqueueResult { id: number; status: RunStatus; deduplicated: boolean }
 

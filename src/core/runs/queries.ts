@@ -38,13 +38,19 @@ export function createRunQueries(db: Database.Database) {
       }
       if (q.createdFrom !== undefined) { where.push('created_at >= ?'); params.push(q.createdFrom); }
       if (q.createdTo !== undefined) { where.push('created_at < ?'); params.push(q.createdTo); }
+      const filter = where.join(' AND ');
+      const filterParams = [...params];
       if (q.cursor !== undefined) { where.push(q.oldestFirst ? 'id > ?' : 'id < ?'); params.push(q.cursor); }
       const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY id ${q.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
       const rows = prepared(sql).all(...params, q.limit + 1) as RunRow[];
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
-      return { runs: page.map(toRun), nextCursor: more ? page[page.length - 1].id : null };
+      const result: RunPage = { runs: page.map(toRun), nextCursor: more ? page[page.length - 1].id : null };
+      if (q.withTotal) {
+        result.total = prepared(`SELECT COUNT(*) AS n FROM runs ${filter ? `WHERE ${filter}` : ''}`).pluck().get(...filterParams) as number;
+      }
+      return result;
     },
 
     /** Runs that ended in the range, grouped; durations from the last attempt's start. A scan

@@ -101,6 +101,15 @@ describe('hold, release, promote', () => {
 });
 
 describe('what the CLI reads', () => {
+  it('listRuns counts every run of the filter when asked, whatever the page', async () => {
+    for (let i = 0; i < 7; i++) h.engine.enqueue({ kind: i % 2 ? 'noop' : 'echo', input: i % 2 ? {} : { value: i } });
+    const first = h.engine.listRuns({ kind: 'echo', limit: 2, withTotal: true });
+    expect(first).toMatchObject({ total: 4, nextCursor: expect.any(Number) });
+    expect(first.runs).toHaveLength(2);
+    expect(h.engine.listRuns({ kind: 'echo', limit: 2, cursor: first.nextCursor!, withTotal: true }).total).toBe(4);
+    expect(h.engine.listRuns({ limit: 1 }).total).toBeUndefined();
+  });
+
   it('listRuns filters by kind', async () => {
     h.engine.enqueue({ kind: 'noop' });
     h.engine.enqueue({ kind: 'echo', input: { value: 1 } });
