@@ -1,6 +1,7 @@
 // Profiles only the drain of N no-op runs (enqueue happens before the profiler starts).
 // node --import tsx bench/prof-drain.mts 100000 [--prof out.cpuprofile] [--listen] [--chain]
 // --listen: a listener takes every event, as the window and `tasklane serve` do.
+// --counts: counts were read (and so are kept in memory as runs move).
 // --chain: a run `after` another ran to the end first, as in any database where someone
 //   once used `--after`; the drain should not pay for it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,9 @@ if (process.argv.includes('--chain')) {
 }
 queueNoops(engine, n);
 if (process.argv.includes('--listen')) engine.on('*', () => {});
+// --counts: counts read once before the drain, so they are kept as runs move (as with the
+// window or the tray open). Older checkouts ignore it (their counts are a query).
+if (process.argv.includes('--counts')) engine.counts();
 const session = new Session();
 if (profOut) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
 const c0 = process.cpuUsage();

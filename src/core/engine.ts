@@ -70,12 +70,16 @@ export function createEngine(opts: EngineOptions) {
   for (const [name, def] of Object.entries(opts.kinds ?? {})) kinds.register(name, def);
   laneStore.seedIfEmpty(clock.now());
 
-  const writeTransaction = sqlite.transaction((fn: () => void) => fn());
+  // Prepared once (the flush runs it for every batch); a rollback makes the counts count again.
+  const prepared = sqlite.transaction((fn: () => void) => fn());
+  const writeTransaction = (fn: () => void) => {
+    try { prepared(fn); } catch (error) { store.forgetCounts(); throw error; }
+  };
   const loop = new WriteLoop({
     store, transaction: writeTransaction, events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
   }, laneStore.all());
   const enqueuer = createEnqueuer({ sqlite, store, kinds, clock, events, loop });
-  const scheduler = new Scheduler({ sqlite, taskStore, clock, logger, loop, enqueuer });
+  const scheduler = new Scheduler({ sqlite, taskStore, store, clock, logger, loop, enqueuer });
 
   let plugins: PluginInfo[] = [];
   // Filled in below: the config commands write through the registry (schema-checked).

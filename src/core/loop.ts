@@ -330,7 +330,7 @@ export class WriteLoop {
     const claimed: ClaimedRow[] = [];
     if (shape.deps || shape.waits) {
       lane.dropReadAhead();
-      for (const row of store.candidates(lane.name, n, shape)) if (claim(store, row, now)) claimed.push(row);
+      for (const row of store.candidates(lane.name, n, shape)) if (claim(store, row, lane.name, now)) claimed.push(row);
       return claimed;
     }
     while (claimed.length < n) {
@@ -343,7 +343,7 @@ export class WriteLoop {
         row = lane.takeAhead();
         if (row === undefined) break;
       }
-      if (claim(store, row, now)) claimed.push(row);
+      if (claim(store, row, lane.name, now)) claimed.push(row);
     }
     return claimed;
   }

@@ -3,6 +3,7 @@
 // mapping layer per row that showed up in the enqueue and drain benches (BENCHMARKS.md).
 import type Database from 'better-sqlite3';
 import { INDEX_PREDICATES } from './schema';
+import { RunCounts } from '../runs/counts';
 import type { Attempt, AttemptOutcome, Run, Trigger } from '../api/types';
 import {
   ACTIVE_STATUSES, DUE_STATUSES, ENDED_WITHOUT_SUCCESS, NOT_STARTED_STATUSES, sqlSet, WAITING_STATUSES, type RunStatus,
@@ -89,6 +90,7 @@ export function promoteDueSql(from: RunStatus): string {
 }
 
 export function createRunStore(db: Database.Database) {
+  const runCounts = new RunCounts();
   // Hot statements bind positional parameters: measurably cheaper than named ones.
   const insert = db.prepare<unknown[]>(`INSERT INTO runs (task_id, kind, input, lane, priority, status, run_at,
       created_at, updated_at, max_attempts, backoff, timeout_ms, dedupe_key, name, tags, scheduled_for, trigger, wait_for)
@@ -186,10 +188,27 @@ export function createRunStore(db: Database.Database) {
 
   return {
     insert(r: NewRun): number {
-      return Number(insert.run(r.taskId, r.kind, r.input, r.lane, r.priority, r.status, r.runAt, r.now, r.now,
+      const id = Number(insert.run(r.taskId, r.kind, r.input, r.lane, r.priority, r.status, r.runAt, r.now, r.now,
         r.maxAttempts, r.backoff, r.timeoutMs, r.dedupeKey, r.name, r.tags, r.scheduledFor, r.trigger, r.waitFor ?? null)
         .lastInsertRowid);
+      runCounts.move(r.lane, null, r.status);
+      return id;
     },
+    /** A status written by a transition: the counts follow (runs/counts.ts). */
+    moved: (lane: string, from: RunStatus | null, to: RunStatus | null) => runCounts.move(lane, from, to),
+    /** Runs `fn` in one transaction; a rollback makes the counts count again when next read. */
+    transaction<T>(fn: () => T): T {
+      try {
+        return db.transaction(fn)();
+      } catch (error) {
+        runCounts.forget();
+        throw error;
+      }
+    },
+    /** Rows were deleted in bulk (prune): count again when next read. */
+    forgetCounts: () => runCounts.forget(),
+    /** Counts per lane and status, kept as runs move (O(1) once loaded). */
+    countsNow: () => runCounts.read(() => counts.all()),
     findActiveByDedupe: (key: string) => findActiveByDedupe.get(key),
     /** Up to `limit` queued runs of the lane in claim order, not marked yet. */
     candidates: (lane: string, limit: number, shape: ClaimShape): ClaimedRow[] => claimable(shape).all(lane, limit),

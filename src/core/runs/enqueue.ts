@@ -122,7 +122,7 @@ export function createEnqueuer(d: EnqueueDeps) {
     }
   }
 
-  const insertInTransaction = d.sqlite.transaction(insertRows);
+  const insertInTransaction = (rows: NewRun[]) => store.transaction(() => insertRows(rows));
 
   /** Enqueues rows in one transaction (a lone INSERT is one already). */
   function enqueueRows(rows: NewRun[]): EnqueueResult[] {

@@ -2,9 +2,10 @@
 // chunks, yielding to the event loop between chunks so the app stays responsive.
 // Dead and failed runs are kept: they wait in Dead letter until the person discards them.
 import type Database from 'better-sqlite3';
+import { sqlSet } from './lifecycle';
 
 const CHUNK = 250;
-const PRUNABLE = `status IN ('succeeded', 'cancelled')`;
+const PRUNABLE = `status IN ${sqlSet(['succeeded', 'cancelled'])}`;
 
 export async function pruneRuns(
   db: Database.Database,

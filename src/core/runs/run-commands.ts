@@ -61,7 +61,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
   function moveEach(ids: number[], allowed: readonly RunStatus[], rule: string,
     move: (store: RunStore, row: RunStatusRow, now: number) => EventInput): EventInput[] {
     const now = d.clock.now();
-    const events = sqlite.transaction(() => loadAll(ids, allowed, rule).map((row) => move(store, row, now)))();
+    const events = store.transaction(() => loadAll(ids, allowed, rule).map((row) => move(store, row, now)));
     d.events.emitAll(events);
     return events;
   }
@@ -72,7 +72,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
       const now = d.clock.now();
       const message = 'cancelled by you';
       const events: EventInput[] = [];
-      const running = sqlite.transaction(() => {
+      const running = store.transaction(() => {
         const rows = loadAll(ids, ACTIVE_STATUSES, 'only scheduled, queued, retrying or running runs can be cancelled');
         const running = [];
         for (const loaded of rows) {
@@ -87,7 +87,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
           if (loop.hasDeps) events.push(...killDependents(store, row.id, 'cancelled', now));
         }
         return running;
-      })();
+      });
       for (const exec of running) {
         exec.abort(new TasklaneError('INVALID_TRANSITION', message));
         exec.settle({ type: 'cancelled' });
@@ -99,7 +99,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
     retry({ ids }) {
       const now = d.clock.now();
       const events: EventInput[] = [];
-      const lanes = sqlite.transaction(() => {
+      const lanes = store.transaction(() => {
         const rows = loadAll(ids, RETRYABLE_STATUSES, 'only dead, failed or cancelled runs can be retried');
         for (const row of rows) events.push(retry(store, row, now));
         // A run waits for its parents again, so each must be able to succeed: a parent that
@@ -112,7 +112,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
           }
         });
         return rows.map((r) => r.lane);
-      })();
+      });
       loop.notePending({ deps: store.anyDeps(), waits: store.anyWaiters() });
       d.events.emitAll(events);
       for (const name of lanes) loop.wake(name);
@@ -154,10 +154,10 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
     },
 
     discard({ ids }) {
-      const events = sqlite.transaction(() => {
+      const events = store.transaction(() => {
         const rows = loadAll(ids, DEAD_LETTER_STATUSES, 'only dead or failed runs can be discarded');
         return rows.map((row) => discard(store, row));
-      })();
+      });
       d.events.emitAll(events);
       return { ids };
     },
@@ -184,7 +184,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
 
     counts() {
       loop.flush();
-      return queries.counts(store.counts());
+      return store.countsNow();
     },
 
     /** A page of a run's log, oldest first; follow a live run by passing lastSeq back. */
@@ -205,7 +205,10 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
 
     async prune({ olderThanDays, keepLast }) {
       const deleted = await pruneRuns(sqlite, { before: d.clock.now() - olderThanDays * DAY, keepLast });
-      if (deleted) d.events.emit(ev.pruned(deleted));
+      if (deleted) {
+        store.forgetCounts();
+        d.events.emit(ev.pruned(deleted));
+      }
       return { deleted };
     },
   };

@@ -37,8 +37,10 @@ assertMoves(DUE_STATUSES, 'queued');
 
 /** queued → running. False when the run is no longer queued (cancelled or removed since the
  *  claim read it). The hot path of a drain: no event here (the loop announces starts). */
-export function claim(store: RunStore, row: ClaimedRow, now: number): boolean {
-  return store.markRunning(row, now);
+export function claim(store: RunStore, row: ClaimedRow, lane: string, now: number): boolean {
+  if (!store.markRunning(row, now)) return false;
+  store.moved(lane, 'queued', 'running');
+  return true;
 }
 
 // ---- the end of an attempt --------------------------------------------------------------
@@ -70,6 +72,7 @@ export function settleAttempt(store: RunStore, c: Completion, random: () => numb
     assertTransition(row.id, 'running', 'succeeded');
     // No attempts row: the run row holds its successful last attempt (getRun shows it).
     store.succeed(row.id, now, resultJson(outcome.result));
+    store.moved(lane, 'running', 'succeeded');
     if (!announce) return NOTHING;
     return { events: [ev.succeeded(row.id, lane, row.attempt, now - startedAt, outcome.result ?? null)], retryAt: null };
   }
@@ -79,6 +82,7 @@ export function settleAttempt(store: RunStore, c: Completion, random: () => numb
       // A graceful stop does not count against the run's attempts.
       assertTransition(row.id, 'running', 'queued');
       store.requeueInterrupted(row.id, now);
+      store.moved(lane, 'running', 'queued');
       const { name, priority, runAt } = store.details(row.id);
       store.insertAttempt({ ...attempt, outcome: 'interrupted', errorCode: 'INTERRUPTED',
         errorMessage: 'Tasklane stopped during this attempt; the run was queued again', exitCode: null });
@@ -94,6 +98,7 @@ export function settleAttempt(store: RunStore, c: Completion, random: () => numb
       if (!outcome.retryable) {
         assertTransition(row.id, 'running', 'failed');
         store.finishWithError(row.id, 'failed', now, outcome.code, outcome.message);
+        store.moved(lane, 'running', 'failed');
         return { events: [ev.failed(row.id, lane, row.attempt, error, 'failed')], retryAt: null };
       }
       if (row.attempt < row.maxAttempts) {
@@ -102,10 +107,12 @@ export function settleAttempt(store: RunStore, c: Completion, random: () => numb
         const { backoff, attemptBase } = store.details(row.id);
         const runAt = now + backoffDelay(JSON.parse(backoff) as Backoff, row.attempt - attemptBase, random);
         store.retryLater(row.id, runAt, now, outcome.code, outcome.message);
+        store.moved(lane, 'running', 'retrying');
         return { events: [ev.failed(row.id, lane, row.attempt, error, 'retrying'), ev.retrying(row.id, lane, row.attempt, runAt)], retryAt: runAt };
       }
       assertTransition(row.id, 'running', 'dead');
       store.finishWithError(row.id, 'dead', now, outcome.code, outcome.message);
+      store.moved(lane, 'running', 'dead');
       return { events: [ev.failed(row.id, lane, row.attempt, error, 'dead'), ev.dead(row.id, lane, error)], retryAt: null };
     }
   }
@@ -120,6 +127,7 @@ export function promoteDue(store: RunStore, now: number): { events: EventInput[]
   const lanes = new Set<string>();
   for (const from of DUE_STATUSES) {
     for (const run of store.promoteDue(from, now)) {
+      store.moved(run.lane, from, 'queued');
       events.push(ev.queued(run.id, run, from, 'queued'));
       lanes.add(run.lane);
     }
@@ -138,6 +146,7 @@ export function cancel(store: RunStore, row: RunStatusRow, now: number, message:
       outcome: 'cancelled', errorCode: 'CANCELLED', errorMessage: message, exitCode: null });
   }
   store.finishWithError(row.id, 'cancelled', now, 'CANCELLED', message);
+  store.moved(row.lane, row.status, 'cancelled');
   return [ev.cancelled(row.id, row.lane, row.status)];
 }
 
@@ -145,6 +154,7 @@ export function cancel(store: RunStore, row: RunStatusRow, now: number, message:
 export function retry(store: RunStore, row: RunStatusRow, now: number): EventInput {
   assertTransition(row.id, row.status, 'queued');
   store.retryByPerson(row.id, now);
+  store.moved(row.lane, row.status, 'queued');
   const run = store.get(row.id)!;
   return ev.queued(row.id, { lane: row.lane, kind: run.kind, name: run.name, priority: run.priority, runAt: now }, row.status, 'queued');
 }
@@ -152,6 +162,7 @@ export function retry(store: RunStore, row: RunStatusRow, now: number): EventInp
 /** dead | failed → deleted (with its attempts, logs and links). */
 export function discard(store: RunStore, row: RunStatusRow): EventInput {
   store.delete(row.id);
+  store.moved(row.lane, row.status, null);
   return ev.discarded(row.id, row.lane, row.status);
 }
 
@@ -159,6 +170,7 @@ export function discard(store: RunStore, row: RunStatusRow): EventInput {
 export function hold(store: RunStore, row: RunStatusRow, now: number): EventInput {
   assertTransition(row.id, row.status, 'held');
   store.setStatus(row.id, 'held', now);
+  store.moved(row.lane, row.status, 'held');
   return ev.held(row.id, row.lane, row.status);
 }
 
@@ -168,6 +180,7 @@ export function release(store: RunStore, row: RunStatusRow, now: number): EventI
   const to = run.runAt > now ? 'scheduled' : 'queued';
   assertTransition(row.id, row.status, to);
   store.setStatus(row.id, to, now);
+  store.moved(row.lane, 'held', to);
   return ev.queued(row.id, run, 'held', to);
 }
 
@@ -176,6 +189,7 @@ export function release(store: RunStore, row: RunStatusRow, now: number): EventI
 export function promote(store: RunStore, row: RunStatusRow, now: number): EventInput {
   if (row.status !== 'queued') assertTransition(row.id, row.status, 'queued');
   store.promoteNow(row.id, now);
+  store.moved(row.lane, row.status, 'queued');
   const run = store.get(row.id)!;
   return ev.queued(row.id, run, row.status, 'queued');
 }
@@ -190,6 +204,7 @@ export function abandon(store: RunStore, run: { id: number; lane: string; attemp
   now: number, note: string | undefined): EventInput[] {
   assertTransition(run.id, 'running', 'abandoned');
   store.setStatus(run.id, 'abandoned', now);
+  store.moved(run.lane, 'running', 'abandoned');
   const message = `Tasklane was not running when this attempt should have ended (crash, kill or power loss)${note ? `; ${note}` : ''}`;
   store.insertAttempt({ runId: run.id, n: run.attempt, startedAt: run.startedAt ?? now, finishedAt: now,
     outcome: 'abandoned', errorCode: 'ABANDONED', errorMessage: message, exitCode: null });
@@ -197,10 +212,12 @@ export function abandon(store: RunStore, run: { id: number; lane: string; attemp
   if (run.attempt < run.maxAttempts) {
     assertTransition(run.id, 'abandoned', 'queued');
     store.setStatus(run.id, 'queued', now);
+    store.moved(run.lane, 'abandoned', 'queued');
     events.push(ev.queued(run.id, store.get(run.id)!, 'abandoned', 'queued'));
   } else {
     assertTransition(run.id, 'abandoned', 'dead');
     store.finishWithError(run.id, 'dead', now, 'ABANDONED', message);
+    store.moved(run.lane, 'abandoned', 'dead');
     events.push(ev.dead(run.id, run.lane, { code: 'ABANDONED', message }, 'abandoned'));
   }
   return events;
@@ -214,6 +231,7 @@ function killDependent(store: RunStore, child: { id: number; lane: string; statu
   assertTransition(child.id, child.status, 'dead');
   const message = `run ${parent}, which this run comes after, ended ${how}`;
   store.finishWithError(child.id, 'dead', now, 'DEPENDENCY_FAILED', message);
+  store.moved(child.lane, child.status, 'dead');
   return ev.dead(child.id, child.lane, { code: 'DEPENDENCY_FAILED', message }, isNew ? null : child.status);
 }
 

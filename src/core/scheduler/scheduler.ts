@@ -3,7 +3,7 @@
 // in ONE transaction, so a crash can neither lose a fire nor enqueue it twice.
 import type Database from 'better-sqlite3';
 import type { EventInput } from '../events';
-import type { NewRun } from '../db/run-store';
+import type { NewRun, RunStore } from '../db/run-store';
 import type { Enqueuer } from '../runs/enqueue';
 import type { TaskRow, TaskStore } from '../tasks/task-store';
 import type { Clock, Logger } from '../ports';
@@ -16,6 +16,8 @@ const CHUNK = 200;
 export interface SchedulerDeps {
   sqlite: Database.Database;
   taskStore: Pick<TaskStore, 'due' | 'setSchedule'>;
+  /** Its transactions: a rollback makes the run counts count again. */
+  store: Pick<RunStore, 'transaction'>;
   clock: Clock;
   logger: Logger;
   loop: Pick<WriteLoop, 'mode'>;
@@ -56,9 +58,9 @@ export class Scheduler {
       if (!due.length) break;
       const inserted: NewRun[] = [];
       const events: EventInput[] = [];
-      this.d.sqlite.transaction(() => {
+      this.d.store.transaction(() => {
         for (const row of due) this.fireTask(row, now, inserted, events);
-      })();
+      });
       this.d.enqueuer.afterInsert(inserted, events);
       if (due.length < CHUNK) break;
     }
