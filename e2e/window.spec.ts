@@ -135,8 +135,12 @@ test('a burst of runs from outside: the header, the list and Dead letter end exa
   await expect(page.getByRole('button', { name: /Dead letter/ })).toContainText('30', { timeout: 60_000 });
   await expect(page.getByTestId('count-queued')).toHaveText('0 queued');
   await expect(page.getByTestId('count-running')).toHaveText('0 running');
-  await expect(page.locator('tr[data-run-id]')).toHaveCount(150);
-  await expect(page.locator('tr[data-run-id] .status', { hasText: 'succeeded' })).toHaveCount(120);
+  // The list is virtualised (only the rows in view are in the page): its total says what it holds.
+  await expect(page.getByTestId('runs-total')).toHaveText('150 runs');
+  await page.getByRole('button', { name: 'Succeeded', exact: true }).click();
+  await expect(page.getByTestId('runs-total')).toHaveText('120 runs');
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await expect(page.getByTestId('runs-total')).toHaveText('150 runs');
   await page.screenshot({ path: 'test-results/screens/runs.png', fullPage: true });
   await page.getByRole('button', { name: /Dead letter/ }).click();
   await expect(page.locator('tr[data-run-id]')).toHaveCount(30);
@@ -145,4 +149,89 @@ test('a burst of runs from outside: the header, the list and Dead letter end exa
   const { runs: listed } = JSON.parse(served.cli('ls', '--json', '--limit', '500').stdout) as { runs: { status: string }[] };
   expect(listed.filter((r) => r.status === 'dead')).toHaveLength(30);
   expect(listed.filter((r) => r.status === 'succeeded')).toHaveLength(120);
+});
+
+/** A command called from the page, as another client would (the page's token). */
+async function call(page: import('@playwright/test').Page, name: string, body: unknown): Promise<{ ok: boolean; value?: unknown }> {
+  return page.evaluate(async ([n, b]) => {
+    const res = await fetch(`/api/${n}`, { method: 'POST', body: JSON.stringify(b),
+      headers: { authorization: `Bearer ${sessionStorage.getItem('tasklane.token')}`, 'content-type': 'application/json' } });
+    return res.json() as Promise<{ ok: boolean; value?: unknown }>;
+  }, [name, body] as const);
+}
+
+test('5,000 runs: the header counts them all, scrolling the list reaches the first, and so does a filter', async ({ page, served }) => {
+  void served;
+  // Run 1 goes to a lane of its own and succeeds; the 4,999 after it wait in the paused default lane.
+  expect((await call(page, 'createLane', { name: 'side' })).ok).toBe(true);
+  expect((await call(page, 'pauseLane', { name: 'default' })).ok).toBe(true);
+  const runs = [
+    { kind: 'shell', input: { command: 'true' }, lane: 'side', name: 'the first' },
+    ...Array.from({ length: 4_999 }, () => ({ kind: 'shell', input: { command: 'true' } })),
+  ];
+  expect((await call(page, 'enqueueMany', { runs })).ok).toBe(true);
+  const total = page.getByTestId('runs-total');
+  await expect(total).toHaveText('5,000 runs');
+  await expect(runRow(page, 5_000)).toBeVisible();
+  await expect(page.locator('tr[data-run-id]')).not.toHaveCount(200); // only the rows in view
+  // Each scroll to the end reads the next page, until the first run.
+  const list = page.getByTestId('runs-scroll');
+  for (let i = 0; i < 300 && !(await runRow(page, 1).isVisible()); i++) {
+    await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.waitForTimeout(100);
+  }
+  await expect(runRow(page, 1)).toBeVisible();
+  await expect(runRow(page, 1)).toContainText('the first');
+  await expect(runRow(page, 1).locator('.status')).toHaveText('succeeded');
+  await expect(runRow(page, 2).locator('.status')).toHaveText('queued');
+  await page.screenshot({ path: 'test-results/screens/runs-5000.png', fullPage: true });
+  // A filter reaches it on its first page.
+  await page.getByRole('button', { name: 'Succeeded', exact: true }).click();
+  await expect(total).toHaveText('1 run');
+  await expect(runRow(page, 1).locator('.status')).toHaveText('succeeded');
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.getByLabel('lane filter').selectOption('side');
+  await expect(total).toHaveText('1 run');
+  await page.getByLabel('lane filter').selectOption('');
+  // The created range: today holds them all, a range that ended yesterday none.
+  const [today, yesterday] = await page.evaluate(() => {
+    const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const now = new Date();
+    return [day(now), day(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1))];
+  });
+  await page.getByLabel('created from').fill(today);
+  await page.getByLabel('created to').fill(today);
+  await expect(total).toHaveText('5,000 runs');
+  await page.getByLabel('created from').fill(yesterday);
+  await page.getByLabel('created to').fill(yesterday);
+  await expect(total).toHaveText('0 runs');
+  await expect(page.getByText('No runs match these filters.')).toBeVisible();
+});
+
+test('a filter set in the window survives a reload: the address holds it', async ({ page, served }) => {
+  served.cli('add', '--', 'echo', 'one');
+  await expect(page.getByTestId('runs-total')).toHaveText('1 run');
+  await page.getByRole('button', { name: 'Running', exact: true }).click();
+  await page.getByLabel('lane filter').selectOption('default');
+  await page.getByLabel('kind filter').selectOption('shell');
+  await page.getByLabel('created from').fill('2026-01-01');
+  await page.getByLabel('search runs').fill('backup');
+  await expect(page).toHaveURL(/#runs\?status=running&lane=default&kind=shell&from=2026-01-01&q=backup$/);
+  await expect(page.getByTestId('runs-total')).toHaveText('0 runs');
+  await page.reload();
+  await expect(page.getByText('● live')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Running', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByLabel('lane filter')).toHaveValue('default');
+  await expect(page.getByLabel('kind filter')).toHaveValue('shell');
+  await expect(page.getByLabel('created from')).toHaveValue('2026-01-01');
+  await expect(page.getByLabel('search runs')).toHaveValue('backup');
+  await expect(page.getByTestId('runs-total')).toHaveText('0 runs');
+  // Back to every run: the address says so too.
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.getByLabel('search runs').fill('');
+  await page.getByLabel('lane filter').selectOption('');
+  await page.getByLabel('kind filter').selectOption('');
+  await page.getByLabel('created from').fill('');
+  await expect(page).toHaveURL(/#runs$/);
+  await expect(page.getByTestId('runs-total')).toHaveText('1 run');
 });

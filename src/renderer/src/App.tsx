@@ -49,7 +49,7 @@ export function App() {
         </div>
       )}
       <main className={openRunId !== null ? 'with-detail' : ''}>
-        <section className="view">
+        <section className={view === 'runs' ? 'view runs-view' : 'view'}>
           {view === 'runs' && <Runs />}
           {view === 'dead' && <DeadLetter />}
           {view === 'lanes' && <Lanes />}

@@ -3,6 +3,7 @@
 // types come from the engine.
 import type { CommandInput, CommandName, CommandResult, Outcome } from '../../core/api/contract';
 import type { EngineEvent, ErrorCode, ErrorShape } from '../../core/api/types';
+import { takeToken } from './url';
 
 export interface Transport {
   call(name: CommandName, input: unknown): Promise<Outcome<unknown>>;
@@ -70,10 +71,11 @@ export function ipcTransport(bridge: PreloadApi): Transport {
 
 /** `tasklane serve`: the token arrives once in the address (#token=…) and is kept for the tab. */
 export function httpTransport(): Transport {
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  // Only the token leaves the address: a view and filter beside it stay (url.ts).
+  const { token: fromHash, rest } = takeToken(location.hash);
   if (fromHash) {
     sessionStorage.setItem('tasklane.token', fromHash);
-    history.replaceState(null, '', location.pathname + location.search);
+    history.replaceState(null, '', location.pathname + location.search + rest);
   }
   const token = sessionStorage.getItem('tasklane.token') ?? '';
   return {

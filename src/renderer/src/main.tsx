@@ -4,12 +4,20 @@ import { httpTransport, ipcTransport, type PreloadApi } from './api';
 import { App } from './App';
 import { StoreContext } from './context';
 import { createStore } from './store';
+import { hashOf, readHash } from './url';
 import './styles.css';
 
 // In the desktop app the preload puts the API on window.tasklane; in a browser the page
 // talks to `tasklane serve` that served it.
 const bridge = (window as unknown as { tasklane?: PreloadApi }).tasklane;
-const store = createStore(bridge ? ipcTransport(bridge) : httpTransport());
+// The view and the filter are in the address (url.ts): a reload or a bookmark shows the same view.
+const transport = bridge ? ipcTransport(bridge) : httpTransport(); // (it takes a #token= out of the address first)
+const store = createStore(transport, readHash(location.hash));
+store.subscribe((s, before) => {
+  if (s.view === before.view && s.filter === before.filter) return;
+  const hash = hashOf(s.view, s.filter);
+  if (hash !== location.hash) history.replaceState(history.state, '', location.pathname + location.search + hash);
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

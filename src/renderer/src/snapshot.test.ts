@@ -1,7 +1,7 @@
 // The snapshot follows the event stream: synthetic events, no engine.
 import { describe, expect, it } from 'vitest';
 import type { Counts, EngineEvent, Lane, Run, RunError, RunStatus } from '../../core/api/types';
-import { applyEvents, PAGE, type RunFilter, type Snapshot } from './snapshot';
+import { applyEvents, applyToTail, mergeFirstPage, PAGE, type RunFilter, type Snapshot } from './snapshot';
 
 type RunEvent = Extract<EngineEvent, { runId: number }>;
 type Without<T> = T extends unknown ? Omit<T, 'seq' | 'at' | 'lane'> & { lane?: string } : never;
@@ -296,5 +296,62 @@ describe('held runs', () => {
       [held(4, 'queued')], ALL);
     expect(out.snap.detail?.status).toBe('held');
     expect(out.need).toEqual({ detail: true });
+  });
+});
+
+describe('the whole list: pages loaded after the first, and the total', () => {
+  const started = (runId: number, laneName = 'default') =>
+    ev({ type: 'run.started', runId, lane: laneName, from: 'queued', status: 'running', attempt: 1, kind: 'shell', name: null });
+  const succeeded = (runId: number) => ev({ type: 'run.succeeded', runId, from: 'running', status: 'succeeded', attempt: 1, durationMs: 1, result: null });
+  const RUNNING: RunFilter = { status: ['running'], lane: '', text: '' };
+
+  it('the total follows runs into and out of the filter, from events after its answer only', () => {
+    const base = snapshot({ page: { runs: [run(10, 'running')], more: false, total: 1, totalSeq: seq } });
+    const out = applyEvents(base, [started(3), started(4), succeeded(10), queued(11)], RUNNING);
+    expect(out.snap.page.total).toBe(2);
+    const all = applyEvents(snapshot({ page: { runs: [], more: true, total: 7, totalSeq: seq } }), [queued(20), ev({ type: 'run.discarded', runId: 2, from: 'dead', status: null })], ALL);
+    expect(all.snap.page.total).toBe(7);
+    // Already in its answer: not counted again.
+    const old = started(5);
+    const later = applyEvents(snapshot({ page: { runs: [], more: true, total: 3, totalSeq: seq } }), [old], RUNNING);
+    expect(later.snap.page.total).toBe(3);
+  });
+
+  it("under a filter of the engine's, a run that leaves from the list counts; one the events cannot tell is read again", () => {
+    const kind: RunFilter = { status: ['running'], lane: '', text: '', kind: 'http' };
+    const base = snapshot({ page: { runs: [run(10, 'running')], more: false, total: 1, totalSeq: seq } });
+    expect(applyEvents(base, [succeeded(10)], kind).snap.page.total).toBe(0);
+    const unknown = applyEvents(base, [started(3)], kind);
+    expect(unknown.snap.page.total).toBeNull();
+    expect(unknown.need.page).toBe(true);
+  });
+
+  it('keeps what was loaded; a run that enters below the first page unseen cuts the list there', () => {
+    const runs = Array.from({ length: 3 * PAGE }, (_, i) => run(1_000 - 2 * i, 'queued'));
+    const base = snapshot({ page: { runs, more: true } });
+    const grown = applyEvents(base, [queued(1_001)], ALL);
+    expect(grown.snap.page.runs).toHaveLength(3 * PAGE);
+    expect(grown.snap.page.runs[0].id).toBe(1_001);
+    const at = runs[2 * PAGE].id + 1; // between two rows of the third page
+    const cut = applyEvents(base, [queued(at, 'held')], ALL);
+    expect(cut.need.page).toBeUndefined();
+    expect(cut.snap.page.runs).toHaveLength(2 * PAGE);
+    expect(cut.snap.page.more).toBe(true);
+  });
+
+  it('a first page read again keeps the rows below it, unless a run entered above them unseen', () => {
+    const list = { runs: [run(9, 'queued'), run(7, 'queued'), run(5, 'queued'), run(3, 'queued'), run(1, 'queued')], more: false };
+    const first = { runs: [run(10, 'queued'), run(9, 'running'), run(7, 'queued')], more: true };
+    expect(mergeFirstPage(list, first, 7).runs.map((r) => r.id)).toEqual([10, 9, 7, 5, 3, 1]);
+    expect(mergeFirstPage({ ...list, floor: 6 }, first, 7).runs.map((r) => r.id)).toEqual([10, 9, 7]);
+    expect(mergeFirstPage(list, { runs: [run(10, 'queued')], more: false }, null).runs.map((r) => r.id)).toEqual([10]);
+  });
+
+  it('a page loaded below gets the events it has not seen, never a run of the list above it', () => {
+    const tail = { runs: [run(5, 'running'), run(4, 'running'), run(2, 'running')], more: true };
+    const out = applyToTail(tail, [succeeded(4), started(8), queued(30), ev({ type: 'run.progress', runId: 5, progress: 50, message: null })], RUNNING, 6);
+    expect(out.runs.map((r) => [r.id, r.progress])).toEqual([[5, 50], [2, null]]);
+    const cut = applyToTail(tail, [started(3)], RUNNING, 6);
+    expect(cut).toEqual({ runs: tail.runs.slice(0, 2), more: true });
   });
 });

@@ -9,15 +9,33 @@
 import { DEAD_LETTER_STATUSES } from '../../core/api/statuses';
 import type { Counts, EngineEvent, Lane, Run, RunDetail, RunStatus, StatusCounts } from '../../core/api/types';
 
-export interface RunFilter { status: RunStatus[]; lane: string; text: string }
+/** What the Runs view lists. `status`, `lane`: events tell whether a run matches; the others
+ *  only the engine can (`text`, `taskId`, `kind`, the creation dates `from`/`to`: local days,
+ *  YYYY-MM-DD, both included). */
+export interface RunFilter {
+  status: RunStatus[]; lane: string; text: string;
+  taskId?: number | null; kind?: string; from?: string; to?: string;
+}
+
+/** The filter has parts only the engine can match (a run's text, task, kind or date). */
+export function engineMatches(f: RunFilter): boolean {
+  return f.text !== '' || (f.taskId ?? null) !== null || !!f.kind || !!f.from || !!f.to;
+}
 
 /** The statuses the Dead letter view lists. */
 export const DEAD_STATUSES: readonly RunStatus[] = DEAD_LETTER_STATUSES;
 /** How many runs a list reads, and the most it holds. */
 export const PAGE = 200;
 
-/** A newest-first first page of runs; `more`: runs beyond it match too. */
-export interface RunList { runs: Run[]; more: boolean }
+/**
+ * The newest runs of a filter, newest first: the first page and the pages loaded after it
+ * (cursor paging), exactly the filter's newest `runs.length` runs. `more`: runs beyond it match
+ * too. `total`: how many match in all (null or absent: unknown, ask with the next first page),
+ * as of event `totalSeq`. `floor`: the oldest run that entered the first page's part unseen
+ * (its row comes with the next read of the first page; rows kept below that read must not
+ * reach above it).
+ */
+export interface RunList { runs: Run[]; more: boolean; total?: number | null; totalSeq?: number; floor?: number }
 
 export interface Snapshot {
   counts: Counts;
@@ -63,12 +81,17 @@ export function applyEvents(snap: Snapshot, events: readonly EngineEvent[], filt
   const lanes = new LanesDraft(snap.lanes);
   const page = new ListDraft(snap.page, (s, lane) => inFilter(filter, s, lane));
   const dead = new ListDraft(snap.dead, isDead);
+  const engine = engineMatches(filter);
+  // The filter's total, kept by moves in and out of the filter after the answer it came with.
+  let total = snap.page.total ?? null;
+  const totalSeq = snap.page.totalSeq ?? 0;
   let detail = snap.detail;
   const seq = snap.seq;
   for (const e of events) {
     /** The part has not seen `e` yet (its answer was made before `e`). */
     const fresh = (part: Part) => e.seq > seq[part];
     if (e.type === 'runs.pruned') {
+      if (e.seq > totalSeq) total = null;
       if (fresh('counts')) need.counts = true;
       if (fresh('page')) need.page = true;
       if (fresh('dead')) need.dead = true;
@@ -84,7 +107,17 @@ export function applyEvents(snap: Snapshot, events: readonly EngineEvent[], filt
       if (fresh('lanes') && !lanes.move(e.lane, move)) need.lanes = true;
     }
     const known = page.find(e.runId);
-    if (fresh('page') && page.apply(e, move, filter.text !== '')) need.page = true;
+    if (move && total !== null && e.seq > totalSeq) {
+      const was = move.from !== null && inFilter(filter, move.from, e.lane);
+      const is = move.status !== null && inFilter(filter, move.status, e.lane);
+      // Status and lane are all an event tells: under a filter of the engine's, a run that
+      // enters or leaves by them counts only when its row is here (so it matched the rest).
+      if (!engine) total += Number(is) - Number(was);
+      else if (was !== is) total = known && was ? total - 1 : null;
+      if (total !== null && total < 0) total = null;
+      if (total === null) need.page = true;
+    }
+    if (fresh('page') && page.apply(e, move, engine)) need.page = true;
     if (fresh('dead') && dead.apply(e, move, false, known)) need.dead = true;
     if (e.runId === snap.openRunId && fresh('detail')) {
       // A move may change what no event carries (its attempts): read the open run again,
@@ -93,9 +126,15 @@ export function applyEvents(snap: Snapshot, events: readonly EngineEvent[], filt
       if (detail) detail = patchRun(detail, e, move) as RunDetail;
     }
   }
+  let list = page.done();
+  const lastSeq = events.length ? events[events.length - 1].seq : 0;
+  // (Unchanged, it is as of the page's seq too: every event after totalSeq reached it.)
+  if (total !== (snap.page.total ?? null)) {
+    list = { ...list, total, totalSeq: Math.max(totalSeq, lastSeq) };
+  }
   return {
     snap: {
-      ...snap, counts: counts.done(), lanes: lanes.done(), page: page.done(), dead: dead.done(), detail,
+      ...snap, counts: counts.done(), lanes: lanes.done(), page: list, dead: dead.done(), detail,
       seq: advance(seq, events),
     },
     need,
@@ -206,16 +245,29 @@ class LanesDraft {
   done(): Lane[] { return this.copy ?? this.base; }
 }
 
-/** A newest-first list of runs that keep to `match`, copied on the first change. */
+/** A newest-first list of runs that keep to `match`, copied on the first change. A run the
+ *  events cannot show (it entered unseen) within the first `head` rows is read again with the
+ *  first page (`floor`); one further down cuts the list there (`more`: scrolling loads it). */
 class ListDraft {
   private runs: Run[];
   private more: boolean;
+  private floor: number | undefined;
+  private floorMoved = false;
   private changed = false;
   private index: Map<number, number> | null = null;
+  /** The most rows it holds: a page, or what was loaded. */
+  private readonly cap: number;
 
-  constructor(private readonly base: RunList, private readonly match: (s: RunStatus, lane: string) => boolean) {
+  constructor(
+    private readonly base: RunList, private readonly match: (s: RunStatus, lane: string) => boolean,
+    private readonly head = PAGE,
+    /** Runs from this id up are not this list's (a page loaded below the ones shown). */
+    private readonly upper = Infinity,
+  ) {
     this.runs = base.runs;
     this.more = base.more;
+    this.floor = base.floor;
+    this.cap = Math.max(PAGE, base.runs.length);
   }
 
   find(id: number): Run | undefined {
@@ -224,16 +276,17 @@ class ListDraft {
   }
 
   /**
-   * Applies one run event; true when the list must be read again: a run entered it that the
-   * events cannot build, a new run under a text filter (the engine matches the text), or the
-   * list ran low while more runs match. `known`: the run's row from another list, if any.
+   * Applies one run event; true when the first page must be read again: a run entered it that
+   * the events cannot build, a new run under a filter of the engine's, or the list ran low
+   * while more runs match. `known`: the run's row from another list, if any.
    */
-  apply(e: RunEvent, move: Move | null, text: boolean, known?: Run): boolean {
+  apply(e: RunEvent, move: Move | null, engine: boolean, known?: Run): boolean {
+    if (e.runId >= this.upper) return false;
     const i = this.at(e.runId);
     if (i !== undefined) {
       if (!move || (move.status !== null && this.match(move.status, e.lane))) {
         this.write()[i] = patchRun(this.runs[i], e, move);
-        return backFromFinished(move);
+        return backFromFinished(move) && this.hole(e.runId);
       }
       this.write().splice(i, 1);
       this.index = null;
@@ -241,18 +294,32 @@ class ListDraft {
     }
     if (!move?.status || !this.match(move.status, e.lane)) return false;
     const last = this.runs[this.runs.length - 1];
-    if (this.more && last && e.runId < last.id) return false; // beyond the page: not shown
-    if (text) return true;
+    if (this.more && last && e.runId < last.id) return false; // beyond the list: not shown
+    if (engine) return this.hole(e.runId);
     if (move.from === null && e.type === 'run.queued') {
       this.insert(newRun(e));
-      return true; // its input and attempts come with the next read of the page
+      return this.hole(e.runId); // its input and attempts come with the next read of the page
     }
-    if (known) { this.insert(patchRun(known, e, move)); return backFromFinished(move); }
-    return true;
+    if (known) { this.insert(patchRun(known, e, move)); return backFromFinished(move) && this.hole(e.runId); }
+    return this.hole(e.runId);
   }
 
   done(): RunList {
-    return this.changed ? { runs: this.runs, more: this.more } : this.base;
+    return this.changed || this.floorMoved ? { ...this.base, runs: this.runs, more: this.more, floor: this.floor } : this.base;
+  }
+
+  /** Run `id` belongs where it is, or would be, but its row is not (quite) known. */
+  private hole(id: number): boolean {
+    let at = 0;
+    while (at < this.runs.length && this.runs[at].id > id) at++;
+    if (at < this.head) {
+      if (this.floor === undefined || id < this.floor) { this.floor = id; this.floorMoved = true; }
+      return true;
+    }
+    this.write().length = at;
+    this.more = true;
+    this.index = null;
+    return false;
   }
 
   private insert(run: Run): void {
@@ -261,7 +328,7 @@ class ListDraft {
     while (at < list.length && list[at].id > run.id) at++;
     if (list[at]?.id === run.id) list[at] = run;
     else list.splice(at, 0, run);
-    if (list.length > PAGE) { list.length = PAGE; this.more = true; }
+    if (list.length > this.cap) { list.length = this.cap; this.more = true; }
     this.index = null;
   }
 
@@ -274,6 +341,32 @@ class ListDraft {
     if (!this.index) { this.index = new Map(); this.runs.forEach((r, n) => this.index!.set(r.id, n)); }
     return this.index.get(id);
   }
+}
+
+/** A page loaded below `upper` (the list's last run) at an older seq: the events it has not
+ *  seen applied to it. An unseen run entering it cuts it there. */
+export function applyToTail(tail: RunList, events: readonly EngineEvent[], filter: RunFilter, upper: number): RunList {
+  const draft = new ListDraft(tail, (s, lane) => inFilter(filter, s, lane), 0, upper);
+  const engine = engineMatches(filter);
+  for (const e of events) {
+    if (!('runId' in e) || e.type === 'run.log' || !KNOWN_RUN_EVENTS.has(e.type)) continue;
+    draft.apply(e, moveOf(e), engine);
+  }
+  const out = draft.done();
+  return { runs: out.runs, more: out.more };
+}
+
+/**
+ * The list after the filter's first page was read again (`first`): that page, then the rows
+ * of `list` below it, if the list has not seen a run enter above its end unseen (`floor`).
+ */
+export function mergeFirstPage(list: RunList, first: RunList, nextCursor: number | null): RunList {
+  if (nextCursor === null) return first;
+  if (list.floor !== undefined && list.floor < nextCursor) return first;
+  let at = 0;
+  while (at < list.runs.length && list.runs[at].id >= nextCursor) at++;
+  if (at === list.runs.length) return first;
+  return { ...first, runs: [...first.runs, ...list.runs.slice(at)], more: list.more };
 }
 
 const FINISHED: ReadonlySet<RunStatus> = new Set<RunStatus>(['succeeded', 'failed', 'dead', 'cancelled']);

@@ -14,9 +14,12 @@ import { create } from 'zustand';
 import type { Counts, EngineEvent, Lane, LogLine, Run, RunDetail, RunPage, Task } from '../../core/api/types';
 import { ApiError, createApi, createRead, type Answer, type Api, type Read, type Transport } from './api';
 import { Reader } from './reader';
-import { applyEvents, DEAD_STATUSES, PAGE, type Need, type Part, type RunFilter, type RunList, type Snapshot } from './snapshot';
+import {
+  applyEvents, applyToTail, DEAD_STATUSES, engineMatches, mergeFirstPage, PAGE, type Need, type Part, type RunFilter, type RunList, type Snapshot,
+} from './snapshot';
+import { createdRange, EMPTY_FILTER, type View } from './url';
 
-export type View = 'runs' | 'dead' | 'lanes' | 'tasks';
+export type { View } from './url';
 export type { RunFilter } from './snapshot';
 export interface Notice { kind: 'error' | 'info'; text: string }
 
@@ -25,7 +28,13 @@ export interface State {
   connected: boolean;
   view: View;
   filter: RunFilter;
+  /** The Runs view's list: the filter's first page and the pages loaded after it, newest first. */
   runs: Run[];
+  /** How many runs match the filter in all; null while it is not known. */
+  runsTotal: number | null;
+  /** More runs match beyond `runs` (loadMore reads the next page). */
+  runsMore: boolean;
+  loadingMore: boolean;
   dead: Run[];
   counts: Counts;
   lanes: Lane[];
@@ -37,6 +46,8 @@ export interface State {
   setView(view: View): void;
   setFilter(filter: Partial<RunFilter>): void;
   openRun(id: number | null): void;
+  /** Reads the filter's next page after `runs` (one read at a time). */
+  loadMore(): Promise<void>;
   refresh(): Promise<void>;
   /** Runs a command from a button or form; its error becomes the notice, and the result is returned. */
   act<T>(fn: (api: Api) => Promise<T>, done?: string): Promise<T | undefined>;
@@ -70,7 +81,11 @@ const EMPTY: Snapshot = {
   seq: { counts: 0, lanes: 0, page: 0, dead: 0, detail: 0 },
 };
 
-export function createStore(transport: Transport) {
+/** How long a page read that is ahead of the events waits for them, so the rows it adds are
+ *  kept by the same events as the rows shown. */
+const CATCH_UP_MS = 5_000;
+
+export function createStore(transport: Transport, initial: { view?: View; filter?: RunFilter } = {}) {
   const api = createApi(transport);
   const answer = createRead(transport);
   /** The seq of the last event seen: what an answer without a seq (an older engine) is taken to reflect. */
@@ -84,16 +99,40 @@ export function createStore(transport: Transport) {
   let handleEvents: (events: EngineEvent[]) => void = () => {};
   let onReset: (connected: boolean) => void = () => {};
   let full: Reader | undefined;
+  /** Resolved once the events up to a seq have arrived (true), or after a while (false). */
+  let catchUps: { seq: number; resolve: (ok: boolean) => void }[] = [];
+  const caughtUp = (seq: number | undefined): Promise<boolean> => {
+    if (seq === undefined || seq <= lastSeen) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const w = { seq, resolve };
+      catchUps.push(w);
+      setTimeout(() => { catchUps = catchUps.filter((x) => x !== w); resolve(false); }, CATCH_UP_MS);
+    });
+  };
+  const arrived = () => {
+    if (!catchUps.length) return;
+    const done = catchUps.filter((w) => w.seq <= lastSeen);
+    catchUps = catchUps.filter((w) => w.seq > lastSeen);
+    for (const w of done) w.resolve(true);
+  };
 
   const store = create<State>((set, get) => {
     // What the window shows, as snapshot.ts keeps it; `show` hands the parts that changed to
     // the views, so a view renders again only for its own data.
     let snap: Snapshot = EMPTY;
+    /** The filter `snap.page` lists (the view's filter, or the one before while its read is on its way). */
+    let listFilter: RunFilter | null = null;
+    /** Counts the replacements of the list: a next page read across one is not added. */
+    let listEpoch = 0;
     const show = (next: Snapshot) => {
       const patch: Partial<State> = {};
       if (next.counts !== snap.counts) patch.counts = next.counts;
       if (next.lanes !== snap.lanes) patch.lanes = next.lanes;
-      if (next.page !== snap.page) patch.runs = next.page.runs;
+      if (next.page !== snap.page) {
+        patch.runs = next.page.runs;
+        patch.runsMore = next.page.more;
+        patch.runsTotal = listFilter === get().filter ? next.page.total ?? null : null;
+      }
       if (next.dead !== snap.dead) patch.dead = next.dead.runs;
       if (next.detail !== snap.detail) patch.detail = next.detail;
       snap = next;
@@ -112,13 +151,28 @@ export function createStore(transport: Transport) {
     };
     /** Shows parts just read, each from its answer, with the events that arrived while they
      *  were read (`during`): those newer than an answer are applied to it, the others skipped. */
-    const install = (read: Answers, during: readonly EngineEvent[]) => {
+    const install = (read: Answers, during: readonly EngineEvent[], first: 'merge' | 'replace' = 'replace') => {
       const next = { ...snap };
       const seq: Record<Part, number> = { ...snap.seq };
       const at = (a: Answer<unknown>) => a.seq ?? lastSeen;
       if (read.counts) { next.counts = read.counts.value; seq.counts = at(read.counts); }
       if (read.lanes) { next.lanes = read.lanes.value; seq.lanes = at(read.lanes); }
-      if (read.page) { next.page = listOf(read.page.value); seq.page = at(read.page); }
+      if (read.page) {
+        const filter = get().filter;
+        const p = read.page.value;
+        const same = listFilter === filter;
+        let list = listOf(p);
+        if (same && first === 'merge') list = mergeFirstPage(snap.page, list, p.nextCursor);
+        else listEpoch++;
+        // The total comes with the answer, or is the one kept so far (every event up to the
+        // page's seq reached it).
+        if (p.total !== undefined) list = { ...list, total: p.total, totalSeq: at(read.page) };
+        else if (same && snap.page.total != null) list = { ...list, total: snap.page.total, totalSeq: Math.max(snap.page.totalSeq ?? 0, snap.seq.page) };
+        else list = { ...list, total: null };
+        next.page = list;
+        seq.page = at(read.page);
+        listFilter = filter;
+      }
       if (read.dead) { next.dead = listOf(read.dead.value); seq.dead = at(read.dead); }
       if (read.detail) { next.detail = read.detail.value; seq.detail = at(read.detail); }
       next.seq = seq;
@@ -129,15 +183,41 @@ export function createStore(transport: Transport) {
     const listOf = (p: RunPage): RunList => ({ runs: p.runs, more: p.nextCursor !== null });
     const pageInput = (f: RunFilter) => ({
       limit: PAGE, ...(f.status.length ? { status: f.status } : {}), ...(f.lane ? { lane: f.lane } : {}), ...(f.text ? { text: f.text } : {}),
+      ...(f.taskId != null ? { taskId: f.taskId } : {}), ...(f.kind ? { kind: f.kind } : {}), ...createdRange(f),
     });
+    /** The first page asks for the total when it is not known (or only the engine can keep it). */
+    const wantTotal = (f: RunFilter) => listFilter !== f || snap.page.total == null || engineMatches(f);
     const readDead = () => read('listRuns', { limit: PAGE, status: [...DEAD_STATUSES] });
 
     const held = () => all.busy;
     const page = new Reader(async (during) => {
       const filter = get().filter;
-      const p = await read('listRuns', pageInput(filter));
+      const p = await read('listRuns', { ...pageInput(filter), withTotal: wantTotal(filter) });
       // The filter changed meanwhile: its own read follows.
-      if (get().filter === filter) install({ page: p }, during);
+      if (get().filter !== filter) return;
+      // Rows shown below it stay, once the events up to its seq have reached them too.
+      const below = p.value.nextCursor !== null && listFilter === filter && (snap.page.runs.at(-1)?.id ?? Infinity) < p.value.nextCursor;
+      const mode = !below || (await caughtUp(p.seq)) ? 'merge' : 'replace';
+      if (get().filter === filter) install({ page: p }, during, mode);
+    }, fail, held);
+    const more = new Reader(async (during) => {
+      const filter = get().filter;
+      const list = snap.page;
+      const last = list.runs[list.runs.length - 1];
+      if (listFilter !== filter || !list.more || !last) return;
+      const epoch = listEpoch;
+      set({ loadingMore: true });
+      try {
+        const p = await read('listRuns', { ...pageInput(filter), cursor: last.id, limit: PAGE });
+        // Added only where it was read from, and once every event it has seen reached the list.
+        if (!(await caughtUp(p.seq)) || all.busy) return;
+        const now = snap.page;
+        if (get().filter !== filter || listFilter !== filter || listEpoch !== epoch || !now.more || now.runs[now.runs.length - 1]?.id !== last.id) return;
+        const tail = applyToTail(listOf(p.value), during.filter((e) => e.seq > (p.seq ?? 0)), filter, last.id);
+        show({ ...snap, page: { ...now, runs: [...now.runs, ...tail.runs], more: tail.more } });
+      } finally {
+        set({ loadingMore: false });
+      }
     }, fail, held);
     const dead = new Reader(async (during) => install({ dead: await readDead() }, during), fail, held);
     const lanes = new Reader(async (during) => install({ lanes: await read('listLanes') }, during), fail, held);
@@ -149,7 +229,7 @@ export function createStore(transport: Transport) {
       if (snap.openRunId === id) install({ detail: d }, during);
     }, fail, held);
     const tasks = new Reader(async () => set({ tasks: await api.listTasks() }), fail);
-    const parts = [page, dead, lanes, counts, detail];
+    const parts = [page, more, dead, lanes, counts, detail];
     /** A full read that failed is tried again after `retryMs` (doubling up to RETRY_MAX_MS)
      *  until one succeeds; a reconnect reads at once anyway. */
     let retryMs = RETRY_MIN_MS;
@@ -161,7 +241,7 @@ export function createStore(transport: Transport) {
       let answers;
       try {
         answers = await Promise.all([
-          read('listRuns', pageInput(filter)), readDead(), read('counts'), read('listLanes'),
+          read('listRuns', { ...pageInput(filter), withTotal: true }), readDead(), read('counts'), read('listLanes'),
           id === null ? none : read('getRun', { id }).catch(() => none),
           // Tasks are not kept by events: their own read, whose failure is its own notice (it never rejects).
           tasks.request(),
@@ -211,6 +291,7 @@ export function createStore(transport: Transport) {
 
       if (events.length) lastSeen = events[events.length - 1].seq;
       for (const r of [all, ...parts]) r.see(events);
+      arrived();
       // The full read in flight applies these to what it read, when it shows it.
       if (all.busy) return;
       const { snap: next, need } = applyEvents(snap, events, get().filter);
@@ -219,6 +300,9 @@ export function createStore(transport: Transport) {
     };
     onReset = (connected) => {
       set({ connected });
+      // A gap: the events those reads wait for may never come; they go on without them.
+      for (const w of catchUps) w.resolve(false);
+      catchUps = [];
       if (connected) void all.request();
     };
     handleEvents = onEvents;
@@ -226,9 +310,12 @@ export function createStore(transport: Transport) {
     return {
       api,
       connected: false,
-      view: 'runs',
-      filter: { status: [], lane: '', text: '' },
+      view: initial.view ?? 'runs',
+      filter: initial.filter ?? { ...EMPTY_FILTER },
       runs: [],
+      runsTotal: null,
+      runsMore: false,
+      loadingMore: false,
       dead: [],
       counts: EMPTY.counts,
       lanes: [],
@@ -243,7 +330,8 @@ export function createStore(transport: Transport) {
         // Tasks change by commands only, and another client (the CLI) may have sent some.
         if (view === 'tasks') void tasks.request();
       },
-      setFilter(filter) { set({ filter: { ...get().filter, ...filter } }); void page.request(); },
+      setFilter(filter) { set({ filter: { ...get().filter, ...filter }, runsTotal: null }); void page.request(); },
+      loadMore: () => more.request(),
       openRun(id) {
         logSeq = 0;
         set({ openRunId: id, detail: null, logs: [] });

@@ -1,5 +1,10 @@
-// The list of runs shared by Runs and Dead letter: one row per run, click to open it.
-import { useEffect, useState } from 'react';
+// The list of runs shared by Runs and Dead letter: one row per run, click to open it. Rows are
+// memoised by their run (a row the events did not touch keeps its object, so it does not
+// render again); only a running run's row follows the clock.
+import { memo, useEffect, useRef, useState } from 'react';
+// @tanstack/react-virtual: the well-kept, headless virtualiser (TanStack, small, no styles of its
+// own), so the table keeps its markup and only the rows in view are in the page.
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Run } from '../../../core/api/types';
 import { useApp } from '../context';
 import { clock, runTime, title } from '../format';
@@ -14,6 +19,43 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`status ${status}`}>{status}</span>;
 }
 
+/** The clock a row needs: only a run that is running shows a time that moves. */
+const clockFor = (r: Run, now: number) => (r.startedAt !== null && r.finishedAt === null ? now : 0);
+
+const Head = ({ select }: { select: boolean }) => (
+  <thead>
+    <tr>{select && <th />}<th>#</th><th>run</th><th>lane</th><th>status</th><th>attempt</th><th>progress</th><th>created</th><th>time</th></tr>
+  </thead>
+);
+
+interface RowProps {
+  run: Run; open: boolean; now: number; onOpen(id: number): void;
+  selected?: boolean; onSelect?: (id: number, on: boolean) => void;
+  /** For the virtual list: its index, and the ref that measures the row. */
+  index?: number; measure?: (el: HTMLTableRowElement | null) => void;
+}
+
+const RunRow = memo(function RunRow({ run: r, open, now, onOpen, selected, onSelect, index, measure }: RowProps) {
+  return (
+    <tr data-run-id={r.id} data-index={index} ref={measure} className={open ? 'open' : ''} onClick={() => onOpen(r.id)}>
+      {onSelect && (
+        <td onClick={(e) => e.stopPropagation()}>
+          <input type="checkbox" aria-label={`select run ${r.id}`} checked={selected ?? false}
+            onChange={(e) => onSelect(r.id, e.target.checked)} />
+        </td>
+      )}
+      <td className="num">{r.id}</td>
+      <td className="title" title={title(r)}>{title(r)}{r.error && <div className="error-line">{r.error.code}: {r.error.message}</div>}</td>
+      <td>{r.lane}</td>
+      <td><StatusBadge status={r.status} /></td>
+      <td className="num">{r.attempt}/{r.maxAttempts}</td>
+      <td>{r.progress !== null && r.status === 'running' ? <progress max={100} value={r.progress} title={r.progressMessage ?? ''} /> : null}</td>
+      <td>{clock(r.createdAt)}</td>
+      <td>{runTime(r, now)}</td>
+    </tr>
+  );
+});
+
 export function RunTable({ runs, selected, onSelect, empty }: {
   runs: Run[]; selected?: Set<number>; onSelect?: (id: number, on: boolean) => void; empty: string;
 }) {
@@ -23,29 +65,69 @@ export function RunTable({ runs, selected, onSelect, empty }: {
   if (!runs.length) return <p className="empty">{empty}</p>;
   return (
     <table className="runs">
-      <thead>
-        <tr>{onSelect && <th />}<th>#</th><th>run</th><th>lane</th><th>status</th><th>attempt</th><th>progress</th><th>created</th><th>time</th></tr>
-      </thead>
+      <Head select={!!onSelect} />
       <tbody>
         {runs.map((r) => (
-          <tr key={r.id} data-run-id={r.id} className={r.id === openRunId ? 'open' : ''} onClick={() => openRun(r.id)}>
-            {onSelect && (
-              <td onClick={(e) => e.stopPropagation()}>
-                <input type="checkbox" aria-label={`select run ${r.id}`} checked={selected?.has(r.id) ?? false}
-                  onChange={(e) => onSelect(r.id, e.target.checked)} />
-              </td>
-            )}
-            <td className="num">{r.id}</td>
-            <td className="title" title={title(r)}>{title(r)}{r.error && <div className="error-line">{r.error.code}: {r.error.message}</div>}</td>
-            <td>{r.lane}</td>
-            <td><StatusBadge status={r.status} /></td>
-            <td className="num">{r.attempt}/{r.maxAttempts}</td>
-            <td>{r.progress !== null && r.status === 'running' ? <progress max={100} value={r.progress} title={r.progressMessage ?? ''} /> : null}</td>
-            <td>{clock(r.createdAt)}</td>
-            <td>{runTime(r, now)}</td>
-          </tr>
+          <RunRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun}
+            selected={selected?.has(r.id) ?? false} onSelect={onSelect} />
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A row's height before it is measured (one line), and the head's. */
+const ROW_PX = 31;
+const HEAD_PX = 30;
+/** Rows from the end at which the next page is read. */
+const NEAR_END = 40;
+
+/**
+ * The Runs view's list: only the rows in view (and a few around) are in the page, in a table
+ * with spacer rows above and below. Near the end of what is loaded it asks for the next page
+ * (`onMore`, one read at a time: the store coalesces).
+ */
+export function VirtualRunTable({ runs, more, loading, onMore, empty }: {
+  runs: Run[]; more: boolean; loading: boolean; onMore(): void; empty: string;
+}) {
+  const openRun = useApp((s) => s.openRun);
+  const openRunId = useApp((s) => s.openRunId);
+  const now = useNow();
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = runs.length + (more ? 1 : 0);
+  const v = useVirtualizer({
+    count, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12, paddingStart: HEAD_PX,
+    getItemKey: (i) => runs[i]?.id ?? 'more',
+  });
+  const items = v.getVirtualItems();
+  const lastIndex = items.length ? items[items.length - 1].index : -1;
+  useEffect(() => {
+    if (more && !loading && lastIndex >= runs.length - NEAR_END) onMore();
+  }, [more, loading, lastIndex, runs.length, onMore]);
+
+  if (!runs.length) return <p className="empty">{empty}</p>;
+  const top = items.length ? items[0].start - HEAD_PX : 0;
+  const bottom = items.length ? v.getTotalSize() - items[items.length - 1].end : 0;
+  return (
+    <div className="runs-scroll" ref={scroller} data-testid="runs-scroll">
+      <table className="runs">
+        <Head select={false} />
+        <tbody>
+          {top > 0 && <tr aria-hidden className="spacer" style={{ height: top }} />}
+          {items.map((it) => {
+            const r = runs[it.index];
+            if (!r) {
+              return (
+                <tr key="more" className="loading-more" data-index={it.index} ref={v.measureElement}>
+                  <td colSpan={8}>{loading ? 'loading more runs…' : 'more runs below'}</td>
+                </tr>
+              );
+            }
+            return <RunRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} measure={v.measureElement} />;
+          })}
+          {bottom > 0 && <tr aria-hidden className="spacer" style={{ height: bottom }} />}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,39 +1,66 @@
-import { useState, type FormEvent } from 'react';
-import type { RunStatus } from '../../../core/api/types';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../context';
-import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES } from '../../../core/api/statuses';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
-import { RunTable } from './RunTable';
+import { hashOf, STATUS_CHIPS } from '../url';
+import { VirtualRunTable } from './RunTable';
 
-const FILTERS: { label: string; status: RunStatus[] }[] = [
-  { label: 'All', status: [] },
-  { label: 'Active', status: [...ACTIVE_STATUSES] },
-  { label: 'Succeeded', status: ['succeeded'] },
-  { label: 'Dead or failed', status: [...DEAD_LETTER_STATUSES] },
-  { label: 'Cancelled', status: ['cancelled'] },
-];
+/** Kinds a run may have besides its tasks' kinds. */
+const BUILT_IN_KINDS = ['shell', 'http', 'notify'];
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+export function totalText(n: number): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'run' : 'runs'}`;
+}
 
 export function Runs() {
   const runs = useApp((s) => s.runs);
+  const more = useApp((s) => s.runsMore);
+  const total = useApp((s) => s.runsTotal);
+  const loading = useApp((s) => s.loadingMore);
+  const loadMore = useApp((s) => s.loadMore);
   const filter = useApp((s) => s.filter);
   const setFilter = useApp((s) => s.setFilter);
   const lanes = useApp((s) => s.lanes);
+  const tasks = useApp((s) => s.tasks);
+  const kinds = useMemo(() => {
+    const all = new Set([...BUILT_IN_KINDS, ...tasks.map((t) => t.kind)]);
+    if (filter.kind) all.add(filter.kind);
+    return [...all].sort();
+  }, [tasks, filter.kind]);
+  const onMore = useMemo(() => () => void loadMore(), [loadMore]);
+  const filtered = hashOf('runs', filter) !== '#runs';
   return (
     <>
       <NewRun />
-      <div className="toolbar">
-        {FILTERS.map((f) => (
-          <button key={f.label} className={f.status.join() === filter.status.join() ? 'chip active' : 'chip'}
-            onClick={() => setFilter({ status: f.status })}>{f.label}</button>
+      <div className="toolbar" aria-label="filters">
+        {STATUS_CHIPS.map((f) => (
+          <button key={f.label} className={sameSet(f.status, filter.status) ? 'chip active' : 'chip'}
+            aria-pressed={sameSet(f.status, filter.status)} onClick={() => setFilter({ status: f.status })}>{f.label}</button>
         ))}
         <select aria-label="lane filter" value={filter.lane} onChange={(e) => setFilter({ lane: e.target.value })}>
           <option value="">every lane</option>
           {lanes.map((l) => <option key={l.name} value={l.name}>{l.name}</option>)}
+          {filter.lane && !lanes.some((l) => l.name === filter.lane) && <option value={filter.lane}>{filter.lane}</option>}
         </select>
+        <select aria-label="task filter" value={filter.taskId ?? ''} onChange={(e) => setFilter({ taskId: e.target.value ? Number(e.target.value) : null })}>
+          <option value="">every task</option>
+          {tasks.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          {filter.taskId != null && !tasks.some((t) => t.id === filter.taskId) && <option value={filter.taskId}>task {filter.taskId}</option>}
+        </select>
+        <select aria-label="kind filter" value={filter.kind ?? ''} onChange={(e) => setFilter({ kind: e.target.value })}>
+          <option value="">every kind</option>
+          {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
+        </select>
+        <label className="date">created from <input type="date" aria-label="created from" value={filter.from ?? ''}
+          onChange={(e) => setFilter({ from: e.target.value })} /></label>
+        <label className="date">to <input type="date" aria-label="created to" value={filter.to ?? ''}
+          onChange={(e) => setFilter({ to: e.target.value })} /></label>
         <input type="search" placeholder="search name or input" aria-label="search runs" defaultValue={filter.text}
           onChange={(e) => setFilter({ text: e.target.value.trim() })} />
+        <span className="total" data-testid="runs-total" aria-live="polite">{total === null ? '' : totalText(total)}</span>
       </div>
-      <RunTable runs={runs} empty="No runs here yet. Add one above." />
+      <VirtualRunTable runs={runs} more={more} loading={loading} onMore={onMore}
+        empty={filtered ? 'No runs match these filters.' : 'No runs here yet. Add one above.'} />
     </>
   );
 }

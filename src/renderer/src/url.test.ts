@@ -1,0 +1,57 @@
+// The view and the Runs filter in the address: what the window writes it reads back the same.
+import { describe, expect, it } from 'vitest';
+import { createdRange, EMPTY_FILTER, hashOf, readHash, takeToken } from './url';
+import type { RunFilter } from './snapshot';
+
+const f = (over: Partial<RunFilter>): RunFilter => ({ ...EMPTY_FILTER, ...over });
+
+describe('the filter in the address', () => {
+  it('every filter goes there and comes back the same', () => {
+    const filters: RunFilter[] = [
+      EMPTY_FILTER,
+      f({ status: ['running'] }),
+      f({ status: ['scheduled', 'queued', 'running', 'retrying', 'held'], lane: 'gpu' }),
+      f({ status: ['dead', 'failed'], taskId: 3, kind: 'http' }),
+      f({ status: ['queued', 'held'], from: '2026-01-01', to: '2026-02-01', text: 'backup & restore #2' }),
+      f({ lane: 'a.b-c_d', text: 'x?y=z' }),
+    ];
+    for (const filter of filters) expect(readHash(hashOf('runs', filter))).toEqual({ view: 'runs', filter });
+  });
+
+  it('reads the example of the issue', () => {
+    const hash = '#runs?status=running&lane=gpu&task=3&kind=http&from=2026-01-01&to=2026-02-01&q=backup';
+    expect(readHash(hash)).toEqual({
+      view: 'runs', filter: f({ status: ['running'], lane: 'gpu', taskId: 3, kind: 'http', from: '2026-01-01', to: '2026-02-01', text: 'backup' }),
+    });
+    expect(hashOf('runs', readHash(hash).filter)).toBe(hash);
+  });
+
+  it('names a chip by its word, other sets by their statuses, and leaves out what is empty', () => {
+    expect(hashOf('runs', EMPTY_FILTER)).toBe('#runs');
+    expect(hashOf('runs', f({ status: ['running', 'queued', 'held', 'retrying', 'scheduled'] }))).toBe('#runs?status=active');
+    expect(hashOf('runs', f({ status: ['failed', 'dead'] }))).toBe('#runs?status=dead');
+    expect(hashOf('runs', f({ status: ['queued', 'held'] }))).toBe('#runs?status=queued%2Cheld');
+    expect(hashOf('dead', f({ status: ['running'] }))).toBe('#dead');
+  });
+
+  it('what it cannot read is the default', () => {
+    expect(readHash('')).toEqual({ view: 'runs', filter: EMPTY_FILTER });
+    expect(readHash('#token=abc')).toEqual({ view: 'runs', filter: EMPTY_FILTER });
+    expect(readHash('#lanes')).toEqual({ view: 'lanes', filter: EMPTY_FILTER });
+    expect(readHash('#runs?status=sleeping,running&task=-1&from=2026-02-30&to=yesterday')).toEqual({ view: 'runs', filter: f({ status: ['running'] }) });
+  });
+
+  it('the days are local days, the last one included', () => {
+    expect(createdRange(f({ from: '2026-01-01', to: '2026-01-31' }))).toEqual({
+      createdFrom: new Date(2026, 0, 1).getTime(), createdTo: new Date(2026, 1, 1).getTime(),
+    });
+    expect(createdRange(EMPTY_FILTER)).toEqual({});
+  });
+
+  it('the token leaves the address, the view and the filter stay', () => {
+    expect(takeToken('#token=abc')).toEqual({ token: 'abc', rest: '' });
+    expect(takeToken('#runs?status=running&token=abc')).toEqual({ token: 'abc', rest: '#runs?status=running' });
+    expect(takeToken('#runs?token=abc')).toEqual({ token: 'abc', rest: '#runs' });
+    expect(takeToken('#runs?status=running')).toEqual({ token: null, rest: '#runs?status=running' });
+  });
+});

@@ -1,0 +1,111 @@
+// The view and the Runs filter in the address's hash, so a reload or a bookmark shows the same
+// view: `#runs?status=running&lane=gpu&task=3&kind=http&from=2026-01-01&to=2026-02-01&q=backup`.
+// Pure: the page reads location.hash and writes it back with history.replaceState.
+import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES, RUN_STATUSES } from '../../core/api/statuses';
+import type { RunStatus } from '../../core/api/types';
+import type { RunFilter } from './snapshot';
+
+export type View = 'runs' | 'dead' | 'lanes' | 'tasks';
+const VIEWS: readonly View[] = ['runs', 'dead', 'lanes', 'tasks'];
+
+/** The status chips of the Runs view; each one's name is its word in the address. */
+export const STATUS_CHIPS: { key: string; label: string; status: RunStatus[] }[] = [
+  { key: '', label: 'All', status: [] },
+  { key: 'active', label: 'Active', status: [...ACTIVE_STATUSES] },
+  { key: 'running', label: 'Running', status: ['running'] },
+  { key: 'succeeded', label: 'Succeeded', status: ['succeeded'] },
+  { key: 'dead', label: 'Dead or failed', status: [...DEAD_LETTER_STATUSES] },
+  { key: 'cancelled', label: 'Cancelled', status: ['cancelled'] },
+];
+
+export const EMPTY_FILTER: RunFilter = { status: [], lane: '', text: '', taskId: null, kind: '', from: '', to: '' };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+function statusWord(status: RunStatus[]): string {
+  const chip = STATUS_CHIPS.find((c) => sameSet(c.status, status));
+  return chip ? chip.key : status.join(',');
+}
+
+function statusOf(word: string): RunStatus[] {
+  const out: RunStatus[] = [];
+  for (const w of word.split(',')) {
+    const chip = STATUS_CHIPS.find((c) => c.key !== '' && c.key === w);
+    for (const s of chip ? chip.status : (RUN_STATUSES as readonly string[]).includes(w) ? [w as RunStatus] : []) {
+      if (!out.includes(s)) out.push(s);
+    }
+  }
+  return out;
+}
+
+/** The hash for a view and its filter (the filter only for Runs; empty parts left out). */
+export function hashOf(view: View, f: RunFilter): string {
+  if (view !== 'runs') return `#${view}`;
+  const q = new URLSearchParams();
+  const status = statusWord(f.status);
+  if (status) q.set('status', status);
+  if (f.lane) q.set('lane', f.lane);
+  if (f.taskId != null) q.set('task', String(f.taskId));
+  if (f.kind) q.set('kind', f.kind);
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  if (f.text) q.set('q', f.text);
+  const s = q.toString();
+  return s ? `#runs?${s}` : '#runs';
+}
+
+/** The view and filter a hash names; what it does not name (or cannot be read) is the default. */
+export function readHash(hash: string): { view: View; filter: RunFilter } {
+  const h = hash.replace(/^#/, '');
+  const [name, query = ''] = h.split('?', 2);
+  const view = (VIEWS as readonly string[]).includes(name) ? (name as View) : 'runs';
+  const filter: RunFilter = { ...EMPTY_FILTER, status: [] };
+  if (view !== 'runs') return { view, filter };
+  const q = new URLSearchParams(query);
+  filter.status = statusOf(q.get('status') ?? '');
+  filter.lane = q.get('lane') ?? '';
+  const task = Number(q.get('task'));
+  filter.taskId = q.get('task') && Number.isSafeInteger(task) && task > 0 ? task : null;
+  filter.kind = q.get('kind') ?? '';
+  for (const k of ['from', 'to'] as const) { const v = q.get(k) ?? ''; filter[k] = DAY.test(v) && dayStart(v) !== null ? v : ''; }
+  filter.text = (q.get('q') ?? '').trim();
+  return { view, filter };
+}
+
+/** Local midnight of a YYYY-MM-DD day, in epoch ms; null when it is no day. */
+export function dayStart(day: string): number | null {
+  if (!DAY.test(day)) return null;
+  const [y, m, d] = day.split('-').map(Number);
+  const at = new Date(y, m - 1, d);
+  return at.getFullYear() === y && at.getMonth() === m - 1 && at.getDate() === d ? at.getTime() : null;
+}
+
+/** The engine's createdFrom/createdTo for the filter's days: from the start of `from` to the
+ *  end of `to` (createdTo is exclusive: the start of the day after). */
+export function createdRange(f: RunFilter): { createdFrom?: number; createdTo?: number } {
+  const from = f.from ? dayStart(f.from) : null;
+  const to = f.to ? dayStart(f.to) : null;
+  const out: { createdFrom?: number; createdTo?: number } = {};
+  if (from !== null) out.createdFrom = from;
+  if (to !== null) {
+    const [y, m, d] = f.to!.split('-').map(Number);
+    out.createdTo = new Date(y, m - 1, d + 1).getTime();
+  }
+  return out;
+}
+
+/** The access token in a hash (`#token=…`, or `token=…` among a view's parameters) and the
+ *  hash without it, the rest kept. */
+export function takeToken(hash: string): { token: string | null; rest: string } {
+  const h = hash.replace(/^#/, '');
+  const q = h.indexOf('?');
+  const [head, query] = q >= 0 ? [h.slice(0, q + 1), h.slice(q + 1)] : ['', h];
+  const params = new URLSearchParams(query);
+  const token = params.get('token');
+  if (token === null) return { token: null, rest: hash };
+  params.delete('token');
+  const left = params.toString();
+  const rest = head ? head + left : left;
+  return { token, rest: rest.replace(/\?$/, '') ? `#${rest.replace(/\?$/, '')}` : '' };
+}
