@@ -28,7 +28,7 @@ export function App() {
         <h1>Tasklane</h1>
         <div className="counts" aria-label="counts">
           {(['running', 'queued', 'scheduled', 'retrying', 'held'] as const).filter((s) => s !== 'held' || total.held).map((s) => (
-            <span key={s} className={`count ${s}`} data-testid={`count-${s}`}>{total[s] ?? 0} {s}</span>
+            <span key={s} className={`count ${s}`} data-testid={`count-${s}`}>{(total[s] ?? 0).toLocaleString('en-US')} {s}</span>
           ))}
         </div>
         <button onClick={() => void act((a) => (anyPaused ? a.resumeAll() : a.pauseAll()), anyPaused ? 'All lanes resumed' : 'All lanes paused')}>
