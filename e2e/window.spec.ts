@@ -28,6 +28,8 @@ test('a run that keeps failing lands in Dead letter, and a retry from there runs
   await expect(page.getByRole('button', { name: /Dead letter/ })).toContainText('1');
   await page.getByRole('button', { name: /Dead letter/ }).click();
   await expect(runRow(page, 1)).toContainText('EXIT_CODE');
+  // "All" is every dead or failed run, not only those shown: the window says how many first.
+  page.once('dialog', (d) => { expect(d.message()).toBe('Retry all 1 dead or failed runs?'); void d.accept(); });
   await page.getByRole('button', { name: 'Retry all 1' }).click();
   await expect(page.getByText('Nothing dead.')).toBeVisible();
   await page.getByRole('button', { name: 'Runs' }).click();

@@ -313,6 +313,7 @@ export function examples(pools: () => Pools): Examples {
     promote: fc.record({ ids: fc.array(fc.oneof(activeId, runId), { minLength: 1, maxLength: 3 }) }),
     hold: fc.record({ ids: fc.array(fc.oneof(activeId, runId), { minLength: 1, maxLength: 3 }) }),
     release: fc.record({ ids: fc.array(fc.oneof(activeId, runId), { minLength: 1, maxLength: 3 }) }),
+    bulk: fc.record({ action: fc.constantFrom('retry', 'cancel', 'discard'), filter: opt({ status: fc.subarray([...RUN_STATUSES]), lane, taskId, kind: fc.constantFrom('shell', 'http') }) }),
     stats: opt({ from: fc.constantFrom(0, 1_700_000_000_000), to: fc.constantFrom(8.64e15, 4_102_444_800_000), groupBy: fc.constantFrom('task', 'lane', 'kind') }),
     getRun: fc.record({ id: runId }),
     whyWaiting: fc.record({ id: runId }),

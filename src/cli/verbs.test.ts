@@ -61,6 +61,8 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'retry', args: ['5'] },
   { path: 'wait', args: ['5', '--timeout', '30s'], code: 1 },
   { path: 'discard', args: ['5'] },
+  { path: 'bulk', args: ['cancel', '--status', 'scheduled'] },
+  { path: 'bulk', args: ['cancel', '--status', 'scheduled', '--yes'] },
   { path: 'stats', args: ['--by', 'lane'] },
   { path: 'counts', args: [] },
   { path: 'prune', args: ['--older-than', '30d', '--keep', '1000'] },

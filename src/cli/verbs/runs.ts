@@ -2,7 +2,7 @@
 // and what a person does with runs: retry, cancel, discard, promote, hold, release; stats.
 import { Option } from 'commander';
 import type { EngineEvent, EnqueueResult, Run, RunStatus } from '../../core/api/types';
-import { RUN_STATUSES, TERMINAL_STATUSES } from '../../core/api/statuses';
+import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES, RETRYABLE_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../core/api/statuses';
 import { duration, originText, title } from '../../shared/words';
 import { CommandError } from '../client';
 import { followEvents, type Follow } from '../events';
@@ -79,13 +79,19 @@ export function registerRunVerbs(cli: Cli): void {
     .option('--limit <n>', 'how many (at most 500)', parseInteger, 20)
     .option('--oldest-first', 'oldest first');
   type ListOptions = { status?: string; lane?: string; task?: string; kind?: string; since?: number; until?: number; cursor?: number; limit: number; oldestFirst?: boolean; json?: boolean };
-  const list = async (o: ListOptions, text?: string) => {
-    const c = client();
+  /** The filter the options say (a task by name or id). */
+  const filterOf = async (c: ReturnType<typeof client>, o: ListOptions, text?: string) => {
     const taskId = o.task === undefined ? undefined : (await findTask(c, o.task)).id;
-    const page = await c.call('listRuns', {
+    return {
       ...(o.status && { status: o.status.split(',').map((s) => s.trim()) as RunStatus[] }), ...(o.lane && { lane: o.lane }),
       ...(taskId !== undefined && { taskId }), ...(o.kind && { kind: o.kind }), ...(text !== undefined && { text }),
       ...(o.since !== undefined && { createdFrom: o.since }), ...(o.until !== undefined && { createdTo: o.until }),
+    };
+  };
+  const list = async (o: ListOptions, text?: string) => {
+    const c = client();
+    const page = await c.call('listRuns', {
+      ...await filterOf(c, o, text),
       ...(o.cursor !== undefined && { cursor: o.cursor }), limit: o.limit, ...(o.oldestFirst && { oldestFirst: true }), withTotal: true,
     });
     let empty = 'no runs';
@@ -196,6 +202,25 @@ export function registerRunVerbs(cli: Cli): void {
         out(result, o.json, () => `${done}: ${result.ids.map((i) => `run ${i}`).join(', ')}`);
       });
   }
+
+  listOptions(verb(program, 'bulk', 'retry, cancel or discard every run that matches a filter (asks for --yes, after saying how many)'))
+    .argument('<action>', 'retry, cancel or discard')
+    .option('--text <text>', 'only runs whose name, tags or kind contain this')
+    .option('--yes', 'do it (without it: say how many runs it would touch)')
+    .action(async (action: string, o: ListOptions & { text?: string; yes?: boolean }) => {
+      if (!['retry', 'cancel', 'discard'].includes(action)) throw new CommandError({ code: 'INVALID_INPUT', message: `'${action}' is not retry, cancel or discard`, field: 'action' });
+      const c = client();
+      const filter = await filterOf(c, o, o.text);
+      const applies = { retry: RETRYABLE_STATUSES, cancel: ACTIVE_STATUSES, discard: DEAD_LETTER_STATUSES }[action as 'retry' | 'cancel' | 'discard'];
+      const status = (filter.status ?? [...applies]).filter((st) => applies.includes(st));
+      const matching = status.length ? (await c.call('listRuns', { ...filter, status, limit: 1, withTotal: true })).total ?? 0 : 0;
+      if (!o.yes) {
+        out({ action, matching, done: 0 }, o.json, () => `${matching} run(s) match: add --yes to ${action} them`);
+        return;
+      }
+      const result = await c.call('bulk', { action: action as 'retry' | 'cancel' | 'discard', filter });
+      out(result, o.json, () => `${action}: ${result.done} run(s)${result.skipped ? `; ${result.skipped} left as they were (changed meanwhile, or a retry whose parent ended badly)` : ''}`);
+    });
 
   verb(program, 'wait', 'wait until runs end; exit 0 if all succeeded, 1 if not, 2 on timeout')
     .argument('<ids...>', 'run ids')

@@ -30,6 +30,7 @@ export const COMMANDS = {
   promote: writes(s.promoteInput).returns<Ids>(),
   hold: writes(s.holdInput).returns<Ids>(),
   release: writes(s.releaseInput).returns<Ids>(),
+  bulk: writes(s.bulkInput).returns<Promise<T.BulkResult>>(),
   getRun: reads(s.getRunInput).returns<T.RunDetail>(),
   whyWaiting: reads(s.getRunInput).returns<T.WaitExplanation>(),
   listRuns: reads(s.listRunsInput).returns<T.RunPage>(),

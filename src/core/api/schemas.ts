@@ -97,6 +97,22 @@ export const listRunsInput = z.strictObject({
 });
 export type ListRunsInput = z.input<typeof listRunsInput>;
 
+/** A filter of runs, as listRuns takes it (without paging). */
+export const runFilter = z.strictObject({
+  status: z.array(runStatus).max(RUN_STATUSES.length).optional(),
+  lane: laneName.optional(),
+  taskId: id.optional(),
+  kind: kindName.optional(),
+  text: z.string().min(1).max(200).optional(),
+  createdFrom: epochMs.optional(),
+  createdTo: epochMs.optional(),
+});
+/** Retry, cancel or discard every run that matches a filter (among those the action applies to). */
+export const bulkInput = z.strictObject({
+  action: z.enum(['retry', 'cancel', 'discard']),
+  filter: runFilter.default({}),
+});
+
 export const emptyInput = z.strictObject({});
 
 export const createLaneInput = z.strictObject({

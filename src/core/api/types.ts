@@ -224,3 +224,7 @@ export interface WaitReason {
   runId?: number;
 }
 export interface WaitExplanation { runId: number; status: RunStatus; now: number; reasons: WaitReason[] }
+
+/** What a bulk action did: runs moved, and runs left as they were (changed meanwhile, or a
+ *  retry of a run whose parent ended without success). */
+export interface BulkResult { action: 'retry' | 'cancel' | 'discard'; done: number; skipped: number }

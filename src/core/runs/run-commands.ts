@@ -3,6 +3,7 @@
 // and the engine is open; a command that throws writes nothing.
 import type Database from 'better-sqlite3';
 import type { Handlers } from '../commands';
+import { API_CALL } from '../api/contract';
 import type { LogLine } from '../api/types';
 import type { RunStore, RunStatusRow } from '../db/run-store';
 import { toRun } from '../db/run-store';
@@ -29,7 +30,7 @@ export interface RunCommandDeps {
   loop: Pick<WriteLoop, 'flush' | 'wake' | 'armDue' | 'execution' | 'hasDeps' | 'notePending' | 'lane'>;
 }
 
-type RunHandlers = Pick<Handlers, 'whyWaiting' | 'promote' | 'hold' | 'release' | 'stats' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
+type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | 'release' | 'stats' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
   | 'counts' | 'getLogs' | 'tailLogs' | 'prune'>;
 
 export function runCommands(d: RunCommandDeps): RunHandlers {
@@ -66,7 +67,43 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
     return events;
   }
 
-  return {
+  const BULK_CHUNK = 500;
+  const BULK_APPLIES: Record<'retry' | 'cancel' | 'discard', readonly RunStatus[]> = {
+    retry: RETRYABLE_STATUSES, cancel: ACTIVE_STATUSES, discard: DEAD_LETTER_STATUSES,
+  };
+
+  const handlers: RunHandlers = {
+    /**
+     * Every run of the filter that the action applies to, 500 per transaction, oldest first,
+     * yielding to the loop between chunks (a million runs do not stop the engine). A run that
+     * cannot be moved (it changed meanwhile; a retry whose parent ended badly) is skipped.
+     */
+    async bulk({ action, filter }) {
+      const applies = BULK_APPLIES[action];
+      const status = (filter.status ?? applies).filter((st) => applies.includes(st));
+      let done = 0;
+      let skipped = 0;
+      let cursor: number | undefined;
+      while (status.length) {
+        loop.flush();
+        const page = queries.listRuns({ ...filter, status, limit: BULK_CHUNK, oldestFirst: true, withTotal: false, ...(cursor !== undefined && { cursor }) });
+        const ids = page.runs.map((r) => r.id);
+        if (!ids.length) break;
+        try {
+          handlers[action]({ ids }, API_CALL);
+          done += ids.length;
+        } catch {
+          for (const id of ids) {
+            try { handlers[action]({ ids: [id] }, API_CALL); done++; } catch { skipped++; }
+          }
+        }
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return { action, done, skipped };
+    },
+
     cancel({ ids }) {
       loop.flush();
       const now = d.clock.now();
@@ -212,4 +249,5 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
       return { deleted };
     },
   };
+  return handlers;
 }

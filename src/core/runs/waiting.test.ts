@@ -194,3 +194,35 @@ describe('reminders', () => {
     expect(h.engine.getLogs({ runId: id }).lines.map((l) => l.text).join('\n')).toContain('No desktop notification could be shown here');
   });
 });
+
+describe('bulk actions', () => {
+  it('retry, cancel and discard every run of a filter, in chunks, leaving the rest', async () => {
+    h.engine.createLane({ name: 'x', concurrency: 50 });
+    await h.engine.start();
+    h.engine.enqueueMany({ runs: Array.from({ length: 1_200 }, () => ({ kind: 'test.fail', lane: 'x', maxAttempts: 1 })) });
+    h.engine.enqueueMany({ runs: Array.from({ length: 3 }, () => ({ kind: 'test.fail', maxAttempts: 1 })) });
+    await h.engine.idle();
+    expect(h.engine.counts().lanes).toEqual({ x: { dead: 1_200 }, default: { dead: 3 } });
+    h.engine.pauseLane({ name: 'x' });
+    expect(await h.engine.bulk({ action: 'retry', filter: { lane: 'x' } })).toEqual({ action: 'retry', done: 1_200, skipped: 0 });
+    expect(h.engine.counts().lanes).toEqual({ x: { queued: 1_200 }, default: { dead: 3 } });
+    // Only the runs the action applies to: queued ones cannot be discarded.
+    expect(await h.engine.bulk({ action: 'discard', filter: { lane: 'x' } })).toEqual({ action: 'discard', done: 0, skipped: 0 });
+    expect(await h.engine.bulk({ action: 'cancel', filter: { lane: 'x', status: ['queued', 'succeeded'] } })).toEqual({ action: 'cancel', done: 1_200, skipped: 0 });
+    expect(await h.engine.bulk({ action: 'discard', filter: {} })).toEqual({ action: 'discard', done: 3, skipped: 0 });
+    expect(h.engine.counts().lanes).toEqual({ x: { cancelled: 1_200 } });
+  });
+
+  it('a retry whose parent ended badly (and is not retried with it) is skipped; the others go on', async () => {
+    await h.engine.start();
+    const parent = h.engine.enqueue({ kind: 'test.gate', delayMs: 60_000 }).id;
+    const child = h.engine.enqueue({ kind: 'noop', after: [parent] }).id;
+    h.engine.cancel({ ids: [parent] });
+    const other = h.engine.enqueue({ kind: 'test.fail', maxAttempts: 1 }).id;
+    await h.engine.idle();
+    expect([h.engine.getRun({ id: child }).status, h.engine.getRun({ id: other }).status]).toEqual(['dead', 'dead']);
+    h.engine.pauseLane({ name: 'default' });
+    expect(await h.engine.bulk({ action: 'retry', filter: { status: ['dead'] } })).toEqual({ action: 'retry', done: 1, skipped: 1 });
+    expect([h.engine.getRun({ id: child }).status, h.engine.getRun({ id: other }).status]).toEqual(['dead', 'queued']);
+  });
+});
