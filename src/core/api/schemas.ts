@@ -79,7 +79,8 @@ export const holdInput = byIds;
 export const releaseInput = byIds;
 
 export const runStatus = z.enum(RUN_STATUSES);
-export const listRunsInput = z.strictObject({
+/** What filters runs: the window's and the CLI's filters, and a bulk action's. */
+const runFilterFields = {
   status: z.array(runStatus).max(RUN_STATUSES.length).optional(),
   lane: laneName.optional(),
   taskId: id.optional(),
@@ -87,6 +88,10 @@ export const listRunsInput = z.strictObject({
   text: z.string().min(1).max(200).optional(),
   createdFrom: epochMs.optional(),
   createdTo: epochMs.optional(),
+};
+export const runFilter = z.strictObject(runFilterFields);
+export const listRunsInput = z.strictObject({
+  ...runFilterFields,
   /** The `nextCursor` of the previous page. */
   cursor: id.optional(),
   limit: z.int().min(1).max(500).default(50),
@@ -97,16 +102,6 @@ export const listRunsInput = z.strictObject({
 });
 export type ListRunsInput = z.input<typeof listRunsInput>;
 
-/** A filter of runs, as listRuns takes it (without paging). */
-export const runFilter = z.strictObject({
-  status: z.array(runStatus).max(RUN_STATUSES.length).optional(),
-  lane: laneName.optional(),
-  taskId: id.optional(),
-  kind: kindName.optional(),
-  text: z.string().min(1).max(200).optional(),
-  createdFrom: epochMs.optional(),
-  createdTo: epochMs.optional(),
-});
 /** Retry, cancel or discard every run that matches a filter (among those the action applies to). */
 export const bulkInput = z.strictObject({
   action: z.enum(['retry', 'cancel', 'discard']),
