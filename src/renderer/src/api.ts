@@ -7,8 +7,10 @@ import { takeToken } from './url';
 
 export interface Transport {
   call(name: CommandName, input: unknown): Promise<Outcome<unknown>>;
-  /** Events in order. `onReset`: (re)connected or a gap in `seq`: read the snapshot again. */
-  subscribe(onEvents: (events: EngineEvent[]) => void, onReset: (connected: boolean) => void): () => void;
+  /** Events in order. `onReset`: (re)connected or a gap in `seq`: read the snapshot again;
+   *  `lastSeq`, when the transport knows it (the WebSocket's hello): the engine's last event
+   *  then, the next one on the stream is lastSeq + 1. */
+  subscribe(onEvents: (events: EngineEvent[]) => void, onReset: (connected: boolean, lastSeq?: number) => void): () => void;
 }
 
 /** An error the engine returned, rebuilt with its code and field. */
@@ -100,7 +102,7 @@ export function httpTransport(): Transport {
         ws = new WebSocket(`ws://${location.host}/api/events?token=${encodeURIComponent(token)}`);
         ws.onmessage = (m) => {
           const msg = JSON.parse(String(m.data)) as { type: 'hello'; lastSeq: number } | { type: 'events'; events: EngineEvent[] };
-          if (msg.type === 'hello') { lastSeq = msg.lastSeq; onReset(true); return; }
+          if (msg.type === 'hello') { lastSeq = msg.lastSeq; onReset(true, msg.lastSeq); return; }
           const first = msg.events[0];
           if (first && first.seq !== lastSeq + 1) onReset(true);
           if (msg.events.length) lastSeq = msg.events[msg.events.length - 1].seq;

@@ -88,16 +88,24 @@ const CATCH_UP_MS = 5_000;
 export function createStore(transport: Transport, initial: { view?: View; filter?: RunFilter } = {}) {
   const api = createApi(transport);
   const answer = createRead(transport);
-  /** The seq of the last event seen: what an answer without a seq (an older engine) is taken to reflect. */
+  /** The seq of the last event seen (or, before any, the engine's last seq when the stream
+   *  began: the WebSocket's hello, else the first answer's): what an answer without a seq (an
+   *  older engine) is taken to reflect, and how far the events have come. */
   let lastSeen = 0;
+  /** lastSeen is known: from the hello, or from the first answer (the IPC stream has no hello). */
+  let baseline = false;
   /** A read of a part of the snapshot, with the seq it reflects. */
   const read: Read = async (name, input) => {
     const a = await answer(name, input);
+    if (!baseline && a.seq !== undefined) {
+      baseline = true;
+      if (a.seq > lastSeen) { lastSeen = a.seq; arrived(); }
+    }
     return { value: a.value, seq: a.seq ?? lastSeen };
   };
   let logSeq = 0;
   let handleEvents: (events: EngineEvent[]) => void = () => {};
-  let onReset: (connected: boolean) => void = () => {};
+  let onReset: (connected: boolean, lastSeq?: number) => void = () => {};
   let full: Reader | undefined;
   /** Resolved once the events up to a seq have arrived (true), or after a while (false). */
   let catchUps: { seq: number; resolve: (ok: boolean) => void }[] = [];
@@ -209,12 +217,21 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       set({ loadingMore: true });
       try {
         const p = await read('listRuns', { ...pageInput(filter), cursor: last.id, limit: PAGE });
-        // Added only where it was read from, and once every event it has seen reached the list.
-        if (!(await caughtUp(p.seq)) || all.busy) return;
+        // Added only where it was read from, and once every event it has seen reached the list
+        // and every event the list has seen (it may be ahead, from an answer) reached it. On an
+        // idle engine nothing is outstanding: that is at once.
+        let caught = true;
+        for (let upTo; (upTo = Math.max(p.seq ?? 0, snap.seq.page)) > lastSeen;) {
+          if (!(await caughtUp(upTo))) { caught = false; break; }
+        }
+        if (all.busy) return;
         const now = snap.page;
         if (get().filter !== filter || listFilter !== filter || listEpoch !== epoch || !now.more || now.runs[now.runs.length - 1]?.id !== last.id) return;
         const tail = applyToTail(listOf(p.value), during.filter((e) => e.seq > (p.seq ?? 0)), filter, last.id);
         show({ ...snap, page: { ...now, runs: [...now.runs, ...tail.runs], more: tail.more } });
+        // The events did not come in time: the rows are kept, and the first page is read again
+        // (it brings the list up to the engine's seq).
+        if (!caught) void page.request();
       } finally {
         set({ loadingMore: false });
       }
@@ -298,8 +315,14 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       show(next);
       ask(need);
     };
-    onReset = (connected) => {
+    onReset = (connected, lastSeq) => {
       set({ connected });
+      if (lastSeq !== undefined) {
+        // The stream goes on from the engine's last seq.
+        baseline = true;
+        lastSeen = lastSeq;
+        arrived();
+      }
       // A gap: the events those reads wait for may never come; they go on without them.
       for (const w of catchUps) w.resolve(false);
       catchUps = [];
