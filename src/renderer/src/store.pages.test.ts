@@ -104,3 +104,32 @@ it('a next page whose events do not come in time is kept, and the first page is 
   expect(e.listCalls().length).toBeGreaterThan(reads); // the first page again
   expect(e.listCalls().at(-1)!.input.cursor).toBeUndefined();
 });
+
+it('a filter the engine refuses fails the list alone: the counts, lanes and Dead letter are read, once', async () => {
+  const { e, transport } = pagedEngine(1000, { seq: 5 });
+  // A refusal the window cannot foresee (the engine's rules may be stricter than the window's).
+  e.refuse = (name, input) => (name === 'listRuns' && input.kind === 'nope'
+    ? { ok: false, error: { code: 'INVALID_INPUT', message: 'kind: no such kind', field: 'kind' } } : null);
+  const store = createStore(transport, { filter: { status: [], lane: '', text: '', kind: 'nope' } });
+  await settle(1500);
+  const s = store.getState();
+  expect(s.counts.total).toEqual({ succeeded: 1000 });
+  expect(s.lanes).toHaveLength(1);
+  expect(s.notice).toEqual({ kind: 'error', text: 'kind: no such kind' });
+  expect(s.runs).toEqual([]);
+  // Read once: neither the full read nor the list's is tried again for a refused filter.
+  expect(e.calls.filter((c) => c.name === 'counts')).toHaveLength(1);
+  expect(e.listCalls()).toHaveLength(1);
+  // Another filter reads the list.
+  store.getState().setFilter({ kind: '' });
+  await settle(10);
+  expect(store.getState().runs).toHaveLength(200);
+});
+
+it('a lane name the engine would refuse is not set as the filter', async () => {
+  const { transport } = pagedEngine(10);
+  const store = createStore(transport);
+  await settle(10);
+  store.getState().setFilter({ lane: 'my lane', text: 'backup' });
+  expect(store.getState().filter).toMatchObject({ lane: '', text: 'backup' });
+});

@@ -17,7 +17,7 @@ import { Reader } from './reader';
 import {
   applyEvents, applyToTail, DEAD_STATUSES, engineMatches, mergeFirstPage, PAGE, type Need, type Part, type RunFilter, type RunList, type Snapshot,
 } from './snapshot';
-import { createdRange, EMPTY_FILTER, type View } from './url';
+import { createdRange, EMPTY_FILTER, validFilter, type View } from './url';
 
 export type { View } from './url';
 export type { RunFilter } from './snapshot';
@@ -255,10 +255,14 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       const filter = get().filter;
       const id = snap.openRunId;
       const none: Answer<null> = { value: null, seq: undefined }; // no open run, or it is gone
+      // The list's page is read beside the rest, not with it: a filter the engine refuses fails
+      // the list alone (one notice), not the counts, lanes and Dead letter with it.
+      const firstPage = read('listRuns', { ...pageInput(filter), withTotal: true }).then(
+        (a) => ({ ok: true as const, a }), (e: unknown) => ({ ok: false as const, e }));
       let answers;
       try {
         answers = await Promise.all([
-          read('listRuns', { ...pageInput(filter), withTotal: true }), readDead(), read('counts'), read('listLanes'),
+          firstPage, readDead(), read('counts'), read('listLanes'),
           id === null ? none : read('getRun', { id }).catch(() => none),
           // Tasks are not kept by events: their own read, whose failure is its own notice (it never rejects).
           tasks.request(),
@@ -282,9 +286,18 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       retryMs = RETRY_MIN_MS;
       install({
         counts: c, lanes: l, dead: d,
-        ...(get().filter === filter ? { page: p } : {}),
+        ...(p.ok && get().filter === filter ? { page: p.a } : {}),
         ...(id !== null && snap.openRunId === id ? { detail: open } : {}),
       }, during); // a page for another filter is not shown: setFilter asked for its read
+      // The list could not be read: its error is the notice. A refused filter stays refused
+      // until it changes; any other failure reads the list again later.
+      if (!p.ok) {
+        fail(p.e);
+        if (!(p.e instanceof ApiError && p.e.code === 'INVALID_INPUT') && retryTimer === undefined && get().connected) {
+          retryTimer = setTimeout(() => { retryTimer = undefined; void page.request(); }, retryMs);
+          retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        }
+      }
     }, fail, () => false, () => { for (const r of parts) r.release(); });
     full = all;
 
@@ -334,7 +347,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       api,
       connected: false,
       view: initial.view ?? 'runs',
-      filter: initial.filter ?? { ...EMPTY_FILTER },
+      filter: validFilter(initial.filter ?? { ...EMPTY_FILTER }),
       runs: [],
       runsTotal: null,
       runsMore: false,
@@ -353,7 +366,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         // Tasks change by commands only, and another client (the CLI) may have sent some.
         if (view === 'tasks') void tasks.request();
       },
-      setFilter(filter) { set({ filter: { ...get().filter, ...filter }, runsTotal: null }); void page.request(); },
+      setFilter(filter) { set({ filter: validFilter({ ...get().filter, ...filter }), runsTotal: null }); void page.request(); },
       loadMore: () => more.request(),
       openRun(id) {
         logSeq = 0;

@@ -1,6 +1,7 @@
 // The view and the Runs filter in the address: what the window writes it reads back the same.
 import { describe, expect, it } from 'vitest';
-import { createdRange, EMPTY_FILTER, hashOf, readHash, takeToken } from './url';
+import { listRunsInput } from '../../core/api/schemas';
+import { createdRange, EMPTY_FILTER, hashOf, readHash, takeToken, validFilter } from './url';
 import type { RunFilter } from './snapshot';
 
 const f = (over: Partial<RunFilter>): RunFilter => ({ ...EMPTY_FILTER, ...over });
@@ -53,5 +54,26 @@ describe('the filter in the address', () => {
     expect(takeToken('#runs?status=running&token=abc')).toEqual({ token: 'abc', rest: '#runs?status=running' });
     expect(takeToken('#runs?token=abc')).toEqual({ token: 'abc', rest: '#runs' });
     expect(takeToken('#runs?status=running')).toEqual({ token: null, rest: '#runs?status=running' });
+  });
+
+  it('a filter the engine would refuse is dropped from the address, each part alone', () => {
+    const cases: [string, Partial<RunFilter>][] = [
+      ['#runs?from=1969-12-31&lane=gpu', { lane: 'gpu' }],
+      ['#runs?to=9999-12-31&kind=http', { kind: 'http' }],
+      ['#runs?lane=my%20lane&q=backup', { text: 'backup' }],
+      ['#runs?lane=-gpu', {}],
+      ['#runs?kind=' + 'k'.repeat(101), {}],
+      ['#runs?q=' + 'x'.repeat(201) + '&status=running', { status: ['running'] }],
+    ];
+    for (const [hash, want] of cases) {
+      const { filter } = readHash(hash);
+      expect(filter, hash).toEqual(f(want));
+      const input = { limit: 200, ...(filter.lane ? { lane: filter.lane } : {}), ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.text ? { text: filter.text } : {}), ...createdRange(filter) };
+      expect(listRunsInput.safeParse(input).success, hash).toBe(true);
+    }
+    // The bounds themselves are fine.
+    expect(readHash('#runs?from=1970-01-02&to=9999-12-30&kind=' + 'k'.repeat(100)).filter).toMatchObject({ from: '1970-01-02', to: '9999-12-30' });
+    expect(validFilter(f({ lane: 'my lane', text: 'y'.repeat(201), kind: 'ok' }))).toEqual(f({ kind: 'ok' }));
   });
 });

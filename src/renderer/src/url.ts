@@ -70,7 +70,28 @@ export function readHash(hash: string): { view: View; filter: RunFilter } {
   filter.kind = q.get('kind') ?? '';
   for (const k of ['from', 'to'] as const) { const v = q.get(k) ?? ''; filter[k] = DAY.test(v) && dayStart(v) !== null ? v : ''; }
   filter.text = (q.get('q') ?? '').trim();
-  return { view, filter };
+  return { view, filter: validFilter(filter) };
+}
+
+/** What the engine takes in a filter (its listRuns input): a lane name, a kind and a text of
+ *  these lengths, creation times from 1970 to the end of year 9999. */
+const LANE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
+export const KIND_MAX = 100;
+export const TEXT_MAX = 200;
+const EPOCH_MAX = 253_402_300_799_999;
+
+/** The filter without the parts the engine would refuse (each dropped alone): a filter from
+ *  an address or typed never fails the list's read. */
+export function validFilter(f: RunFilter): RunFilter {
+  const out: RunFilter = { ...f };
+  if (out.lane && !LANE.test(out.lane)) out.lane = '';
+  if (out.kind && out.kind.length > KIND_MAX) out.kind = '';
+  if (out.text.length > TEXT_MAX) out.text = '';
+  if (out.taskId != null && !(Number.isSafeInteger(out.taskId) && out.taskId > 0)) out.taskId = null;
+  const ok = (ms: number | undefined) => ms === undefined || (ms >= 0 && ms <= EPOCH_MAX);
+  if (out.from && (dayStart(out.from) === null || !ok(createdRange({ ...out, to: '' }).createdFrom))) out.from = '';
+  if (out.to && (dayStart(out.to) === null || !ok(createdRange({ ...out, from: '' }).createdTo))) out.to = '';
+  return out;
 }
 
 /** Local midnight of a YYYY-MM-DD day, in epoch ms; null when it is no day. */

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useApp } from '../context';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
-import { hashOf, STATUS_CHIPS } from '../url';
+import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
 
 /** Kinds a run may have besides its tasks' kinds. */
@@ -55,7 +55,7 @@ export function Runs() {
           onChange={(e) => setFilter({ from: e.target.value })} /></label>
         <label className="date">to <input type="date" aria-label="created to" value={filter.to ?? ''}
           onChange={(e) => setFilter({ to: e.target.value })} /></label>
-        <input type="search" placeholder="search name or input" aria-label="search runs" defaultValue={filter.text}
+        <input type="search" placeholder="search name or input" aria-label="search runs" defaultValue={filter.text} maxLength={TEXT_MAX}
           onChange={(e) => setFilter({ text: e.target.value.trim() })} />
         <span className="total" data-testid="runs-total" aria-live="polite">{total === null ? '' : totalText(total)}</span>
       </div>
