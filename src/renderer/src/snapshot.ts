@@ -75,11 +75,15 @@ export function moveOf(e: RunEvent): Move | null {
   return { from: e.from, status: e.status };
 }
 
-export function applyEvents(snap: Snapshot, events: readonly EngineEvent[], filter: RunFilter): { snap: Snapshot; need: Need } {
+/** `grow`: new runs at the top of the list add rows instead of pushing the last ones out (while
+ *  pages past the first are loaded or being read, whose place is after the list's last row). */
+export function applyEvents(
+  snap: Snapshot, events: readonly EngineEvent[], filter: RunFilter, opts: { grow?: boolean } = {},
+): { snap: Snapshot; need: Need } {
   const need: Need = {};
   const counts = new CountsDraft(snap.counts);
   const lanes = new LanesDraft(snap.lanes);
-  const page = new ListDraft(snap.page, (s, lane) => inFilter(filter, s, lane));
+  const page = new ListDraft(snap.page, (s, lane) => inFilter(filter, s, lane), PAGE, Infinity, opts.grow ?? false);
   const dead = new ListDraft(snap.dead, isDead);
   const engine = engineMatches(filter);
   // The filter's total, kept by moves in and out of the filter after the answer it came with.
@@ -263,11 +267,13 @@ class ListDraft {
     private readonly head = PAGE,
     /** Runs from this id up are not this list's (a page loaded below the ones shown). */
     private readonly upper = Infinity,
+    /** New rows do not push the last ones out (the list's end is where the next page goes). */
+    grow = false,
   ) {
     this.runs = base.runs;
     this.more = base.more;
     this.floor = base.floor;
-    this.cap = Math.max(PAGE, base.runs.length);
+    this.cap = grow ? Infinity : Math.max(PAGE, base.runs.length);
   }
 
   find(id: number): Run | undefined {

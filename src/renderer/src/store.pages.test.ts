@@ -21,6 +21,8 @@ export function pagedEngine(n: number, opts: { seq?: number; hello?: boolean } =
   const runs = Array.from({ length: n }, (_, i) => run(i + 1, 'succeeded'));
   const e = {
     seq: opts.seq ?? 0,
+    /** How long an answer of listRuns takes to arrive (it is made when asked). */
+    delay: 0,
     calls: [] as { name: CommandName; input: ListInput }[],
     /** Commands answered with this error instead. */
     refuse: null as null | ((name: CommandName, input: ListInput) => Outcome<unknown> | null),
@@ -48,7 +50,9 @@ export function pagedEngine(n: number, opts: { seq?: number; hello?: boolean } =
       const value = name === 'listRuns' ? list(i) : name === 'counts' ? { lanes: {}, total: { succeeded: n } }
         : name === 'listLanes' ? [{ name: 'default', concurrency: 1, rateLimit: null, paused: false, createdAt: 0, running: 0, queued: 0 }]
         : name === 'listTasks' ? [] : {};
-      return { ok: true, value, seq: e.seq };
+      const outcome = { ok: true as const, value, seq: e.seq };
+      if (name === 'listRuns' && e.delay) await settle(e.delay);
+      return outcome;
     },
     subscribe(onEvents, onReset) {
       e.emit = onEvents; e.reset = onReset;
@@ -132,4 +136,57 @@ it('a lane name the engine would refuse is not set as the filter', async () => {
   await settle(10);
   store.getState().setFilter({ lane: 'my lane', text: 'backup' });
   expect(store.getState().filter).toMatchObject({ lane: '', text: 'backup' });
+});
+
+/** What the list does near its end: asks for the next page whenever none is loading. */
+async function scrollAtEnd(store: ReturnType<typeof createStore>, ms: number, stop = () => false) {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !stop()) {
+    const s = store.getState();
+    if (s.runsMore && !s.loadingMore) void s.loadMore();
+    await settle(5);
+  }
+}
+
+it('a next page that fails is asked for again after 1 s, then 2 s, …, and at once after one that works', async () => {
+  const { e, transport } = pagedEngine(1000, { seq: 5 });
+  const store = createStore(transport);
+  await settle(10);
+  let failing = true;
+  e.refuse = (name, input) => (failing && name === 'listRuns' && input.cursor
+    ? { ok: false, error: { code: 'STORAGE_IO', message: 'disk busy' } } : null);
+  const nexts = () => e.listCalls().filter((c) => c.input.cursor).length;
+  await scrollAtEnd(store, 2500);
+  // At 0 s, 1 s and 3 s: two reads in 2.5 s (not one per render).
+  expect(nexts()).toBe(2);
+  expect(store.getState().loadingMore).toBe(true);
+  expect(store.getState().notice?.text).toBe('disk busy');
+  failing = false;
+  await scrollAtEnd(store, 1000, () => store.getState().runs.length >= 400);
+  expect(nexts()).toBe(3);
+  expect(store.getState().runs).toHaveLength(400);
+  // A success starts the waits over.
+  failing = true;
+  await scrollAtEnd(store, 1300);
+  expect(nexts()).toBe(5);
+});
+
+it('under a steady stream of new runs the next page is added at the first read: the list grows at the top', async () => {
+  const { e, transport } = pagedEngine(1000, { seq: 0 });
+  const store = createStore(transport);
+  await settle(10);
+  e.delay = 30;
+  const timer = setInterval(() => e.emit([e.enqueue()]), 5);
+  try {
+    await settle(30);
+    const before = store.getState().runs.length;
+    await store.getState().loadMore();
+    const ids = store.getState().runs.map((r) => r.id);
+    expect(ids.length).toBeGreaterThanOrEqual(before + 200);
+    expect(e.listCalls().filter((c) => c.input.cursor)).toHaveLength(1);
+    // Newest first, no gap: every run from the newest down to the last loaded.
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => ids[0] - i));
+  } finally {
+    clearInterval(timer);
+  }
 });

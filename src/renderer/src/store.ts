@@ -147,6 +147,17 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       if (Object.keys(patch).length) set(patch);
     };
     const fail = (e: unknown) => set({ notice: { kind: 'error', text: errorText(e) } });
+    /** Pages past the first are loaded or being read: the list's last row stays its last. */
+    const grow = () => more.busy || snap.page.runs.length > PAGE;
+    /** A next page that added nothing (an error, a full read in flight, the list moved) is read
+     *  again after `moreWait`, doubling to RETRY_MAX_MS; loadingMore stays true meanwhile. */
+    let moreWait = RETRY_MIN_MS;
+    let moreTimer: ReturnType<typeof setTimeout> | undefined;
+    const moreReady = () => {
+      clearTimeout(moreTimer);
+      moreTimer = undefined;
+      moreWait = RETRY_MIN_MS;
+    };
 
     /** Asks for the reads `need` names. */
     const ask = (need: Need) => {
@@ -184,7 +195,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       if (read.dead) { next.dead = listOf(read.dead.value); seq.dead = at(read.dead); }
       if (read.detail) { next.detail = read.detail.value; seq.detail = at(read.detail); }
       next.seq = seq;
-      const out = applyEvents(next, during, get().filter);
+      const out = applyEvents(next, during, get().filter, { grow: grow() });
       show(out.snap);
       ask(out.need);
     };
@@ -212,9 +223,11 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       const filter = get().filter;
       const list = snap.page;
       const last = list.runs[list.runs.length - 1];
-      if (listFilter !== filter || !list.more || !last) return;
+      if (listFilter !== filter || !list.more || !last || moreTimer !== undefined) return;
       const epoch = listEpoch;
       set({ loadingMore: true });
+      /** Rows were added, or the list was replaced (its own pages follow): no wait. */
+      let done = false;
       try {
         const p = await read('listRuns', { ...pageInput(filter), cursor: last.id, limit: PAGE });
         // Added only where it was read from, and once every event it has seen reached the list
@@ -226,14 +239,26 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         }
         if (all.busy) return;
         const now = snap.page;
-        if (get().filter !== filter || listFilter !== filter || listEpoch !== epoch || !now.more || now.runs[now.runs.length - 1]?.id !== last.id) return;
-        const tail = applyToTail(listOf(p.value), during.filter((e) => e.seq > (p.seq ?? 0)), filter, last.id);
-        show({ ...snap, page: { ...now, runs: [...now.runs, ...tail.runs], more: tail.more } });
+        if (get().filter !== filter || listFilter !== filter || listEpoch !== epoch || !now.more) { done = true; return; }
+        // The list still reaches the page's top (a first page read meanwhile may have taken
+        // it further down: the page's rows below its end are added); cut above it, the list
+        // and the page would leave a gap between them.
+        const end = now.runs[now.runs.length - 1]?.id;
+        if (end === undefined || end > last.id) return;
+        done = true;
+        const tail = applyToTail(listOf(p.value), during.filter((e) => e.seq > (p.seq ?? 0)), filter, end);
+        show({ ...snap, page: { ...now, runs: [...now.runs, ...tail.runs.filter((r) => r.id < end)], more: tail.more } });
         // The events did not come in time: the rows are kept, and the first page is read again
         // (it brings the list up to the engine's seq).
         if (!caught) void page.request();
       } finally {
-        set({ loadingMore: false });
+        if (done) {
+          moreReady();
+          set({ loadingMore: false });
+        } else {
+          moreTimer = setTimeout(() => { moreTimer = undefined; set({ loadingMore: false }); }, moreWait);
+          moreWait = Math.min(moreWait * 2, RETRY_MAX_MS);
+        }
       }
     }, fail, held);
     const dead = new Reader(async (during) => install({ dead: await readDead() }, during), fail, held);
@@ -271,7 +296,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         // Nothing was read: the events that arrived meanwhile apply to the snapshot as it is,
         // as if no read had been in flight (each part skips what it has), and the full read
         // is tried again, for whatever made it needed.
-        const out = applyEvents(snap, during, get().filter);
+        const out = applyEvents(snap, during, get().filter, { grow: grow() });
         show(out.snap);
         ask({ ...out.need, all: false });
         if (retryTimer === undefined && get().connected) {
@@ -284,6 +309,8 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       clearTimeout(retryTimer);
       retryTimer = undefined;
       retryMs = RETRY_MIN_MS;
+      // The engine answers again: a next page that was waiting out a failure is read now.
+      if (moreTimer !== undefined) { moreReady(); set({ loadingMore: false }); }
       install({
         counts: c, lanes: l, dead: d,
         ...(p.ok && get().filter === filter ? { page: p.a } : {}),
@@ -324,7 +351,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       arrived();
       // The full read in flight applies these to what it read, when it shows it.
       if (all.busy) return;
-      const { snap: next, need } = applyEvents(snap, events, get().filter);
+      const { snap: next, need } = applyEvents(snap, events, get().filter, { grow: grow() });
       show(next);
       ask(need);
     };
@@ -366,7 +393,11 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         // Tasks change by commands only, and another client (the CLI) may have sent some.
         if (view === 'tasks') void tasks.request();
       },
-      setFilter(filter) { set({ filter: validFilter({ ...get().filter, ...filter }), runsTotal: null }); void page.request(); },
+      setFilter(filter) {
+        moreReady();
+        set({ filter: validFilter({ ...get().filter, ...filter }), runsTotal: null, loadingMore: false });
+        void page.request();
+      },
       loadMore: () => more.request(),
       openRun(id) {
         logSeq = 0;
