@@ -190,3 +190,45 @@ it('under a steady stream of new runs the next page is added at the first read: 
     clearInterval(timer);
   }
 });
+
+/** A store over an idle engine of 1,000 runs with 600 of them loaded. */
+async function threePages(opts: { hello?: boolean } = {}) {
+  const engine = pagedEngine(1000, { seq: 5, ...opts });
+  const store = createStore(engine.transport);
+  await settle(10);
+  await store.getState().loadMore();
+  await store.getState().loadMore();
+  expect(store.getState().runs).toHaveLength(600);
+  return { ...engine, store };
+}
+
+it('the same filter again (the active chip, a space after the search) keeps the pages loaded and reads nothing', async () => {
+  const { e, store } = await threePages();
+  const reads = e.calls.length;
+  const filter = store.getState().filter;
+  store.getState().setFilter({ status: [] });
+  store.getState().setFilter({ text: ''.trim() });
+  expect(store.getState().filter).toBe(filter);
+  expect(store.getState().runsTotal).toBe(1000);
+  await settle(10);
+  expect(store.getState().runs).toHaveLength(600);
+  expect(e.calls.length).toBe(reads);
+});
+
+it('a full read keeps the pages loaded below its first page, unless events may have been missed', async () => {
+  const { e, store } = await threePages({ hello: true });
+  await store.getState().refresh();
+  expect(store.getState().runs).toHaveLength(600);
+  expect(store.getState().runsTotal).toBe(1000);
+  // A reconnect to an engine that did nothing meanwhile: nothing was missed.
+  e.reset(false);
+  e.reset(true, e.seq);
+  await settle(10);
+  expect(store.getState().runs).toHaveLength(600);
+  // One that ran on: the list is read again from its first page.
+  e.seq += 10;
+  e.reset(false);
+  e.reset(true, e.seq);
+  await settle(10);
+  expect(store.getState().runs).toHaveLength(200);
+});

@@ -17,7 +17,7 @@ import { Reader } from './reader';
 import {
   applyEvents, applyToTail, DEAD_STATUSES, engineMatches, mergeFirstPage, PAGE, type Need, type Part, type RunFilter, type RunList, type Snapshot,
 } from './snapshot';
-import { createdRange, EMPTY_FILTER, validFilter, type View } from './url';
+import { createdRange, EMPTY_FILTER, hashOf, validFilter, type View } from './url';
 
 export type { View } from './url';
 export type { RunFilter } from './snapshot';
@@ -94,6 +94,9 @@ export function createStore(transport: Transport, initial: { view?: View; filter
   let lastSeen = 0;
   /** lastSeen is known: from the hello, or from the first answer (the IPC stream has no hello). */
   let baseline = false;
+  /** Events may have been missed (a reset without the engine's seq, or a hello past lastSeen):
+   *  the next full read replaces the list instead of keeping the pages loaded below its first. */
+  let gap = false;
   /** A read of a part of the snapshot, with the seq it reflects. */
   const read: Read = async (name, input) => {
     const a = await answer(name, input);
@@ -279,6 +282,8 @@ export function createStore(transport: Transport, initial: { view?: View; filter
     const all = new Reader(async (during) => {
       const filter = get().filter;
       const id = snap.openRunId;
+      const lost = gap;
+      gap = false;
       const none: Answer<null> = { value: null, seq: undefined }; // no open run, or it is gone
       // The list's page is read beside the rest, not with it: a filter the engine refuses fails
       // the list alone (one notice), not the counts, lanes and Dead letter with it.
@@ -296,6 +301,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         // Nothing was read: the events that arrived meanwhile apply to the snapshot as it is,
         // as if no read had been in flight (each part skips what it has), and the full read
         // is tried again, for whatever made it needed.
+        gap ||= lost;
         const out = applyEvents(snap, during, get().filter, { grow: grow() });
         show(out.snap);
         ask({ ...out.need, all: false });
@@ -315,7 +321,10 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         counts: c, lanes: l, dead: d,
         ...(p.ok && get().filter === filter ? { page: p.a } : {}),
         ...(id !== null && snap.openRunId === id ? { detail: open } : {}),
-      }, during); // a page for another filter is not shown: setFilter asked for its read
+        // The pages loaded below the first stay, as after the list's own read, when no event
+        // was missed and every one up to the answer has reached them.
+      }, during, !lost && p.ok && lastSeen >= (p.a.seq ?? 0) ? 'merge' : 'replace');
+      // (a page for another filter is not shown: setFilter asked for its read)
       // The list could not be read: its error is the notice. A refused filter stays refused
       // until it changes; any other failure reads the list again later.
       if (!p.ok) {
@@ -357,6 +366,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
     };
     onReset = (connected, lastSeq) => {
       set({ connected });
+      if (connected && (lastSeq === undefined || lastSeq !== lastSeen)) gap = true;
       if (lastSeq !== undefined) {
         // The stream goes on from the engine's last seq.
         baseline = true;
@@ -394,8 +404,11 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         if (view === 'tasks') void tasks.request();
       },
       setFilter(filter) {
+        const next = validFilter({ ...get().filter, ...filter });
+        // The same filter (the active chip clicked, a space after the search): the list stays.
+        if (hashOf('runs', next) === hashOf('runs', get().filter)) return;
         moreReady();
-        set({ filter: validFilter({ ...get().filter, ...filter }), runsTotal: null, loadingMore: false });
+        set({ filter: next, runsTotal: null, loadingMore: false });
         void page.request();
       },
       loadMore: () => more.request(),
