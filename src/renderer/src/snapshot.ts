@@ -249,6 +249,11 @@ class LanesDraft {
   done(): Lane[] { return this.copy ?? this.base; }
 }
 
+/** Each list's id → position, kept with its runs array: a batch that only patches rows hands
+ *  it on to the new array, so it is built again only when rows move (one cost per batch of
+ *  the rows loaded, not per lookup nor per batch). */
+const positions = new WeakMap<readonly Run[], Map<number, number>>();
+
 /** A newest-first list of runs that keep to `match`, copied on the first change. A run the
  *  events cannot show (it entered unseen) within the first `head` rows is read again with the
  *  first page (`floor`); one further down cuts the list there (`more`: scrolling loads it). */
@@ -259,6 +264,8 @@ class ListDraft {
   private floorMoved = false;
   private changed = false;
   private index: Map<number, number> | null = null;
+  /** Rows were added, removed or cut: `index` is not the base's any more. */
+  private moved = false;
   /** The most rows it holds: a page, or what was loaded. */
   private readonly cap: number;
 
@@ -296,6 +303,7 @@ class ListDraft {
       }
       this.write().splice(i, 1);
       this.index = null;
+      this.moved = true;
       return this.more && this.runs.length < PAGE / 2;
     }
     if (!move?.status || !this.match(move.status, e.lane)) return false;
@@ -311,6 +319,7 @@ class ListDraft {
   }
 
   done(): RunList {
+    if (this.changed && !this.moved && this.index) positions.set(this.runs, this.index);
     return this.changed || this.floorMoved ? { ...this.base, runs: this.runs, more: this.more, floor: this.floor } : this.base;
   }
 
@@ -325,6 +334,7 @@ class ListDraft {
     this.write().length = at;
     this.more = true;
     this.index = null;
+    this.moved = true;
     return false;
   }
 
@@ -336,6 +346,7 @@ class ListDraft {
     else list.splice(at, 0, run);
     if (list.length > this.cap) { list.length = this.cap; this.more = true; }
     this.index = null;
+    this.moved = true;
   }
 
   private write(): Run[] {
@@ -344,7 +355,12 @@ class ListDraft {
   }
 
   private at(id: number): number | undefined {
-    if (!this.index) { this.index = new Map(); this.runs.forEach((r, n) => this.index!.set(r.id, n)); }
+    if (!this.index && !this.moved) this.index = positions.get(this.base.runs) ?? null;
+    if (!this.index) {
+      this.index = new Map();
+      this.runs.forEach((r, n) => this.index!.set(r.id, n));
+      if (!this.moved) positions.set(this.base.runs, this.index);
+    }
     return this.index.get(id);
   }
 }
