@@ -237,3 +237,48 @@ test('a filter set in the window survives a reload: the address holds it', async
   await expect(page).toHaveURL(/#runs$/);
   await expect(page.getByTestId('runs-total')).toHaveText('1 run');
 });
+
+test('a short window scrolls to the list\'s last rows; the rows are numbered for assistive tech and the total is said once per filter', async ({ page, served }) => {
+  void served;
+  await page.setViewportSize({ width: 900, height: 380 });
+  expect((await call(page, 'pauseLane', { name: 'default' })).ok).toBe(true);
+  const runs = Array.from({ length: 300 }, () => ({ kind: 'shell', input: { command: 'true' } }));
+  expect((await call(page, 'enqueueMany', { runs })).ok).toBe(true);
+  const total = page.getByTestId('runs-total');
+  await expect(total).toHaveText('300 runs');
+  const table = page.locator('table.runs');
+  await expect(table).toHaveAttribute('aria-rowcount', '301');
+  await expect(runRow(page, 300)).toHaveAttribute('aria-rowindex', '2');
+  // A run added at the top: every row's place moves by one.
+  expect((await call(page, 'enqueue', { kind: 'shell', input: { command: 'true' } })).ok).toBe(true);
+  await expect(total).toHaveText('301 runs');
+  await expect(table).toHaveAttribute('aria-rowcount', '302');
+  await expect(runRow(page, 301)).toHaveAttribute('aria-rowindex', '2');
+  await expect(runRow(page, 300)).toHaveAttribute('aria-rowindex', '3');
+  await expect(runRow(page, 299)).toHaveAttribute('data-index', '2');
+  // The live region speaks when the filter changes, not when runs come and go.
+  const said = page.getByTestId('runs-said');
+  await expect(said).toHaveText('');
+  await page.getByRole('button', { name: 'Running', exact: true }).click();
+  await expect(said).toHaveText('0 runs');
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await expect(said).toHaveText('301 runs');
+  expect((await call(page, 'enqueue', { kind: 'shell', input: { command: 'true' } })).ok).toBe(true);
+  await expect(total).toHaveText('302 runs');
+  await expect(said).toHaveText('301 runs');
+  // The window is too short for the form, the filters and the list: the view scrolls, so the
+  // list's bottom (and with it its last rows) comes into the window.
+  await page.getByLabel('command').hover();
+  await page.mouse.wheel(0, 2_000);
+  await expect.poll(async () => {
+    const box = await page.getByTestId('runs-scroll').boundingBox();
+    return box ? Math.round(box.y + box.height) <= 380 : false;
+  }).toBe(true);
+  const list = page.getByTestId('runs-scroll');
+  for (let i = 0; i < 50 && !(await runRow(page, 1).isVisible()); i++) {
+    await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.waitForTimeout(100);
+  }
+  await expect(runRow(page, 1)).toBeInViewport();
+  await expect(runRow(page, 1)).toHaveAttribute('aria-rowindex', '303');
+});

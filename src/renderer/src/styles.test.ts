@@ -49,3 +49,10 @@ describe('the held badge', () => {
     });
   }
 });
+
+describe('the Runs view', () => {
+  it('scrolls when the window is too short for the form, the filters and the list', () => {
+    const overflow = prop('light', ['.view.runs-view', '.view'], 'overflow');
+    expect(overflow).toMatch(/^(auto|scroll)$/);
+  });
+});

@@ -1,7 +1,7 @@
 // The list of runs shared by Runs and Dead letter: one row per run, click to open it. Rows are
 // memoised by their run (a row the events did not touch keeps its object, so it does not
 // render again); only a running run's row follows the clock.
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 // @tanstack/react-virtual: the well-kept, headless virtualiser (TanStack, small, no styles of its
 // own), so the table keeps its markup and only the rows in view are in the page.
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -24,20 +24,20 @@ const clockFor = (r: Run, now: number) => (r.startedAt !== null && r.finishedAt 
 
 const Head = ({ select }: { select: boolean }) => (
   <thead>
-    <tr>{select && <th />}<th>#</th><th>run</th><th>lane</th><th>status</th><th>attempt</th><th>progress</th><th>created</th><th>time</th></tr>
+    <tr aria-rowindex={1}>{select && <th />}<th>#</th><th>run</th><th>lane</th><th>status</th><th>attempt</th><th>progress</th><th>created</th><th>time</th></tr>
   </thead>
 );
 
 interface RowProps {
   run: Run; open: boolean; now: number; onOpen(id: number): void;
   selected?: boolean; onSelect?: (id: number, on: boolean) => void;
-  /** For the virtual list: its index, and the ref that measures the row. */
-  index?: number; measure?: (el: HTMLTableRowElement | null) => void;
+  /** For the virtual list: the row's element (VirtualRow numbers and measures it). */
+  rowRef?: (el: HTMLTableRowElement | null) => void;
 }
 
-const RunRow = memo(function RunRow({ run: r, open, now, onOpen, selected, onSelect, index, measure }: RowProps) {
+const RunRow = memo(function RunRow({ run: r, open, now, onOpen, selected, onSelect, rowRef }: RowProps) {
   return (
-    <tr data-run-id={r.id} data-index={index} ref={measure} className={open ? 'open' : ''} onClick={() => onOpen(r.id)}>
+    <tr data-run-id={r.id} ref={rowRef} className={open ? 'open' : ''} onClick={() => onOpen(r.id)}>
       {onSelect && (
         <td onClick={(e) => e.stopPropagation()}>
           <input type="checkbox" aria-label={`select run ${r.id}`} checked={selected ?? false}
@@ -76,6 +76,30 @@ export function RunTable({ runs, selected, onSelect, empty }: {
   );
 }
 
+/** Writes a row's place (the virtualiser's data-index, and aria-rowindex: the head is row 1). */
+function number(el: HTMLTableRowElement, index: number) {
+  el.dataset.index = String(index);
+  el.setAttribute('aria-rowindex', String(index + 2));
+}
+
+/**
+ * A row of the virtual list. Its place is written on its element here, not passed to RunRow:
+ * a run added at the top moves every row's index, and only this wrapper renders again for it
+ * (RunRow, memoised by its run, does not).
+ */
+function VirtualRow({ index, measure, ...row }: Omit<RowProps, 'rowRef'> & { index: number; measure(el: HTMLTableRowElement | null): void }) {
+  const el = useRef<HTMLTableRowElement | null>(null);
+  const at = useRef(index);
+  at.current = index;
+  const rowRef = useCallback((node: HTMLTableRowElement | null) => {
+    el.current = node;
+    if (node) number(node, at.current);
+    measure(node);
+  }, [measure]);
+  useLayoutEffect(() => { if (el.current) number(el.current, index); }, [index]);
+  return <RunRow {...row} rowRef={rowRef} />;
+}
+
 /** A row's height before it is measured (one line), and the head's. */
 const ROW_PX = 31;
 const HEAD_PX = 30;
@@ -87,17 +111,21 @@ const NEAR_END = 40;
  * with spacer rows above and below. Near the end of what is loaded it asks for the next page
  * (`onMore`, one read at a time: the store coalesces).
  */
-export function VirtualRunTable({ runs, more, loading, onMore, empty }: {
+export function VirtualRunTable({ runs, more, total, loading, onMore, empty }: {
   runs: Run[]; more: boolean; loading: boolean; onMore(): void; empty: string;
+  /** How many runs match in all, if known (the table's aria-rowcount). */
+  total?: number | null;
 }) {
   const openRun = useApp((s) => s.openRun);
   const openRunId = useApp((s) => s.openRunId);
   const now = useNow();
   const scroller = useRef<HTMLDivElement>(null);
   const count = runs.length + (more ? 1 : 0);
+  // The same function while the rows are the same: a new one makes the virtualiser work out
+  // every row's place again.
+  const getItemKey = useCallback((i: number) => runs[i]?.id ?? 'more', [runs]);
   const v = useVirtualizer({
-    count, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12, paddingStart: HEAD_PX,
-    getItemKey: (i) => runs[i]?.id ?? 'more',
+    count, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12, paddingStart: HEAD_PX, getItemKey,
   });
   const items = v.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1].index : -1;
@@ -110,7 +138,7 @@ export function VirtualRunTable({ runs, more, loading, onMore, empty }: {
   const bottom = items.length ? v.getTotalSize() - items[items.length - 1].end : 0;
   return (
     <div className="runs-scroll" ref={scroller} data-testid="runs-scroll">
-      <table className="runs">
+      <table className="runs" aria-rowcount={total != null ? total + 1 : more ? -1 : runs.length + 1}>
         <Head select={false} />
         <tbody>
           {top > 0 && <tr aria-hidden className="spacer" style={{ height: top }} />}
@@ -118,12 +146,12 @@ export function VirtualRunTable({ runs, more, loading, onMore, empty }: {
             const r = runs[it.index];
             if (!r) {
               return (
-                <tr key="more" className="loading-more" data-index={it.index} ref={v.measureElement}>
+                <tr key="more" className="loading-more" data-index={it.index} aria-rowindex={it.index + 2} ref={v.measureElement}>
                   <td colSpan={8}>{loading ? 'loading more runs…' : 'more runs below'}</td>
                 </tr>
               );
             }
-            return <RunRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} measure={v.measureElement} />;
+            return <VirtualRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} measure={v.measureElement} />;
           })}
           {bottom > 0 && <tr aria-hidden className="spacer" style={{ height: bottom }} />}
         </tbody>

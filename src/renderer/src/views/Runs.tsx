@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../context';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
@@ -29,6 +29,15 @@ export function Runs() {
   }, [tasks, filter.kind]);
   const onMore = useMemo(() => () => void loadMore(), [loadMore]);
   const filtered = hashOf('runs', filter) !== '#runs';
+  // The total is said aloud once per filter change (when it is known), not at every batch of
+  // a drain that moves it.
+  const [said, setSaid] = useState('');
+  const saidFor = useRef(filter);
+  useEffect(() => {
+    if (total === null || saidFor.current === filter) return;
+    saidFor.current = filter;
+    setSaid(totalText(total));
+  }, [filter, total]);
   return (
     <>
       <NewRun />
@@ -57,15 +66,17 @@ export function Runs() {
           onChange={(e) => setFilter({ to: e.target.value })} /></label>
         <input type="search" placeholder="search name or input" aria-label="search runs" defaultValue={filter.text} maxLength={TEXT_MAX}
           onChange={(e) => setFilter({ text: e.target.value.trim() })} />
-        <span className="total" data-testid="runs-total" aria-live="polite">{total === null ? '' : totalText(total)}</span>
+        <span className="total" data-testid="runs-total">{total === null ? '' : totalText(total)}</span>
+        <span className="visually-hidden" role="status" aria-live="polite" data-testid="runs-said">{said}</span>
       </div>
-      <VirtualRunTable runs={runs} more={more} loading={loading} onMore={onMore}
+      <VirtualRunTable runs={runs} more={more} total={total} loading={loading} onMore={onMore}
         empty={filtered ? 'No runs match these filters.' : 'No runs here yet. Add one above.'} />
     </>
   );
 }
 
-function NewRun() {
+/** The form keeps its own state: the list's batches do not render it again. */
+const NewRun = memo(function NewRun() {
   const act = useApp((s) => s.act);
   const say = useApp((s) => s.say);
   const lanes = useApp((s) => s.lanes);
@@ -122,4 +133,4 @@ function NewRun() {
       )}
     </form>
   );
-}
+});
