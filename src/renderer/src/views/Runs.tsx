@@ -67,7 +67,7 @@ export function Runs() {
         <input type="search" placeholder="search name or input" aria-label="search runs" defaultValue={filter.text} maxLength={TEXT_MAX}
           onChange={(e) => setFilter({ text: e.target.value.trim() })} />
         <span className="total" data-testid="runs-total">{total === null ? '' : totalText(total)}</span>
-        <span className="visually-hidden" role="status" aria-live="polite" data-testid="runs-said">{said}</span>
+        <span className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="runs-said">{said}</span>
       </div>
       <VirtualRunTable runs={runs} more={more} total={total} loading={loading} onMore={onMore}
         empty={filtered ? 'No runs match these filters.' : 'No runs here yet. Add one above.'} />
