@@ -70,13 +70,8 @@ export function createEngine(opts: EngineOptions) {
   for (const [name, def] of Object.entries(opts.kinds ?? {})) kinds.register(name, def);
   laneStore.seedIfEmpty(clock.now());
 
-  // Prepared once (the flush runs it for every batch); a rollback makes the counts count again.
-  const prepared = sqlite.transaction((fn: () => void) => fn());
-  const writeTransaction = (fn: () => void) => {
-    try { prepared(fn); } catch (error) { store.forgetCounts(); throw error; }
-  };
   const loop = new WriteLoop({
-    store, transaction: writeTransaction, events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
+    store, transaction: (fn) => store.transaction(fn), events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
   }, laneStore.all());
   const enqueuer = createEnqueuer({ sqlite, store, kinds, clock, events, loop });
   const scheduler = new Scheduler({ sqlite, taskStore, store, clock, logger, loop, enqueuer });

@@ -91,6 +91,7 @@ export function promoteDueSql(from: RunStatus): string {
 
 export function createRunStore(db: Database.Database) {
   const runCounts = new RunCounts();
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   // Hot statements bind positional parameters: measurably cheaper than named ones.
   const insert = db.prepare<unknown[]>(`INSERT INTO runs (task_id, kind, input, lane, priority, status, run_at,
       created_at, updated_at, max_attempts, backoff, timeout_ms, dedupe_key, name, tags, scheduled_for, trigger, wait_for)
@@ -196,10 +197,11 @@ export function createRunStore(db: Database.Database) {
     },
     /** A status written by a transition: the counts follow (runs/counts.ts). */
     moved: (lane: string, from: RunStatus | null, to: RunStatus | null) => runCounts.move(lane, from, to),
-    /** Runs `fn` in one transaction; a rollback makes the counts count again when next read. */
+    /** Runs `fn` in one transaction (prepared once: the flush runs one per batch); a rollback
+     *  makes the counts count again when next read. */
     transaction<T>(fn: () => T): T {
       try {
-        return db.transaction(fn)();
+        return inTransaction(fn) as T;
       } catch (error) {
         runCounts.forget();
         throw error;

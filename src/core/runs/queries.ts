@@ -1,7 +1,7 @@
 // Read-side queries of the UI and CLI: a filtered, newest-first page of runs, and counts.
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
-import type { Counts, RunPage, RunStatus, Stats, StatsRow } from '../api/types';
+import type { RunPage, RunStatus, Stats, StatsRow } from '../api/types';
 import type { listRunsInput, statsInput } from '../api/schemas';
 import { sqlSet, TERMINAL_STATUSES } from './lifecycle';
 import { IN_STATUS_INDEX, RUN_COLUMNS, toRun, type RunRow } from '../db/run-store';
@@ -79,16 +79,6 @@ export function createRunQueries(db: Database.Database) {
       });
       out.sort((a, b) => b.runs - a.runs || a.key.localeCompare(b.key));
       return { from, to, groupBy: q.groupBy, rows: out };
-    },
-
-    counts(rows: { lane: string; status: string; n: number }[]): Counts {
-      const counts: Counts = { lanes: {}, total: {} };
-      for (const { lane, status, n } of rows) {
-        const byLane = (counts.lanes[lane] ??= {});
-        byLane[status as keyof typeof byLane] = n;
-        counts.total[status as keyof typeof counts.total] = (counts.total[status as keyof typeof counts.total] ?? 0) + n;
-      }
-      return counts;
     },
   };
 }
