@@ -43,6 +43,20 @@ function parseBackoff(text: string) {
   return { type: m[1] === 'fixed' ? 'fixed' as const : 'exponential' as const, delayMs, ...(m[3] && { maxDelayMs: parseDuration(m[3]) }) };
 }
 
+/** The HTTP fields the options give (a body that reads as JSON is sent as JSON); for a new
+ *  call and for an edit of a saved one. */
+export function httpFields(o: DefinitionOptions): { headers?: Record<string, string>; body?: unknown; expectStatus?: number[] } {
+  let body: unknown;
+  if (o.body !== undefined) {
+    const text = readText(o.body);
+    try { body = JSON.parse(text); } catch { body = text; }
+  }
+  return {
+    ...(o.header && { headers: pairs(o.header, ':', 'a header') }), ...(body !== undefined && { body }),
+    ...(o.expect && { expectStatus: o.expect.split(',').map((s) => parseInteger(s.trim())) }),
+  };
+}
+
 /** The kind and its input from the options (and a program with its arguments); null when
  *  nothing says what to do (an edit may leave the kind as it was). */
 export function kindOf(o: DefinitionOptions, program?: string, args: string[] = []): { kind: string; input: unknown } | null {
@@ -52,15 +66,7 @@ export function kindOf(o: DefinitionOptions, program?: string, args: string[] = 
     const [first, second, ...rest] = o.http;
     if (rest.length) throw new CommandError({ code: 'INVALID_INPUT', message: '--http takes [METHOD] URL', field: 'http' });
     const [method, url] = second === undefined ? ['GET', first] : [first.toUpperCase(), second];
-    let body: unknown;
-    if (o.body !== undefined) {
-      const text = readText(o.body);
-      try { body = JSON.parse(text); } catch { body = text; }
-    }
-    return { kind: 'http', input: {
-      method, url, ...(o.header && { headers: pairs(o.header, ':', 'a header') }), ...(body !== undefined && { body }),
-      ...(o.expect && { expectStatus: o.expect.split(',').map((s) => parseInteger(s.trim())) }),
-    } };
+    return { kind: 'http', input: { method, url, ...httpFields(o) } };
   }
   if (o.notify !== undefined) {
     return { kind: 'notify', input: { title: o.notify, ...(o.body !== undefined && { body: readText(o.body) }), ...(o.urgency && { urgency: o.urgency }) } };

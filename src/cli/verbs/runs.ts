@@ -2,7 +2,7 @@
 // and what a person does with runs: retry, cancel, discard, promote, hold, release; stats.
 import { Option } from 'commander';
 import type { EngineEvent, EnqueueResult, Run, RunStatus } from '../../core/api/types';
-import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES, RETRYABLE_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../core/api/statuses';
+import { BULK_ACTION_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../core/api/statuses';
 import { duration, originText, title } from '../../shared/words';
 import { CommandError } from '../client';
 import { followEvents, type Follow } from '../events';
@@ -211,7 +211,7 @@ export function registerRunVerbs(cli: Cli): void {
       if (!['retry', 'cancel', 'discard'].includes(action)) throw new CommandError({ code: 'INVALID_INPUT', message: `'${action}' is not retry, cancel or discard`, field: 'action' });
       const c = client();
       const filter = await filterOf(c, o, o.text);
-      const applies = { retry: RETRYABLE_STATUSES, cancel: ACTIVE_STATUSES, discard: DEAD_LETTER_STATUSES }[action as 'retry' | 'cancel' | 'discard'];
+      const applies = BULK_ACTION_STATUSES[action as 'retry' | 'cancel' | 'discard'];
       const status = (filter.status ?? [...applies]).filter((st) => applies.includes(st));
       const matching = status.length ? (await c.call('listRuns', { ...filter, status, limit: 1, withTotal: true })).total ?? 0 : 0;
       if (!o.yes) {

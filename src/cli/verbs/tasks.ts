@@ -5,7 +5,7 @@ import type { Task } from '../../core/api/types';
 import { CommandError, type Client } from '../client';
 import { parseDuration, parseInteger, table, time, timeIn } from '../format';
 import { findTask, out, pairs, parseTime, readJson, readText, verb, type Cli } from '../kit';
-import { definitionOptions, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
+import { definitionOptions, httpFields, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
 import { enqueued, runRows } from './runs';
 
 const scheduleText = (t: Task) => (t.schedule
@@ -68,10 +68,8 @@ function editedKind(current: Task, o: DefinitionOptions, prog: string | undefine
       ...(o.env && { env: { ...(input.env as object | undefined), ...pairs(o.env, '=', 'an environment variable') } }) } };
   }
   if (current.kind === 'http') {
-    let body: unknown;
-    if (o.body !== undefined) { const text = readText(o.body); try { body = JSON.parse(text); } catch { body = text; } }
-    return { kind: 'http', input: { ...input, ...(o.header && { headers: { ...(input.headers as object | undefined), ...pairs(o.header, ':', 'a header') } }),
-      ...(body !== undefined && { body }), ...(o.expect && { expectStatus: o.expect.split(',').map((x) => Number(x.trim())) }) } };
+    const fields = httpFields(o);
+    return { kind: 'http', input: { ...input, ...fields, ...(fields.headers && { headers: { ...(input.headers as object | undefined), ...fields.headers } }) } };
   }
   return { kind: 'notify', input: { ...input, ...(o.body !== undefined && { body: readText(o.body) }), ...(o.urgency && { urgency: o.urgency }) } };
 }

@@ -22,6 +22,10 @@ export const DUE_STATUSES: readonly RunStatus[] = ['scheduled', 'retrying'];
 export const NOT_STARTED_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'held'];
 /** Waiting runs the person may hold (put aside until released): pueue's stash. */
 export const HOLDABLE_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'retrying'];
+/** The runs each bulk action applies to (a bulk action skips the rest of its filter). */
+export const BULK_ACTION_STATUSES: Readonly<Record<'retry' | 'cancel' | 'discard', readonly RunStatus[]>> = {
+  retry: RETRYABLE_STATUSES, cancel: ACTIVE_STATUSES, discard: DEAD_LETTER_STATUSES,
+};
 /** Waiting runs the person may promote (run next, now). */
 export const PROMOTABLE_STATUSES: readonly RunStatus[] = ['scheduled', 'queued', 'retrying', 'held'];
 /** Ended without success: a run that comes after one of these dies with it. */

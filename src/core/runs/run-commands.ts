@@ -12,7 +12,7 @@ import type { Clock } from '../ports';
 import type { WriteLoop } from '../loop';
 import { TasklaneError } from '../errors';
 import {
-  ACTIVE_STATUSES, DEAD_LETTER_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES, type RunStatus,
+  ACTIVE_STATUSES, BULK_ACTION_STATUSES, DEAD_LETTER_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES, type RunStatus,
 } from './lifecycle';
 import { createRunQueries } from './queries';
 import { cancel, discard, hold, killDependents, promote, release, retry } from './transitions';
@@ -68,9 +68,6 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
   }
 
   const BULK_CHUNK = 500;
-  const BULK_APPLIES: Record<'retry' | 'cancel' | 'discard', readonly RunStatus[]> = {
-    retry: RETRYABLE_STATUSES, cancel: ACTIVE_STATUSES, discard: DEAD_LETTER_STATUSES,
-  };
 
   const handlers: RunHandlers = {
     /**
@@ -79,7 +76,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
      * cannot be moved (it changed meanwhile; a retry whose parent ended badly) is skipped.
      */
     async bulk({ action, filter }) {
-      const applies = BULK_APPLIES[action];
+      const applies = BULK_ACTION_STATUSES[action];
       const status = (filter.status ?? applies).filter((st) => applies.includes(st));
       let done = 0;
       let skipped = 0;
