@@ -16,7 +16,7 @@ import { registerSetupVerbs } from './verbs/setup';
 
 /** Error codes of input the person can fix (a bad value; a run, task or lane that does not
  *  exist; a run not in a state for that, e.g. retrying a succeeded run): exit 4. */
-const USAGE_CODES = ['INVALID_INPUT', 'UNKNOWN_KIND', 'INVALID_SCHEDULE', 'NOT_FOUND', 'LANE_NOT_FOUND', 'INVALID_TRANSITION',
+const USAGE_CODES = ['INVALID_INPUT', 'UNKNOWN_KIND', 'INVALID_SCHEDULE', 'INVALID_QUERY', 'NOT_FOUND', 'LANE_NOT_FOUND', 'INVALID_TRANSITION',
   'LANE_EXISTS', 'TASK_EXISTS', 'LANE_NOT_EMPTY', 'LANE_PROTECTED'];
 
 export function buildProgram(opts: { json?: boolean } = {}): Command {

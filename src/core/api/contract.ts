@@ -39,6 +39,8 @@ export const COMMANDS = {
   tailLogs: reads(s.tailLogsInput).returns<T.LogPage>(),
   prune: writes(s.pruneInput).returns<Promise<{ deleted: number }>>(),
   stats: reads(s.statsInput).returns<T.Stats>(),
+  history: reads(s.historyInput).returns<T.History>(),
+  search: reads(s.searchInput).returns<T.SearchResult>(),
   // lanes
   listLanes: reads(s.emptyInput).returns<T.Lane[]>(),
   createLane: writes(s.createLaneInput).returns<T.Lane>(),
@@ -61,6 +63,7 @@ export const COMMANDS = {
   clearSchedule: writes(s.scheduleByTask).returns<T.Task>(),
   previewSchedule: reads(s.previewScheduleInput).returns<T.SchedulePreview>(),
   explainMissed: reads(s.scheduleByTask).returns<T.MissedExplanation>(),
+  upcomingFires: reads(s.upcomingFiresInput).returns<T.UpcomingFire[]>(),
   // plugins and setup
   listPlugins: reads(s.emptyInput).returns<T.PluginInfo[]>(),
   reloadPlugins: writes(s.emptyInput).returns<Promise<T.PluginInfo[]>>(),

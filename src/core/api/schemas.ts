@@ -108,6 +108,37 @@ export const bulkInput = z.strictObject({
   filter: runFilter.default({}),
 });
 
+/** Full-text search over run names, tags, input text and log lines (search). */
+const { text: _text, ...searchFilterFields } = runFilterFields;
+export const searchInput = z.strictObject({
+  ...searchFilterFields,
+  /** Words (default): every word must occur, the last one as a prefix; punctuation is
+   *  ignored, so any text is a valid query. fts: SQLite FTS5 query syntax (AND, OR, NOT,
+   *  "phrases", prefix*, NEAR); a syntax error is INVALID_QUERY. */
+  query: z.string().trim().min(1).max(500),
+  syntax: z.enum(['words', 'fts']).default('words'),
+  /** rank: best match first; newest: newest run first. */
+  order: z.enum(['rank', 'newest']).default('rank'),
+  limit: z.int().min(1).max(200).default(50),
+  offset: z.int().min(0).max(10_000).default(0),
+});
+export type SearchInput = z.input<typeof searchInput>;
+
+/** Runs that ended, counted per hour or day (history): what the rollups keep, also for
+ *  runs since pruned. */
+export const historyInput = z.strictObject({
+  /** [from, to); default: the last 24 hours. */
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+  bucket: z.enum(['hour', 'day']).default('hour'),
+  taskId: id.optional(),
+  lane: laneName.optional(),
+  kind: kindName.optional(),
+}).refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, { message: 'from must be before to', path: ['to'] });
+
+/** The next fires across every enabled schedule, soonest first. */
+export const upcomingFiresInput = z.strictObject({ limit: z.int().min(1).max(100).default(10) });
+
 export const emptyInput = z.strictObject({});
 
 export const createLaneInput = z.strictObject({

@@ -213,6 +213,39 @@ export interface StatsRow {
 }
 export interface Stats { from: number; to: number; groupBy: 'task' | 'lane' | 'kind'; rows: StatsRow[] }
 
+/** A piece of a snippet: the words that matched have `hit`. */
+export interface SnippetPart { text: string; hit?: true }
+/** A run found by search, and where it matched best: its name, tags or input (field 'run'),
+ *  or one of its log lines (field 'log', with the line's seq and stream). */
+export interface SearchHit {
+  run: Run;
+  match: { field: 'run' | 'log'; parts: SnippetPart[]; seq?: number; stream?: LogStream; at?: number };
+}
+export interface SearchResult {
+  hits: SearchHit[];
+  /** More hits follow (ask again with offset + limit). */
+  more: boolean;
+  /** Rows written but not indexed yet (an existing database being indexed); 0 when current. */
+  pending: number;
+}
+
+/** One hour or day of history (runs that ended in it). */
+export interface HistoryPoint {
+  at: number;
+  runs: number;
+  succeeded: number;
+  failed: number;
+  dead: number;
+  cancelled: number;
+  /** Of the runs that ran, estimated from the duration histogram (its bucket's upper bound). */
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+export interface History { from: number; to: number; bucket: 'hour' | 'day'; points: HistoryPoint[] }
+
+/** A fire to come of an enabled schedule. */
+export interface UpcomingFire { taskId: number; task: string; lane: string; at: number; timeZone: string | null }
+
 /** Why a run is not running (whyWaiting): every reason that holds right now. */
 export interface WaitReason {
   code: 'not-waiting' | 'held' | 'scheduled' | 'backoff' | 'after' | 'overlap' | 'lane-missing' | 'lane-paused' | 'lane-full'

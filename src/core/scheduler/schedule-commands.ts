@@ -1,12 +1,12 @@
 // Commands on schedules: set, pause, resume, clear, preview, and explain what was missed.
 import type { Handlers } from '../commands';
-import type { MissedExplanation, ShiftedFire, Task } from '../api/types';
+import type { MissedExplanation, ShiftedFire, Task, UpcomingFire } from '../api/types';
 import type { Clock } from '../ports';
 import { TasklaneError } from '../errors';
 import { toTask, type TaskRow } from '../tasks/task-store';
 import { compileInZone, describeCron } from './cron';
 import { firesIn, type Fire } from './fires';
-import { firstFire, missedFires, planFires } from './plan';
+import { cronOf, firstFire, missedFires, planFires } from './plan';
 import type { Scheduler } from './scheduler';
 import type { TaskStore } from '../tasks/task-store';
 import { wallOf } from './zone-clock';
@@ -14,13 +14,13 @@ import { wallOf } from './zone-clock';
 const iso = (t: number) => new Date(t).toISOString();
 
 export interface ScheduleCommandDeps {
-  taskStore: Pick<TaskStore, 'row' | 'setSchedule'>;
+  taskStore: Pick<TaskStore, 'row' | 'setSchedule' | 'all'>;
   clock: Clock;
   scheduler: Pick<Scheduler, 'arm'>;
 }
 
 type ScheduleHandlers = Pick<Handlers, 'setSchedule' | 'pauseSchedule' | 'resumeSchedule' | 'clearSchedule'
-  | 'previewSchedule' | 'explainMissed'>;
+  | 'previewSchedule' | 'explainMissed' | 'upcomingFires'>;
 
 export function scheduleCommands(d: ScheduleCommandDeps): ScheduleHandlers {
   const { taskStore, scheduler } = d;
@@ -82,6 +82,18 @@ export function scheduleCommands(d: ScheduleCommandDeps): ScheduleHandlers {
       const fires = firesIn(schedule, req.from ?? d.clock.now(), Infinity, req.count);
       const shifted = fires.filter((f) => f.shiftedFrom.length > 0).map((f) => shiftedFire(f, timeZone));
       return { cron: req.cron, timeZone, description: describeCron(req.cron), fires: fires.map((f) => f.at), shifted };
+    },
+
+    /** The next fires across every enabled schedule, soonest first (the overview's list). */
+    upcomingFires({ limit }) {
+      const out: UpcomingFire[] = [];
+      for (const row of taskStore.all()) {
+        if (!row.scheduleEnabled || row.nextRunAt === null) continue;
+        const cron = cronOf(row);
+        const times = cron ? [row.nextRunAt, ...firesIn(cron, row.nextRunAt, Infinity, limit - 1).map((f) => f.at)] : [row.nextRunAt];
+        for (const at of times) out.push({ taskId: row.id, task: row.name, lane: row.lane, at, timeZone: row.timeZone });
+      }
+      return out.sort((a, b) => a.at - b.at || a.taskId - b.taskId).slice(0, limit);
     },
 
     /** Which fires were missed (app closed, machine asleep) and what the policy will do. */
