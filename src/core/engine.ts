@@ -86,8 +86,7 @@ export function createEngine(opts: EngineOptions) {
     ...taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer }),
     ...scheduleCommands({ taskStore, clock, scheduler }),
     ...configCommands({ sqlite, taskStore, kinds, clock, loop, invoke: (name, input) => registry.invoke(name, input) }),
-    // Filled in by the rollups and the search index (in progress).
-    history: (q) => { const to = q.to ?? clock.now(); return { from: q.from ?? to - 86_400_000, to, bucket: q.bucket, points: [] }; },
+    // Filled in by the search index (in progress).
     search: () => ({ hits: [], more: false, pending: 0 }),
     /** Plugins found in <dataDir>/plugins, with the reason for any that failed to load. */
     listPlugins: () => plugins,

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { INDEX_PREDICATES } from './schema';
 import { RunCounts } from '../runs/counts';
+import { createRollups } from '../history/rollups';
 import type { Attempt, AttemptOutcome, Run, Trigger } from '../api/types';
 import {
   ACTIVE_STATUSES, DUE_STATUSES, ENDED_WITHOUT_SUCCESS, NOT_STARTED_STATUSES, sqlSet, WAITING_STATUSES, type RunStatus,
@@ -91,7 +92,17 @@ export function promoteDueSql(from: RunStatus): string {
 
 export function createRunStore(db: Database.Database) {
   const runCounts = new RunCounts();
-  const inTransaction = db.transaction((fn: () => unknown) => fn());
+  const rollups = createRollups(db);
+  /** Runs that ended in the transaction under way: counted in the rollups before it commits. */
+  let ended: number[] = [];
+  const inTransaction = db.transaction((fn: () => unknown) => {
+    const result = fn();
+    if (ended.length) {
+      rollups.record(ended);
+      ended = [];
+    }
+    return result;
+  });
   // Hot statements bind positional parameters: measurably cheaper than named ones.
   const insert = db.prepare<unknown[]>(`INSERT INTO runs (task_id, kind, input, lane, priority, status, run_at,
       created_at, updated_at, max_attempts, backoff, timeout_ms, dedupe_key, name, tags, scheduled_for, trigger, wait_for)
@@ -195,6 +206,11 @@ export function createRunStore(db: Database.Database) {
       runCounts.move(r.lane, null, r.status);
       return id;
     },
+    /** The run has just ended (succeeded, failed, dead, cancelled): the rollups count it at
+     *  the commit (history/rollups.ts). Only inside a transaction. */
+    ended: (id: number) => { ended.push(id); },
+    /** Stats and history, read from the rollups. */
+    rollups,
     /** A status written by a transition: the counts follow (runs/counts.ts). */
     moved: (lane: string, from: RunStatus | null, to: RunStatus | null) => runCounts.move(lane, from, to),
     /** Runs `fn` in one transaction (prepared once: the flush runs one per batch); a rollback
@@ -204,6 +220,7 @@ export function createRunStore(db: Database.Database) {
         return inTransaction(fn) as T;
       } catch (error) {
         runCounts.forget();
+        ended = [];
         throw error;
       }
     },

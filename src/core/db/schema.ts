@@ -1,7 +1,7 @@
 // The database schema: the single source for drizzle-kit migrations (drizzle/) and for
 // the typed queries. Times are epoch milliseconds (integers); JSON values are TEXT.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ACTIVE_STATUSES, DUE_STATUSES, NOT_STARTED_STATUSES, sqlSet, WAITING_STATUSES } from '../runs/lifecycle';
 
 /**
@@ -146,3 +146,35 @@ export const runLogs = sqliteTable('run_logs', {
   at: integer('at').notNull(),
   text: text('text').notNull(),
 }, (t) => [index('run_logs_run_seq').on(t.runId, t.seq)]);
+
+/**
+ * History that outlives the runs it counts (prune deletes runs, never rollups): per hour
+ * (UTC, epoch ms of its start), task (0: runs without one), lane and kind, how many runs
+ * ended and how. Written in the same transaction as the ends it counts (run-store.ts), so
+ * it always agrees with them. A run retried by hand after it ended counts again when it
+ * ends again.
+ */
+export const runRollups = sqliteTable('run_rollups', {
+  hour: integer('hour').notNull(),
+  taskId: integer('task_id').notNull(),
+  lane: text('lane').notNull(),
+  kind: text('kind').notNull(),
+  runs: integer('runs').notNull(),
+  succeeded: integer('succeeded').notNull(),
+  failed: integer('failed').notNull(),
+  dead: integer('dead').notNull(),
+  cancelled: integer('cancelled').notNull(),
+  /** Of the runs that ran (started): how many, and their durations' sum. */
+  ran: integer('ran').notNull(),
+  msSum: integer('ms_sum').notNull(),
+}, (t) => [primaryKey({ columns: [t.hour, t.taskId, t.lane, t.kind] })]);
+
+/** The durations of the runs each rollup counts, as a histogram (DURATION_BUCKETS_MS). */
+export const runRollupDurations = sqliteTable('run_rollup_durations', {
+  hour: integer('hour').notNull(),
+  taskId: integer('task_id').notNull(),
+  lane: text('lane').notNull(),
+  kind: text('kind').notNull(),
+  bucket: integer('bucket').notNull(),
+  n: integer('n').notNull(),
+}, (t) => [primaryKey({ columns: [t.hour, t.taskId, t.lane, t.kind, t.bucket] })]);

@@ -1,9 +1,8 @@
 // Read-side queries of the UI and CLI: a filtered, newest-first page of runs, and counts.
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
-import type { RunPage, RunStatus, Stats, StatsRow } from '../api/types';
-import type { listRunsInput, statsInput } from '../api/schemas';
-import { sqlSet, TERMINAL_STATUSES } from './lifecycle';
+import type { RunPage } from '../api/types';
+import type { listRunsInput } from '../api/schemas';
 import { IN_STATUS_INDEX, RUN_COLUMNS, toRun, type RunRow } from '../db/run-store';
 
 type ListRunsParsed = z.output<typeof listRunsInput>;
@@ -51,34 +50,6 @@ export function createRunQueries(db: Database.Database) {
         result.total = prepared(`SELECT COUNT(*) AS n FROM runs ${filter ? `WHERE ${filter}` : ''}`).pluck().get(...filterParams) as number;
       }
       return result;
-    },
-
-    /** Runs that ended in the range, grouped; durations from the last attempt's start. A scan
-     *  of the runs that ended in the range (history that outlives pruning is a rollup's job). */
-    stats(q: z.output<typeof statsInput>, now: number): Stats {
-      const to = q.to ?? now + 1;
-      const from = q.from ?? to - 86_400_000;
-      const key = { task: `COALESCE(t.name, '(no task)')`, lane: 'r.lane', kind: 'r.kind' }[q.groupBy];
-      const rows = prepared(`SELECT ${key} AS key, ${q.groupBy === 'task' ? 'r.task_id' : 'NULL'} AS taskId, r.status AS status,
-          CASE WHEN r.started_at IS NULL THEN NULL ELSE r.finished_at - r.started_at END AS ms
-        FROM runs r LEFT JOIN tasks t ON t.id = r.task_id
-        WHERE r.finished_at >= ? AND r.finished_at < ? AND r.status IN ${sqlSet(TERMINAL_STATUSES)}`)
-        .all(from, to) as { key: string; taskId: number | null; status: RunStatus; ms: number | null }[];
-      const groups = new Map<string, { row: StatsRow; ms: number[] }>();
-      for (const r of rows) {
-        let g = groups.get(r.key);
-        if (!g) groups.set(r.key, (g = { row: { key: r.key, taskId: r.taskId, runs: 0, succeeded: 0, failed: 0, dead: 0, cancelled: 0, p50Ms: null, p95Ms: null }, ms: [] }));
-        g.row.runs++;
-        if (r.status === 'succeeded' || r.status === 'failed' || r.status === 'dead' || r.status === 'cancelled') g.row[r.status]++;
-        if (r.ms !== null) g.ms.push(r.ms);
-      }
-      const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : null);
-      const out = [...groups.values()].map(({ row, ms }) => {
-        ms.sort((a, b) => a - b);
-        return { ...row, p50Ms: pct(ms, 0.5), p95Ms: pct(ms, 0.95) };
-      });
-      out.sort((a, b) => b.runs - a.runs || a.key.localeCompare(b.key));
-      return { from, to, groupBy: q.groupBy, rows: out };
     },
   };
 }

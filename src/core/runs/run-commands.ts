@@ -30,7 +30,7 @@ export interface RunCommandDeps {
   loop: Pick<WriteLoop, 'flush' | 'wake' | 'armDue' | 'execution' | 'hasDeps' | 'notePending' | 'lane'>;
 }
 
-type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | 'release' | 'stats' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
+type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | 'release' | 'stats' | 'history' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
   | 'counts' | 'getLogs' | 'tailLogs' | 'prune'>;
 
 export function runCommands(d: RunCommandDeps): RunHandlers {
@@ -184,7 +184,12 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
 
     stats(q) {
       loop.flush();
-      return queries.stats(q, d.clock.now());
+      return store.rollups.stats(q, d.clock.now());
+    },
+
+    history(q) {
+      loop.flush();
+      return store.rollups.history(q, d.clock.now());
     },
 
     discard({ ids }) {

@@ -116,7 +116,7 @@ describe('what the CLI reads', () => {
     expect(h.engine.listRuns({ kind: 'echo' }).runs.map((r) => r.kind)).toEqual(['echo']);
   });
 
-  it('stats counts the runs that ended in the range by task, lane or kind, with duration percentiles', async () => {
+  it('stats counts the runs that ended in the range (whole hours) by task, lane or kind, with duration percentiles', async () => {
     h.engine.createLane({ name: 'wide', concurrency: 10 });
     const task = h.engine.createTask({ name: 'nightly', kind: 'test.gate', lane: 'wide', maxAttempts: 1 });
     await h.engine.start();
@@ -133,11 +133,15 @@ describe('what the CLI reads', () => {
     await settle();
     const byTask = h.engine.stats({});
     expect(byTask.rows).toEqual([
-      { key: 'nightly', taskId: task.id, runs: 4, succeeded: 2, failed: 0, dead: 1, cancelled: 1, p50Ms: 1_000, p95Ms: 4_000 },
+      // Percentiles are the upper bounds of their histogram buckets (4 s falls in the bucket up to 5 s).
+      { key: 'nightly', taskId: task.id, runs: 4, succeeded: 2, failed: 0, dead: 1, cancelled: 1, p50Ms: 1_000, p95Ms: 5_000 },
       { key: '(no task)', taskId: null, runs: 1, succeeded: 0, failed: 1, dead: 0, cancelled: 0, p50Ms: 0, p95Ms: 0 },
     ]);
     expect(h.engine.stats({ groupBy: 'lane' }).rows.map((r) => [r.key, r.runs])).toEqual([['wide', 4], ['default', 1]]);
-    expect(h.engine.stats({ groupBy: 'kind', from: h.clock.now() + 1 }).rows).toEqual([]);
+    const nextHour = Math.ceil((h.clock.now() + 1) / 3_600_000) * 3_600_000;
+    expect(h.engine.stats({ groupBy: 'kind', from: nextHour, to: nextHour + 1 }).rows).toEqual([]);
+    expect(byTask.from % 3_600_000).toBe(0);
+    expect(byTask.to).toBeGreaterThan(h.clock.now());
   });
 
   it('each run records who asked for it: the window, the CLI, the API', async () => {

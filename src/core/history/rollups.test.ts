@@ -1,0 +1,78 @@
+// History: the rollups count every run that ended, per hour, in the transaction that ended
+// it; they outlive prune and discard; stats and history read them; the migration that made
+// them counted the runs that had ended before.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createHarness, settle, type Harness } from '../testing/harness';
+import { DURATION_BUCKETS_MS, HOUR, rollupSql } from './rollups';
+
+let h: Harness;
+beforeEach(() => { h = createHarness(); });
+afterEach(async () => { await h.cleanup(); });
+
+it('history counts runs per hour by how they ended, and keeps them after prune and discard', async () => {
+  await h.engine.start();
+  const start = Math.floor(h.clock.now() / HOUR) * HOUR;
+  // Hour 1: two successes and a dead run; hour 2: one success, one cancelled.
+  h.engine.enqueue({ kind: 'noop' });
+  h.engine.enqueue({ kind: 'noop' });
+  const dead = h.engine.enqueue({ kind: 'test.fail', input: { retryable: false } }).id;
+  await h.engine.idle();
+  await h.clock.advance(HOUR);
+  h.engine.enqueue({ kind: 'noop' });
+  const gated = h.engine.enqueue({ kind: 'test.gate' }).id;
+  await settle();
+  h.engine.cancel({ ids: [gated] });
+  await h.engine.idle();
+
+  const before = h.engine.history({ from: start, to: start + 2 * HOUR });
+  expect(before.points.map((p) => [p.at - start, p.runs, p.succeeded, p.failed, p.dead, p.cancelled])).toEqual([
+    [0, 3, 2, 1, 0, 0],
+    [HOUR, 2, 1, 0, 0, 1],
+  ]);
+  expect(h.engine.history({ from: start, to: start + 2 * HOUR, kind: 'noop' }).points.map((p) => p.runs)).toEqual([2, 1]);
+  expect(h.engine.history({ from: start, to: start + 2 * HOUR, bucket: 'day' }).points.reduce((n, p) => n + p.runs, 0)).toBe(5);
+
+  h.engine.discard({ ids: [dead] });
+  await h.clock.advance(3 * 86_400_000);
+  expect((await h.engine.prune({ olderThanDays: 1, keepLast: 0 })).deleted).toBeGreaterThan(0);
+  expect(h.engine.listRuns({}).runs).toEqual([]);
+  const after = h.engine.history({ from: start, to: start + 2 * HOUR });
+  expect(after.points).toEqual(before.points);
+  expect(h.engine.stats({ from: start, to: start + 2 * HOUR, groupBy: 'kind' }).rows.map((r) => [r.key, r.runs])).toEqual([['noop', 3], ['test.fail', 1], ['test.gate', 1]]);
+});
+
+it('a run retried by hand counts each time it ends; stats sum to the ends they count', async () => {
+  await h.engine.start();
+  const id = h.engine.enqueue({ kind: 'test.fail', input: { retryable: false } }).id;
+  await h.engine.idle();
+  h.engine.retry({ ids: [id] });
+  await h.engine.idle();
+  const stats = h.engine.stats({ groupBy: 'lane' });
+  expect(stats.rows).toEqual([expect.objectContaining({ key: 'default', runs: 2, failed: 2 })]);
+  const ends = h.events.filter((e) => e.type === 'run.failed').length;
+  expect(stats.rows.reduce((n, r) => n + r.runs, 0)).toBe(ends);
+});
+
+it('nothing is counted for a write that rolled back', async () => {
+  await h.engine.start();
+  const id = h.engine.enqueue({ kind: 'test.gate' }).id;
+  await settle();
+  // Cancelling a missing run along with a real one changes neither.
+  expect(() => h.engine.cancel({ ids: [id, 999_999] })).toThrow(/999999 does not exist/);
+  h.gate.release(id);
+  await h.engine.idle();
+  expect(h.engine.stats({}).rows).toEqual([expect.objectContaining({ runs: 1, succeeded: 1, cancelled: 0 })]);
+});
+
+it('a history range is at most 2,400 points: a longer one is refused, naming from', () => {
+  expect(() => h.engine.history({ from: 0, to: 365 * 86_400_000, bucket: 'hour' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', field: 'from' }));
+  expect(h.engine.history({ from: 0, to: 365 * 86_400_000, bucket: 'day' }).points).toHaveLength(365);
+});
+
+it('the migration counted the runs that ended before rollups existed with the same statements the engine uses', () => {
+  const sql = readFileSync(fileURLToPath(new URL('../../../drizzle/0010_rollups_search.sql', import.meta.url)), 'utf8');
+  for (const statement of rollupSql('FROM runs r WHERE 1')) expect(sql).toContain(statement);
+  expect(DURATION_BUCKETS_MS.slice(0, 6)).toEqual([0, 1, 2, 3, 5, 7]);
+});

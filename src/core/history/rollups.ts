@@ -1,0 +1,174 @@
+// History that outlives the runs: rollups per (hour, task, lane, kind) of the runs that
+// ended, with a duration histogram, written in the same transaction as the ends they count
+// (the run store calls `record` before each commit with the ids of the runs that ended in
+// it). `stats` and `history` read only the rollups: a month is ~720 rows per task, not a
+// scan of the runs, and prune (which deletes runs) leaves them.
+//
+// Granularity is the hour (UTC): a range is widened to whole hours, and the answer says the
+// range it counted. Percentiles come from the histogram: the upper bound of the bucket that
+// holds them (a 1-1.5-2-3-5-7 series from 1 ms to a day).
+import type Database from 'better-sqlite3';
+import type { z } from 'zod';
+import type { History, HistoryPoint, Stats, StatsRow } from '../api/types';
+import type { historyInput, statsInput } from '../api/schemas';
+import { sqlSet, TERMINAL_STATUSES } from '../runs/lifecycle';
+import { TasklaneError } from '../errors';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+/** Upper bounds (ms, inclusive) of the duration buckets; the last bucket holds the rest. */
+export const DURATION_BUCKETS_MS: readonly number[] = (() => {
+  const out = [0];
+  for (let decade = 1; decade <= 10_000_000; decade *= 10) for (const m of [1, 1.5, 2, 3, 5, 7]) out.push(decade * m);
+  return out.filter((b) => b <= DAY && Number.isInteger(b));
+})();
+
+/** The bucket of a duration `ms` (a SQL expression): the first bound it does not exceed. */
+const bucketOf = (ms: string) => `CASE ${DURATION_BUCKETS_MS.map((b, i) => `WHEN ${ms} <= ${b} THEN ${i}`).join(' ')} ELSE ${DURATION_BUCKETS_MS.length} END`;
+
+const hourOf = (t: string) => `(${t} - ${t} % ${HOUR})`;
+const ENDED = sqlSet(TERMINAL_STATUSES);
+const DURATION = `(r.finished_at - r.started_at)`;
+const RAN = `(r.started_at IS NOT NULL AND r.started_at <= r.finished_at)`;
+
+/**
+ * Adds the runs selected by `from` (a FROM … WHERE over runs r) to the rollups. The live
+ * path selects the ids that ended in this transaction; the migration that created the
+ * tables ran the same statements over every run that had ended (drizzle/0010).
+ */
+export function rollupSql(from: string): string[] {
+  return [
+    `INSERT INTO run_rollups (hour, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
+      SELECT ${hourOf('r.finished_at')}, COALESCE(r.task_id, 0), r.lane, r.kind, COUNT(*),
+        SUM(r.status = 'succeeded'), SUM(r.status = 'failed'), SUM(r.status = 'dead'), SUM(r.status = 'cancelled'),
+        SUM(${RAN}), COALESCE(SUM(CASE WHEN ${RAN} THEN ${DURATION} END), 0)
+      ${from} AND r.status IN ${ENDED} AND r.finished_at IS NOT NULL
+      GROUP BY 1, 2, 3, 4
+      ON CONFLICT (hour, task_id, lane, kind) DO UPDATE SET runs = runs + excluded.runs,
+        succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed, dead = dead + excluded.dead,
+        cancelled = cancelled + excluded.cancelled, ran = ran + excluded.ran, ms_sum = ms_sum + excluded.ms_sum`,
+    `INSERT INTO run_rollup_durations (hour, task_id, lane, kind, bucket, n)
+      SELECT ${hourOf('r.finished_at')}, COALESCE(r.task_id, 0), r.lane, r.kind, ${bucketOf(DURATION)}, COUNT(*)
+      ${from} AND r.status IN ${ENDED} AND r.finished_at IS NOT NULL AND ${RAN}
+      GROUP BY 1, 2, 3, 4, 5
+      ON CONFLICT (hour, task_id, lane, kind, bucket) DO UPDATE SET n = n + excluded.n`,
+  ];
+}
+
+/** The bucket's bound at which `p` of `total` runs are reached (histogram: bucket → n). */
+function percentile(hist: Map<number, number>, total: number, p: number): number | null {
+  if (!total) return null;
+  const want = Math.ceil(p * total);
+  let seen = 0;
+  for (const bucket of [...hist.keys()].sort((a, b) => a - b)) {
+    seen += hist.get(bucket)!;
+    if (seen >= want) return DURATION_BUCKETS_MS[bucket] ?? DAY;
+  }
+  return null;
+}
+
+type StatsQuery = z.output<typeof statsInput>;
+type HistoryQuery = z.output<typeof historyInput>;
+
+/** At most this many points in one history answer (a year of days; 100 days of hours). */
+const MAX_POINTS = 2_400;
+
+export function createRollups(db: Database.Database) {
+  const [addRuns, addDurations] = rollupSql(`FROM json_each(?) j JOIN runs r ON r.id = j.value WHERE 1`).map((s) => db.prepare<[string]>(s));
+  const cache = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
+  const taskNames = db.prepare<[], { id: number; name: string }>(`SELECT id, name FROM tasks`);
+
+  /** The range, widened to whole hours; default: the last 24 hours (up to now included). */
+  const range = (q: { from?: number; to?: number }, now: number) => {
+    const toRaw = q.to ?? now + 1;
+    const to = Math.ceil(toRaw / HOUR) * HOUR;
+    const from = Math.floor((q.from ?? toRaw - DAY) / HOUR) * HOUR;
+    return { from, to };
+  };
+
+  return {
+    /** The runs `ids` ended in the transaction under way: count them. */
+    record(ids: readonly number[]): void {
+      const json = JSON.stringify(ids);
+      addRuns.run(json);
+      addDurations.run(json);
+    },
+
+    stats(q: StatsQuery, now: number): Stats {
+      const { from, to } = range(q, now);
+      const key = { task: 'task_id', lane: 'lane', kind: 'kind' }[q.groupBy];
+      const rows = prepared(`SELECT ${key} AS key, SUM(runs) AS runs, SUM(succeeded) AS succeeded, SUM(failed) AS failed,
+          SUM(dead) AS dead, SUM(cancelled) AS cancelled FROM run_rollups WHERE hour >= ? AND hour < ? GROUP BY ${key}`)
+        .all(from, to) as (Omit<StatsRow, 'key' | 'taskId' | 'p50Ms' | 'p95Ms'> & { key: string | number })[];
+      const hists = prepared(`SELECT ${key} AS key, bucket, SUM(n) AS n FROM run_rollup_durations WHERE hour >= ? AND hour < ?
+          GROUP BY ${key}, bucket`).all(from, to) as { key: string | number; bucket: number; n: number }[];
+      const byKey = new Map<string | number, Map<number, number>>();
+      for (const h of hists) {
+        let m = byKey.get(h.key);
+        if (!m) byKey.set(h.key, (m = new Map()));
+        m.set(h.bucket, h.n);
+      }
+      const names = q.groupBy === 'task' ? new Map(taskNames.all().map((t) => [t.id, t.name])) : null;
+      const out: StatsRow[] = rows.map((r) => {
+        const hist = byKey.get(r.key) ?? new Map<number, number>();
+        const ran = [...hist.values()].reduce((a, b) => a + b, 0);
+        const id = names ? (r.key as number) : null;
+        return {
+          key: names ? (id === 0 ? '(no task)' : names.get(id!) ?? `(task ${id}, deleted)`) : String(r.key),
+          taskId: names ? (id === 0 ? null : id) : null,
+          runs: r.runs, succeeded: r.succeeded, failed: r.failed, dead: r.dead, cancelled: r.cancelled,
+          p50Ms: percentile(hist, ran, 0.5), p95Ms: percentile(hist, ran, 0.95),
+        };
+      });
+      out.sort((a, b) => b.runs - a.runs || a.key.localeCompare(b.key));
+      return { from, to, groupBy: q.groupBy, rows: out };
+    },
+
+    history(q: HistoryQuery, now: number): History {
+      const size = q.bucket === 'day' ? DAY : HOUR;
+      const hours = range(q, now);
+      const from = Math.floor(hours.from / size) * size;
+      const to = Math.ceil(hours.to / size) * size;
+      if ((to - from) / size > MAX_POINTS) {
+        throw new TasklaneError('INVALID_INPUT', `that range has ${Math.round((to - from) / size)} ${q.bucket}s; at most ${MAX_POINTS} at a time (use bucket 'day' or a shorter range)`, 'from');
+      }
+      const where = ['hour >= ?', 'hour < ?'];
+      const params: (string | number)[] = [from, to];
+      if (q.taskId !== undefined) { where.push('task_id = ?'); params.push(q.taskId); }
+      if (q.lane !== undefined) { where.push('lane = ?'); params.push(q.lane); }
+      if (q.kind !== undefined) { where.push('kind = ?'); params.push(q.kind); }
+      const at = `(hour - hour % ${size})`;
+      const sums = prepared(`SELECT ${at} AS at, SUM(runs) AS runs, SUM(succeeded) AS succeeded, SUM(failed) AS failed,
+          SUM(dead) AS dead, SUM(cancelled) AS cancelled FROM run_rollups WHERE ${where.join(' AND ')} GROUP BY 1`)
+        .all(...params) as Omit<HistoryPoint, 'p50Ms' | 'p95Ms'>[];
+      const hists = prepared(`SELECT ${at} AS at, bucket, SUM(n) AS n FROM run_rollup_durations WHERE ${where.join(' AND ')}
+          GROUP BY 1, 2`).all(...params) as { at: number; bucket: number; n: number }[];
+      const byAt = new Map(sums.map((s) => [s.at, s]));
+      const histAt = new Map<number, Map<number, number>>();
+      for (const h of hists) {
+        let m = histAt.get(h.at);
+        if (!m) histAt.set(h.at, (m = new Map()));
+        m.set(h.bucket, h.n);
+      }
+      const points: HistoryPoint[] = [];
+      for (let t = from; t < to; t += size) {
+        const s = byAt.get(t);
+        const hist = histAt.get(t) ?? new Map<number, number>();
+        const ran = [...hist.values()].reduce((a, b) => a + b, 0);
+        points.push({
+          at: t, runs: s?.runs ?? 0, succeeded: s?.succeeded ?? 0, failed: s?.failed ?? 0, dead: s?.dead ?? 0,
+          cancelled: s?.cancelled ?? 0, p50Ms: percentile(hist, ran, 0.5), p95Ms: percentile(hist, ran, 0.95),
+        });
+      }
+      return { from, to, bucket: q.bucket, points };
+    },
+  };
+}
+
+export type Rollups = ReturnType<typeof createRollups>;
