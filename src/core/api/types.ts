@@ -170,7 +170,14 @@ export type EngineEvent =
   | RunEventBase & Move<RunStatus, 'held'> & { type: 'run.held' }
   /** Finished runs were deleted by retention: counts and lists changed; read them again. */
   | { type: 'runs.pruned'; seq: number; at: number; deleted: number }
-  | { type: 'lane.changed'; seq: number; at: number; lane: string; deleted: boolean };
+  | { type: 'lane.changed'; seq: number; at: number; lane: string; deleted: boolean }
+  /**
+   * A task's schedule came due and moved on (its nextRunAt changed). `fired`: the runs it
+   * enqueued, on time or for missed fires; `caughtUp`: those of them that were for missed
+   * fires; `missed`: the fire times more than a minute late when the scheduler looked (the
+   * app was closed or the machine asleep), run or not (counting stops at 1,000).
+   */
+  | { type: 'schedule.fired'; seq: number; at: number; taskId: number; lane: string; fired: number; caughtUp: number; missed: number };
 
 export type EngineEventType = EngineEvent['type'];
 export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;

@@ -80,12 +80,13 @@ export function planFires(row: ScheduleRow, now: number): FirePlan {
   return { fires, nextRunAt, lastFiredAt: latest };
 }
 
-/** The fires a schedule missed before `now` (not counting one that is still on time). */
-export function missedFires(row: ScheduleRow, now: number): { times: number[]; capped: boolean } {
+/** The fires a schedule missed before `now` (not counting one that is still on time), the
+ *  first `limit` of them. */
+export function missedFires(row: ScheduleRow, now: number, limit = COUNT_LIMIT): { times: number[]; capped: boolean } {
   const due = row.nextRunAt;
   if (due === null || due > now || now - due <= GRACE_MS) return { times: [], capped: false };
   const cron = cronOf(row);
   if (cron === null) return { times: [due], capped: false };
-  const times = [due, ...firesBetween(cron, due, now - GRACE_MS - 1, COUNT_LIMIT)];
-  return { times: times.slice(0, COUNT_LIMIT), capped: times.length > COUNT_LIMIT };
+  const times = [due, ...firesBetween(cron, due, now - GRACE_MS - 1, limit)];
+  return { times: times.slice(0, limit), capped: times.length > limit };
 }

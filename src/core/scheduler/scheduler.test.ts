@@ -108,6 +108,15 @@ describe('catch-up after a 3-day gap (app closed)', () => {
     expect(fires.every((f) => f.trigger === 'catch-up')).toBe(true);
   });
 
+  it('says what each due schedule fired, caught up and missed (schedule.fired)', async () => {
+    await closedFor3Days('all', 10);
+    const said = h.events.filter((e) => e.type === 'schedule.fired');
+    expect(said).toMatchObject([
+      { taskId: 1, lane: 'default', fired: 1, caughtUp: 0, missed: 0 },
+      { taskId: 1, lane: 'default', fired: 10, caughtUp: 10, missed: 72 },
+    ]);
+  });
+
   it('skip: nothing for the missed fires; the schedule goes on', async () => {
     const fires = await closedFor3Days('skip');
     expect(fires).toEqual([]);
