@@ -27,6 +27,7 @@ import { hasPluginFiles, loadPlugins } from './handlers/plugins';
 import { GroupSync, walSync, type Syncer } from './db/durable';
 import { dailyBackup } from './db/care';
 import { createRegistry, type Handlers, type Registry } from './commands';
+import { createSearchIndex, Indexer } from './search/search-index';
 import type { EngineEventType, EventOf, PluginInfo } from './api/types';
 
 export interface EngineOptions {
@@ -70,8 +71,11 @@ export function createEngine(opts: EngineOptions) {
   for (const [name, def] of Object.entries(opts.kinds ?? {})) kinds.register(name, def);
   laneStore.seedIfEmpty(clock.now());
 
+  const searchIndex = createSearchIndex(sqlite);
+  const indexer = new Indexer(searchIndex, (e) => logger.error('indexing runs for search failed; will try again', e));
   const loop = new WriteLoop({
     store, transaction: (fn) => store.transaction(fn), events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
+    flushed: () => indexer.kick(),
   }, laneStore.all());
   const enqueuer = createEnqueuer({ sqlite, store, kinds, clock, events, loop });
   const scheduler = new Scheduler({ sqlite, taskStore, store, clock, logger, loop, enqueuer });
@@ -86,8 +90,7 @@ export function createEngine(opts: EngineOptions) {
     ...taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer }),
     ...scheduleCommands({ taskStore, clock, scheduler }),
     ...configCommands({ sqlite, taskStore, kinds, clock, loop, invoke: (name, input) => registry.invoke(name, input) }),
-    // Filled in by the search index (in progress).
-    search: () => ({ hits: [], more: false, pending: 0 }),
+    search: (q) => { loop.flush(); return searchIndex.search(q); },
     /** Plugins found in <dataDir>/plugins, with the reason for any that failed to load. */
     listPlugins: () => plugins,
     /** Loads the plugins folder again (after adding or fixing a plugin). */
@@ -139,6 +142,7 @@ export function createEngine(opts: EngineOptions) {
       if (loop.mode === 'closed') return;
       scheduler.stop();
       await loop.stop(o.timeoutMs ?? 10_000);
+      indexer.close();
       durability.close();
       sqlite.close();
     },

@@ -48,6 +48,8 @@ export interface LoopDeps {
   random: () => number;
   /** The TASKLANE_RUN value of an attempt's processes (engine.ts). */
   processTag(runId: number, attempt: number): string;
+  /** After each commit of a flush (the search index follows the new rows). */
+  flushed?(): void;
 }
 
 interface LogRow { runId: number; lane: string; seq: number; stream: LogStream; at: number; text: string }
@@ -302,6 +304,7 @@ export class WriteLoop {
     }
     this.#hasDeps = hasDeps;
     this.#hasWaiters = hasWaiters;
+    this.#d.flushed?.();
     this.#logs = [];
     this.#progress = new Map();
     this.#completions = [];

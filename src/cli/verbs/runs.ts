@@ -104,8 +104,35 @@ export function registerRunVerbs(cli: Cli): void {
       : empty));
   };
   listOptions(verb(program, 'ls', 'list runs, newest first')).action((o: ListOptions) => list(o));
-  listOptions(verb(program, 'search', 'find runs whose name, tags or kind contain the text'))
-    .argument('<text>', 'what to look for').action((text: string, o: ListOptions) => list(o, text));
+  verb(program, 'search', 'find runs by words of their name, tags, input (command, URL, body) or log lines')
+    .argument('<words...>', 'what to look for (every word must occur; the last may be the start of a word)')
+    .option('--status <statuses>', `comma-separated: ${RUN_STATUSES.join(',')}`)
+    .option('--lane <lane>', 'only this lane')
+    .option('--task <name-or-id>', 'only runs of this task')
+    .option('--kind <kind>', 'only this kind')
+    .option('--since <time>', 'created at or after this time', parseTime)
+    .option('--until <time>', 'created before this time', parseTime)
+    .option('--fts', 'the words are an SQLite FTS5 query: AND, OR, NOT, "a phrase", prefix*')
+    .option('--newest', 'newest runs first (default: best match first)')
+    .option('--offset <n>', 'skip this many hits (the next page)', parseInteger)
+    .option('--limit <n>', 'how many (at most 200)', parseInteger, 20)
+    .action(async (words: string[], o: ListOptions & { fts?: boolean; newest?: boolean; offset?: number }) => {
+      const c = client();
+      const { text: _none, ...filter } = await filterOf(c, o);
+      const found = await c.call('search', {
+        ...filter, query: words.join(' '), limit: o.limit, ...(o.offset !== undefined && { offset: o.offset }),
+        ...(o.fts && { syntax: 'fts' }), ...(o.newest && { order: 'newest' }),
+      });
+      const snippet = (parts: { text: string; hit?: true }[]) => oneLine(parts.map((p) => (p.hit ? `[${p.text}]` : p.text)).join(''));
+      const where = (m: (typeof found.hits)[number]['match']) => (m.field === 'log' ? `log line ${m.seq}: ` : '');
+      out(found, o.json, () => [
+        ...(found.hits.length
+          ? [table(['ID', 'STATUS', 'RUN', 'MATCH'], found.hits.map((h) => [h.run.id, h.run.status, title(h.run), `${where(h.match)}${snippet(h.match.parts)}`]))]
+          : ['no run matches']),
+        ...(found.more ? [`more: --offset ${(o.offset ?? 0) + o.limit}`] : []),
+        ...(found.pending ? [`(${found.pending.toLocaleString('en-US')} rows are still being indexed; search again in a moment for all hits)`] : []),
+      ].join('\n'));
+    });
 
   verb(program, 'show', 'one run: what it is, where it came from, its attempts').argument('<id>', 'run id', parseInteger)
     .action(async (id: number, o: { json?: boolean }) => {
@@ -296,5 +323,25 @@ export function registerRunVerbs(cli: Cli): void {
         ? `${time(stats.from)} – ${time(stats.to)}\n${table([o.by.toUpperCase(), 'RUNS', 'SUCCEEDED', 'FAILED', 'DEAD', 'CANCELLED', 'P50', 'P95'],
           stats.rows.map((r) => [r.key, r.runs, r.succeeded, r.failed, r.dead, r.cancelled, r.p50Ms === null ? '' : duration(r.p50Ms), r.p95Ms === null ? '' : duration(r.p95Ms)]))}`
         : `no run ended between ${time(stats.from)} and ${time(stats.to)}`));
+    });
+
+  verb(program, 'history', 'runs that ended per hour or day, kept after the runs are pruned')
+    .option('--since <time>', 'from this time (default: 24 hours ago)', parseTime)
+    .option('--until <time>', 'up to this time (default: now)', parseTime)
+    .addOption(new Option('--per <bucket>', 'one line per').choices(['hour', 'day']).default('hour'))
+    .option('--task <name-or-id>', 'only runs of this task')
+    .option('--lane <lane>', 'only this lane')
+    .option('--kind <kind>', 'only this kind')
+    .action(async (o: { since?: number; until?: number; per: 'hour' | 'day'; task?: string; lane?: string; kind?: string; json?: boolean }) => {
+      const c = client();
+      const taskId = o.task === undefined ? undefined : (await findTask(c, o.task)).id;
+      const h = await c.call('history', {
+        bucket: o.per, ...(o.since !== undefined && { from: o.since }), ...(o.until !== undefined && { to: o.until }),
+        ...(taskId !== undefined && { taskId }), ...(o.lane && { lane: o.lane }), ...(o.kind && { kind: o.kind }),
+      });
+      const most = Math.max(1, ...h.points.map((p) => p.runs));
+      out(h, o.json, () => table([o.per.toUpperCase(), 'RUNS', 'SUCCEEDED', 'FAILED', 'DEAD', 'CANCELLED', 'P50', 'P95', ''],
+        h.points.map((p) => [time(p.at), p.runs, p.succeeded, p.failed, p.dead, p.cancelled,
+          p.p50Ms === null ? '' : `≤${duration(p.p50Ms)}`, p.p95Ms === null ? '' : `≤${duration(p.p95Ms)}`, '#'.repeat(Math.ceil((p.runs / most) * 30))])));
     });
 }

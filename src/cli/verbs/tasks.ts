@@ -188,6 +188,15 @@ export function registerTaskVerbs(cli: Cli): void {
       out(p, o.json, () => [`${p.description} (${p.timeZone})`,
         ...p.fires.map((f) => `  ${timeIn(f, p.timeZone)}  (${time(f)} here)${notes.has(f) ? `  ${notes.get(f)}` : ''}`)].join('\n'));
     });
+  verb(schedule, 'upcoming', 'the next fires across every enabled schedule, soonest first')
+    .option('--limit <n>', 'how many (at most 100)', parseInteger, 10)
+    .action(async (o: { limit: number; json?: boolean }) => {
+      const fires = await client().call('upcomingFires', { limit: o.limit });
+      out(fires, o.json, () => (fires.length
+        ? table(['WHEN', 'TASK', 'LANE', 'ZONE'], fires.map((f) => [time(f.at), f.task, f.lane, f.timeZone ?? '']))
+        : 'no schedule will fire (none is set, or all are paused)'));
+    });
+
   verb(schedule, 'explain', 'which fires were missed (app closed, machine asleep) and what catch-up will do').argument('<task>', 'name or id')
     .action(async (key: string, o: { json?: boolean }) => {
       const c = client();
