@@ -2,12 +2,13 @@ import { useApp } from './context';
 import type { View } from './store';
 import { DeadLetter } from './views/DeadLetter';
 import { Lanes } from './views/Lanes';
+import { Overview } from './views/Overview';
 import { RunDetailPanel } from './views/RunDetail';
 import { Runs } from './views/Runs';
 import { Tasks } from './views/Tasks';
 
 const VIEWS: { view: View; label: string }[] = [
-  { view: 'runs', label: 'Runs' }, { view: 'dead', label: 'Dead letter' }, { view: 'lanes', label: 'Lanes' }, { view: 'tasks', label: 'Tasks' },
+  { view: 'overview', label: 'Overview' }, { view: 'runs', label: 'Runs' }, { view: 'dead', label: 'Dead letter' }, { view: 'lanes', label: 'Lanes' }, { view: 'tasks', label: 'Tasks' },
 ];
 
 export function App() {
@@ -50,6 +51,7 @@ export function App() {
       )}
       <main className={openRunId !== null ? 'with-detail' : ''}>
         <section className={view === 'runs' ? 'view runs-view' : 'view'}>
+          {view === 'overview' && <Overview />}
           {view === 'runs' && <Runs />}
           {view === 'dead' && <DeadLetter />}
           {view === 'lanes' && <Lanes />}

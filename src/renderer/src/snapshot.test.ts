@@ -108,6 +108,13 @@ describe('lanes', () => {
     expect(out.need.lanes).toBe(true);
     expect(out.need.all).toBeFalsy();
   });
+
+  it('a schedule that fired reads nothing (its runs come with their own events)', () => {
+    const before = snapshot();
+    const out = applyEvents(before, [{ type: 'schedule.fired', seq: ++seq, at: 0, taskId: 1, lane: 'default', fired: 1, caughtUp: 0, missed: 0 }], ALL);
+    expect(out.need).toEqual({});
+    expect(out.snap.counts).toBe(before.counts);
+  });
 });
 
 describe('the runs page', () => {

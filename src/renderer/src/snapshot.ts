@@ -103,6 +103,8 @@ export function applyEvents(
       continue;
     }
     if (e.type === 'lane.changed') { if (fresh('lanes')) need.lanes = true; continue; }
+    // A fire moves no run itself: the runs it enqueued come with their own run.queued.
+    if (e.type === 'schedule.fired') continue;
     if (!('runId' in e) || !KNOWN_RUN_EVENTS.has(e.type)) { need.all = true; continue; }
     if (e.type === 'run.log') continue;
     const move = moveOf(e);

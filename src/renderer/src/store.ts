@@ -22,6 +22,9 @@ import { createdRange, EMPTY_FILTER, hashOf, validFilter, type View } from './ur
 export type { View } from './url';
 export type { RunFilter } from './snapshot';
 export interface Notice { kind: 'error' | 'info'; text: string }
+/** A view that keeps reads of its own (Overview): the events as they arrive, after the store
+ *  applied them, and each (re)connect or gap, after which it reads again. */
+export interface EngineListener { events?(events: readonly EngineEvent[]): void; reset?(connected: boolean): void }
 
 export interface State {
   api: Api;
@@ -52,6 +55,8 @@ export interface State {
   /** Runs a command from a button or form; its error becomes the notice, and the result is returned. */
   act<T>(fn: (api: Api) => Promise<T>, done?: string): Promise<T | undefined>;
   say(notice: Notice | null): void;
+  /** Hears the events and resets (EngineListener) until the returned function is called. */
+  listen(listener: EngineListener): () => void;
 }
 
 export function errorText(e: unknown): string {
@@ -110,6 +115,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
   let handleEvents: (events: EngineEvent[]) => void = () => {};
   let onReset: (connected: boolean, lastSeq?: number) => void = () => {};
   let full: Reader | undefined;
+  const listeners = new Set<EngineListener>();
   /** Resolved once the events up to a seq have arrived (true), or after a while (false). */
   let catchUps: { seq: number; resolve: (ok: boolean) => void }[] = [];
   const caughtUp = (seq: number | undefined): Promise<boolean> => {
@@ -359,10 +365,12 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       for (const r of [all, ...parts]) r.see(events);
       arrived();
       // The full read in flight applies these to what it read, when it shows it.
-      if (all.busy) return;
-      const { snap: next, need } = applyEvents(snap, events, get().filter, { grow: grow() });
-      show(next);
-      ask(need);
+      if (!all.busy) {
+        const { snap: next, need } = applyEvents(snap, events, get().filter, { grow: grow() });
+        show(next);
+        ask(need);
+      }
+      for (const l of listeners) l.events?.(events);
     };
     onReset = (connected, lastSeq) => {
       set({ connected });
@@ -377,6 +385,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       for (const w of catchUps) w.resolve(false);
       catchUps = [];
       if (connected) void all.request();
+      for (const l of listeners) l.reset?.(connected);
     };
     handleEvents = onEvents;
 
@@ -439,6 +448,10 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         set({ notice });
         // Confirmations fade; errors stay until dismissed.
         if (notice?.kind === 'info') setTimeout(() => { if (get().notice === notice) set({ notice: null }); }, 5000);
+      },
+      listen(listener) {
+        listeners.add(listener);
+        return () => { listeners.delete(listener); };
       },
     };
   });

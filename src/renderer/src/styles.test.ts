@@ -56,3 +56,25 @@ describe('the Runs view', () => {
     expect(overflow).toMatch(/^(auto|scroll)$/);
   });
 });
+
+describe('the Overview', () => {
+  /** #fff → #ffffff */
+  const full = (hex: string) => (/^#[0-9a-f]{3}$/i.test(hex) ? `#${[...hex.slice(1)].map((c) => c + c).join('')}` : hex);
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`draws its charts at 3:1 or more against the card, and red text at 4.5:1 (${scheme})`, () => {
+      const card = full(prop(scheme, ['.card'], 'background')!);
+      expect(card).toMatch(/^#[0-9a-f]{6}$/i);
+      for (const name of ['--chart-runs', '--chart-failed', '--chart-p50', '--chart-p95']) {
+        const color = prop(scheme, [':root'], name)!;
+        expect(color, name).toMatch(/^#[0-9a-f]{6}$/i);
+        expect(contrast(color, card), name).toBeGreaterThanOrEqual(3);
+      }
+      expect(prop(scheme, [':root'], '--chart-failed')).not.toBe(prop(scheme, [':root'], '--chart-runs'));
+      const red = prop(scheme, ['td.failing'], 'color')!;
+      for (const bg of [card, full(prop(scheme, ['body'], 'background')!)]) expect(contrast(red, bg)).toBeGreaterThanOrEqual(4.5);
+      expect(prop(scheme, ['.error-line'], 'color')).toBe(red);
+      // A failure's title opens it: a link-button on the card.
+      expect(contrast(prop(scheme, ['.link-button'], 'color')!, card)).toBeGreaterThanOrEqual(4.5);
+    });
+  }
+});

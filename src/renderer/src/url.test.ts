@@ -39,6 +39,8 @@ describe('the filter in the address', () => {
     expect(readHash('')).toEqual({ view: 'runs', filter: EMPTY_FILTER });
     expect(readHash('#token=abc')).toEqual({ view: 'runs', filter: EMPTY_FILTER });
     expect(readHash('#lanes')).toEqual({ view: 'lanes', filter: EMPTY_FILTER });
+    expect(readHash('#overview')).toEqual({ view: 'overview', filter: EMPTY_FILTER });
+    expect(hashOf('overview', f({ status: ['running'] }))).toBe('#overview');
     expect(readHash('#runs?status=sleeping,running&task=-1&from=2026-02-30&to=yesterday')).toEqual({ view: 'runs', filter: f({ status: ['running'] }) });
   });
 
