@@ -2,6 +2,7 @@
 // node --import tsx bench/prof-drain.mts 100000 [--prof out.cpuprofile] [--listen] [--chain]
 // --listen: a listener takes every event, as the window and `tasklane serve` do.
 // --counts: counts were read (and so are kept in memory as runs move).
+// --logs: each run writes a log line and has a command-like input.
 // --chain: a run `after` another ran to the end first, as in any database where someone
 //   once used `--after`; the drain should not pay for it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,8 @@ if (process.argv.includes('--chain')) {
   await engine.idle();
   engine.pauseAll();
 }
-queueNoops(engine, n);
+// --logs: each run writes a log line and has an input to index (search follows them).
+queueNoops(engine, n, process.argv.includes('--logs'));
 if (process.argv.includes('--listen')) engine.on('*', () => {});
 // --counts: counts read once before the drain, so they are kept as runs move (as with the
 // window or the tray open). Older checkouts ignore it (their counts are a query).

@@ -4,14 +4,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchEngine } from './engine';
+import { benchEngine, LOGGED_INPUT } from './engine';
 
 const n = Number(process.argv[2] ?? 50_000);
 const dir = mkdtempSync(join(tmpdir(), 'tasklane-prof-enqueue-'));
 const engine = benchEngine(dir);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-for (let i = 0; i < n; i++) engine.enqueue({ kind: 'noop' });
+// --logs: runs with a command-like input (what the search index reads).
+const run = process.argv.includes('--logs') ? { kind: 'logline', input: LOGGED_INPUT } : { kind: 'noop' };
+for (let i = 0; i < n; i++) engine.enqueue(run);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 await engine.stop();

@@ -12,6 +12,7 @@ import { ACTIVE_STATUSES, DUE_STATUSES, NOT_STARTED_STATUSES, sqlSet, WAITING_ST
  */
 export const INDEX_PREDICATES = {
   runs_status: `status != 'succeeded'`,
+  runs_status_id: `status != 'succeeded'`,
   runs_due: `status IN ${sqlSet(DUE_STATUSES)}`,
   runs_dedupe: `dedupe_key IS NOT NULL AND status IN ${sqlSet(ACTIVE_STATUSES)}`,
   runs_wait_for: `wait_for IS NOT NULL AND status IN ${sqlSet(WAITING_STATUSES)}`,
@@ -108,6 +109,12 @@ export const runs = sqliteTable('runs', {
   index('runs_due').on(t.runAt).where(sql.raw(INDEX_PREDICATES.runs_due)),
   index('runs_dedupe').on(t.dedupeKey).where(sql.raw(INDEX_PREDICATES.runs_dedupe)),
   index('runs_task').on(t.taskId, t.id).where(sql`task_id IS NOT NULL`),
+  // The runs list's filters read their first page newest first from an index (no sort of
+  // everything that matches): by status (those not succeeded; succeeded runs are most runs,
+  // found by scanning ids), by lane, by kind. runs/plans.test.ts reads the plans.
+  index('runs_status_id').on(t.status, t.id).where(sql.raw(INDEX_PREDICATES.runs_status_id)),
+  index('runs_lane_id').on(t.lane, t.id),
+  index('runs_kind_id').on(t.kind, t.id),
   // Runs not started yet that wait for another run to end (overlap 'queue'), and runs not
   // started yet that come `after` others. The claim pays for these checks only while such
   // runs exist; the engine asks these two small indexes after every write, so the checks

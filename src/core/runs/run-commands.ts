@@ -35,7 +35,7 @@ type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | '
 
 export function runCommands(d: RunCommandDeps): RunHandlers {
   const { store, sqlite, loop } = d;
-  const queries = createRunQueries(sqlite);
+  const queries = createRunQueries(sqlite, () => store.countsNow());
   const why = createWhy({ sqlite, store, loop, now: () => d.clock.now() });
   const logsAfter = sqlite.prepare<[number, number, number], LogLine>(`SELECT seq, stream, at, text FROM run_logs
     WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
