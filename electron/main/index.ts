@@ -7,9 +7,12 @@ import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, powerMonit
 import log from 'electron-log/main';
 import { createEngine, TasklaneError, type Engine } from '../../src/core/index';
 import { backupsDir, restoreDatabase, setAside } from '../../src/core/db/care';
+import { jsonLinesFor, logRunTrouble, logUncaught } from '../../src/host/app-log';
 import { acquireLock, LockedError } from '../../src/host/lock';
 import { DEFAULT_PORT, openLocalHost, type LocalHost } from '../../src/host/local-host';
+import { createMetrics } from '../../src/host/metrics';
 import { defaultDataDir, files } from '../../src/host/paths';
+import { readSettings } from '../../src/host/settings';
 import { adaptiveThrottle } from '../../src/host/throttle';
 import { bindIpc, HIDDEN } from './ipc';
 import { trayMenu, trayTooltip } from './tray';
@@ -26,6 +29,12 @@ let engine: Engine | null = null;
 let localHost: LocalHost | null = null;
 let releaseLock: (() => void) | null = null;
 let quitting = false;
+
+// The app log: JSON lines in tasklane.log of Electron's log folder, rotated by size.
+jsonLinesFor(log.transports.file);
+logUncaught(log);
+// Electron only warns about an unhandled rejection and goes on: it goes to the log, and on.
+process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
 
 if (!app.requestSingleInstanceLock()) app.quit();
 else {
@@ -63,6 +72,8 @@ async function start(): Promise<void> {
     if (e instanceof LockedError) log.error(`${e.message}: stop \`tasklane serve\` first, or give the app another folder with TASKLANE_DATA_DIR`);
     throw e;
   }
+  const { settings, problem } = readSettings(dataDir);
+  if (problem) log.warn(problem);
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   // `npm start` keeps a copy of better-sqlite3 built for Electron apart from the one plain
   // Node uses (tests, `tasklane serve`); a packaged app has only the Electron build.
@@ -80,9 +91,12 @@ async function start(): Promise<void> {
     },
   });
   engine = await openOrAsk(open, join(dataDir, 'tasklane.db'));
+  logRunTrouble(engine, log);
+  const metrics = settings.metrics ? createMetrics(engine) : null;
   await engine.start();
-  localHost = await openLocalHost({ dataDir, engine, port: DEFAULT_PORT, staticDir: dirname(pageFile), log: (m) => log.warn(m) });
-  log.info(`Tasklane is running on ${dataDir}; the \`tasklane\` command reaches it at ${localHost.url}`);
+  localHost = await openLocalHost({ dataDir, engine, port: DEFAULT_PORT, metrics, staticDir: dirname(pageFile), log: (m) => log.warn(m) });
+  log.info(`Tasklane is running on ${dataDir}; the \`tasklane\` command reaches it at ${localHost.url}`
+    + (settings.metrics ? `; metrics at ${localHost.url}metrics` : ''));
   bindIpc(engine, () => window, isOurPage);
   watchEngine(engine);
 

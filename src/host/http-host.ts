@@ -18,7 +18,7 @@ import type { Engine } from '../core/index';
 import { dispatch } from '../core/commands';
 import { batchEvents } from './batcher';
 import type { ErrorShape } from '../core/errors';
-import { createMetrics } from './metrics';
+import type { Metrics } from './metrics';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
 /** A WebSocket client that has this much unsent is too slow to follow: it is dropped (it
@@ -31,7 +31,9 @@ export interface HostOptions {
   token: string;
   port: number;
   staticDir?: string;
-  metrics?: boolean;
+  /** Served at /metrics when given; made before engine.start() (what start-up does counts
+   *  too: runs it queues, fires it missed). Closed with the host. */
+  metrics?: Metrics | null;
 }
 
 const STATUS: Partial<Record<ErrorShape['code'], number>> = {
@@ -76,7 +78,7 @@ function sameToken(given: string | undefined, token: string): boolean {
 
 export function startHost(opts: HostOptions): Promise<{ port: number; url: string; close(): Promise<void> }> {
   const { engine, token } = opts;
-  const metrics = opts.metrics ? createMetrics(engine) : null;
+  const metrics = opts.metrics ?? null;
   let port = opts.port;
 
   /** Host must name this server; Origin, when sent, must be this server too. */
@@ -155,7 +157,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
       api(req, res, target.path.slice(5)).catch((e) => fail(res, 'INTERNAL', String((e as Error).message)));
       return;
     }
-    if (target.path === '/metrics' && !metrics) return fail(res, 'NOT_FOUND', 'metrics are off: start with --metrics');
+    if (target.path === '/metrics' && !metrics) return fail(res, 'NOT_FOUND', 'metrics are off: start serve with --metrics, or set "metrics": true in settings.json in the data folder');
     if (target.path === '/metrics' && metrics) {
       const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? target.query.get('token') ?? undefined;
       if (!sameToken(auth, token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token');
@@ -234,6 +236,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
           url: `http://127.0.0.1:${port}/`,
           close: async () => {
             batcher.close();
+            metrics?.close();
             for (const ws of clients) ws.close(1001, 'Tasklane is stopping');
             server.closeAllConnections();
             await new Promise((r) => server.close(r));

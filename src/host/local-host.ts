@@ -5,6 +5,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Engine } from '../core/index';
 import { startHost } from './http-host';
+import type { Metrics } from './metrics';
 import { DEFAULT_PORT, ensureToken, files } from './paths';
 
 export { DEFAULT_PORT };
@@ -13,7 +14,7 @@ const DAY = 86_400_000;
 const WATCH_MS = 30_000;
 
 export interface LocalHostOptions {
-  dataDir: string; engine: Engine; port: number; metrics?: boolean; staticDir?: string;
+  dataDir: string; engine: Engine; port: number; metrics?: Metrics | null; staticDir?: string;
   /** Where problems of the daily care go (serve: stderr; desktop: electron-log). */
   log?: (message: string) => void;
 }

@@ -23,6 +23,9 @@ export const files = (dataDir: string) => ({
   token: join(dataDir, 'token'),
   endpoint: join(dataDir, 'endpoint.json'),
   lock: join(dataDir, 'serve.lock'),
+  settings: join(dataDir, 'settings.json'),
+  /** serve's app log (the desktop app's is in the system's log folder). */
+  log: join(dataDir, 'logs', 'tasklane.log'),
 });
 
 /** The per-install token: created at first start, readable only by this user. */

@@ -17,7 +17,7 @@ export function registerSetupVerbs(cli: Cli): void {
 
   verb(program, 'serve', 'run Tasklane without a window: the engine, the window\'s page and the API on 127.0.0.1')
     .option('--port <port>', 'port (another free one if it is taken)', parseInteger, DEFAULT_PORT)
-    .option('--metrics', 'expose Prometheus metrics at /metrics')
+    .option('--metrics', 'expose Prometheus metrics at /metrics (as "metrics": true in settings.json in the data folder does)')
     .action(async (o: { port: number; metrics?: boolean; json?: boolean }) => {
       // Loaded only here: the other verbs are clients and start faster without the engine.
       const { serve } = await import('../../host/serve');
