@@ -72,7 +72,8 @@ export function createEngine(opts: EngineOptions) {
   laneStore.seedIfEmpty(clock.now());
 
   const searchIndex = createSearchIndex(sqlite);
-  const indexer = new Indexer(searchIndex, (e) => logger.error('indexing runs for search failed; will try again', e));
+  // Indexing waits while the loop has work (search-index.ts).
+  const indexer = new Indexer(searchIndex, () => !loop.isIdle(), (e) => logger.error('indexing runs for search failed; will try again', e));
   const loop = new WriteLoop({
     store, transaction: (fn) => store.transaction(fn), events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
     flushed: () => indexer.kick(),

@@ -195,42 +195,71 @@ export function createSearchIndex(db: Database.Database) {
 export type SearchIndex = ReturnType<typeof createSearchIndex>;
 
 /**
- * Keeps the index following the writes, off the write path: `kick` (after each flush) arms
- * one timer; it then indexes a chunk per event-loop turn until nothing is left. Real
- * timers, not the engine's clock: this is housekeeping, not behaviour a test schedules.
+ * Keeps the index following the writes, off the write path. Modes: idle (nothing armed),
+ * armed (a timer will index), indexing (a chunk per event-loop turn until nothing is left).
+ * `kick` (after each flush) arms the timer. While the engine is busy (runs in flight, a
+ * flush waiting), indexing waits for it, so runs are never slowed to index them; but the
+ * index never lags more than MAX_LAG_MS behind: past that it indexes one chunk per
+ * BUSY_STEP_MS even while busy. A search indexes what is left first, so it is current
+ * whatever the lag. Real timers, not the engine's clock: this is housekeeping, not
+ * behaviour a test schedules.
  */
 export class Indexer {
+  static readonly DELAY_MS = 100;
+  static readonly MAX_LAG_MS = 2_000;
+  static readonly BUSY_STEP_MS = 250;
   #armed = false;
   #closed = false;
+  /** When indexing first waited for the engine (null: it is not waiting). */
+  #waitingSince: number | null = null;
   readonly #index: Pick<SearchIndex, 'step'>;
+  readonly #busy: () => boolean;
   readonly #onError: (error: unknown) => void;
-  readonly #delayMs: number;
 
-  constructor(index: Pick<SearchIndex, 'step'>, onError: (error: unknown) => void, delayMs = 100) {
+  constructor(index: Pick<SearchIndex, 'step'>, busy: () => boolean, onError: (error: unknown) => void) {
     this.#index = index;
+    this.#busy = busy;
     this.#onError = onError;
-    this.#delayMs = delayMs;
   }
 
   kick(): void {
     if (this.#armed || this.#closed) return;
+    this.#arm(Indexer.DELAY_MS);
+  }
+
+  #arm(ms: number): void {
     this.#armed = true;
-    setTimeout(() => this.#run(), this.#delayMs).unref();
+    setTimeout(() => this.#run(), ms).unref();
   }
 
   #run(): void {
     if (this.#closed) return;
+    const now = performance.now();
+    const lagging = this.#waitingSince !== null && now - this.#waitingSince >= Indexer.MAX_LAG_MS;
+    if (this.#busy() && !lagging) {
+      this.#waitingSince ??= now;
+      this.#arm(Indexer.DELAY_MS);
+      return;
+    }
     let more = false;
     try {
       more = this.#index.step() > 0;
     } catch (error) {
       // The marks did not move: the same rows are indexed at the next kick.
       this.#armed = false;
+      this.#waitingSince = null;
       this.#onError(error);
       return;
     }
-    if (more) setImmediate(() => this.#run());
-    else this.#armed = false;
+    if (!more) {
+      this.#armed = false;
+      this.#waitingSince = null;
+    } else if (this.#busy()) {
+      this.#arm(Indexer.BUSY_STEP_MS);
+    } else {
+      this.#waitingSince = null;
+      setImmediate(() => this.#run());
+    }
   }
 
   close(): void { this.#closed = true; }
