@@ -315,6 +315,15 @@ export function examples(pools: () => Pools): Examples {
     release: fc.record({ ids: fc.array(fc.oneof(activeId, runId), { minLength: 1, maxLength: 3 }) }),
     bulk: fc.record({ action: fc.constantFrom('retry', 'cancel', 'discard'), filter: opt({ status: fc.subarray([...RUN_STATUSES]), lane, taskId, kind: fc.constantFrom('shell', 'http') }) }),
     stats: opt({ from: fc.constantFrom(0, 1_700_000_000_000), to: fc.constantFrom(8.64e15, 4_102_444_800_000), groupBy: fc.constantFrom('task', 'lane', 'kind') }),
+    history: opt({
+      from: fc.constantFrom(0, 1_700_000_000_000, 4_102_444_800_000), to: fc.constantFrom(8.64e15, 4_102_444_800_000, 1_700_000_000_001),
+      bucket: fc.constantFrom('hour', 'day'), taskId, lane, kind: fc.constantFrom('shell', 'http', 'nope'),
+    }),
+    search: opt({
+      query: fc.oneof(fc.constantFrom('fuzz', 'bulk', '"x', 'a OR', 'NEAR(', '*', 'hello world', 'x AND NOT y'), fc.string({ minLength: 1, maxLength: 30 })),
+      syntax: fc.constantFrom('words', 'fts'), order: fc.constantFrom('rank', 'newest'), status: fc.subarray([...RUN_STATUSES]), lane, taskId,
+      kind: fc.constantFrom('shell', 'http'), limit: fc.integer({ min: 1, max: 200 }), offset: fc.integer({ min: 0, max: 10_000 }),
+    }, ['query']),
     getRun: fc.record({ id: runId }),
     whyWaiting: fc.record({ id: runId }),
     listRuns: opt({
@@ -361,6 +370,7 @@ export function examples(pools: () => Pools): Examples {
       from: fc.oneof(fc.constantFrom(0, 8.64e15, 8.64e15 - DAY), fc.integer({ min: 0, max: 4_102_444_800_000 })), count: fc.integer({ min: 1, max: 100 }),
     }, ['cron']),
     explainMissed: byTask,
+    upcomingFires: opt({ limit: fc.integer({ min: 1, max: 100 }) }),
     listPlugins: empty,
     reloadPlugins: empty,
     exportConfig: empty,
