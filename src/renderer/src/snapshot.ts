@@ -11,11 +11,15 @@ import type { Counts, EngineEvent, Lane, Run, RunDetail, RunStatus, StatusCounts
 
 /** What the Runs view lists. `status`, `lane`: events tell whether a run matches; the others
  *  only the engine can (`text`, `taskId`, `kind`, the creation dates `from`/`to`: local days,
- *  YYYY-MM-DD, both included). */
+ *  YYYY-MM-DD, both included). A `text` makes the view a full-text search (search.ts), read
+ *  in `order` (default: best match first) with `syntax` (default: plain words). */
 export interface RunFilter {
   status: RunStatus[]; lane: string; text: string;
   taskId?: number | null; kind?: string; from?: string; to?: string;
+  order?: SearchOrder; syntax?: SearchSyntax;
 }
+export type SearchOrder = 'rank' | 'newest';
+export type SearchSyntax = 'words' | 'fts';
 
 /** The filter has parts only the engine can match (a run's text, task, kind or date). */
 export function engineMatches(f: RunFilter): boolean {
@@ -187,6 +191,30 @@ function patchRun(run: Run, e: RunEvent, move: Move | null): Run {
     default: break;
   }
   return r;
+}
+
+/**
+ * Rows shown apart from the snapshot's lists (the search's hits), each with its run, as of
+ * event `seq`: the newer events about a run patch its row, and a discarded run's row goes.
+ * Returns `rows` itself when no event touched them.
+ */
+export function patchRows<T extends { run: Run }>(rows: readonly T[], events: readonly EngineEvent[], seq: number): readonly T[] {
+  if (!rows.length) return rows;
+  let index: Map<number, number> | null = null;
+  let out: T[] | null = null;
+  let gone: Set<number> | null = null;
+  for (const e of events) {
+    if (e.seq <= seq || !('runId' in e) || e.type === 'run.log' || !KNOWN_RUN_EVENTS.has(e.type)) continue;
+    index ??= new Map(rows.map((r, i) => [r.run.id, i]));
+    const i = index.get(e.runId);
+    if (i === undefined) continue;
+    const move = moveOf(e);
+    if (move && move.status === null) (gone ??= new Set()).add(e.runId);
+    out ??= [...rows];
+    out[i] = { ...out[i], run: patchRun(out[i].run, e, move) };
+  }
+  if (!out) return rows;
+  return gone ? out.filter((r) => !gone!.has(r.run.id)) : out;
 }
 
 /** A run known only from its run.queued event: the fields the event does not carry are

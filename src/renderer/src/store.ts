@@ -10,6 +10,10 @@
 // its answer's seq: an event reaches a part only if it is newer. So a read is exact whatever
 // the timing: the events it already counts are skipped when they arrive after it, and the
 // newer ones that arrived while it was on its way are applied to it when it is shown.
+//
+// A filter with a text is a full-text search (search.ts), read apart from the list: the list
+// keeps the rest of the filter (the text is never sent to listRuns), so it stays live behind
+// the search and is there at once when the text is cleared.
 import { create } from 'zustand';
 import type { Counts, EngineEvent, Lane, LogLine, Run, RunDetail, RunPage, Task } from '../../core/api/types';
 import { ApiError, createApi, createRead, type Answer, type Api, type Read, type Transport } from './api';
@@ -17,6 +21,7 @@ import { Reader } from './reader';
 import {
   applyEvents, applyToTail, DEAD_STATUSES, engineMatches, mergeFirstPage, PAGE, type Need, type Part, type RunFilter, type RunList, type Snapshot,
 } from './snapshot';
+import { NO_SEARCH, Search, searchParams, type SearchView } from './search';
 import { createdRange, EMPTY_FILTER, hashOf, validFilter, type View } from './url';
 
 export type { View } from './url';
@@ -42,13 +47,20 @@ export interface State {
   counts: Counts;
   lanes: Lane[];
   tasks: Task[];
+  /** The search for the filter's text (empty hits and not busy while there is no text). */
+  search: SearchView;
   openRunId: number | null;
+  /** The log line to show in the open run (a search hit's line), or null. */
+  openLine: number | null;
   detail: RunDetail | null;
   logs: LogLine[];
   notice: Notice | null;
   setView(view: View): void;
   setFilter(filter: Partial<RunFilter>): void;
-  openRun(id: number | null): void;
+  /** Opens a run, or closes the open one (null); `line`: a log line to bring into view. */
+  openRun(id: number | null, line?: number): void;
+  /** Reads the search's next hits. */
+  searchMore(): void;
   /** Reads the filter's next page after `runs` (one read at a time). */
   loadMore(): Promise<void>;
   refresh(): Promise<void>;
@@ -116,6 +128,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
   let onReset: (connected: boolean, lastSeq?: number) => void = () => {};
   let full: Reader | undefined;
   const listeners = new Set<EngineListener>();
+  let search: Search | undefined;
   /** Resolved once the events up to a seq have arrived (true), or after a while (false). */
   let catchUps: { seq: number; resolve: (ok: boolean) => void }[] = [];
   const caughtUp = (seq: number | undefined): Promise<boolean> => {
@@ -137,7 +150,9 @@ export function createStore(transport: Transport, initial: { view?: View; filter
     // What the window shows, as snapshot.ts keeps it; `show` hands the parts that changed to
     // the views, so a view renders again only for its own data.
     let snap: Snapshot = EMPTY;
-    /** The filter `snap.page` lists (the view's filter, or the one before while its read is on its way). */
+    /** The list's part of the view's filter (listPart): the same object while only the text changes. */
+    let listed = listPart(validFilter(initial.filter ?? { ...EMPTY_FILTER }));
+    /** The filter `snap.page` lists (`listed`, or the one before while its read is on its way). */
     let listFilter: RunFilter | null = null;
     /** Counts the replacements of the list: a next page read across one is not added. */
     let listEpoch = 0;
@@ -148,7 +163,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       if (next.page !== snap.page) {
         patch.runs = next.page.runs;
         patch.runsMore = next.page.more;
-        patch.runsTotal = listFilter === get().filter ? next.page.total ?? null : null;
+        patch.runsTotal = listFilter === listed ? next.page.total ?? null : null;
       }
       if (next.dead !== snap.dead) patch.dead = next.dead.runs;
       if (next.detail !== snap.detail) patch.detail = next.detail;
@@ -156,6 +171,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       if (Object.keys(patch).length) set(patch);
     };
     const fail = (e: unknown) => set({ notice: { kind: 'error', text: errorText(e) } });
+    search = new Search({ read: (input) => read('search', input), show: (view) => set({ search: view }), fail });
     /** Pages past the first are loaded or being read: the list's last row stays its last. */
     const grow = () => more.busy || snap.page.runs.length > PAGE;
     /** A next page that added nothing (an error, a full read in flight, the list moved) is read
@@ -186,7 +202,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       if (read.counts) { next.counts = read.counts.value; seq.counts = at(read.counts); }
       if (read.lanes) { next.lanes = read.lanes.value; seq.lanes = at(read.lanes); }
       if (read.page) {
-        const filter = get().filter;
+        const filter = listed;
         const p = read.page.value;
         const same = listFilter === filter;
         let list = listOf(p);
@@ -204,13 +220,14 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       if (read.dead) { next.dead = listOf(read.dead.value); seq.dead = at(read.dead); }
       if (read.detail) { next.detail = read.detail.value; seq.detail = at(read.detail); }
       next.seq = seq;
-      const out = applyEvents(next, during, get().filter, { grow: grow() });
+      const out = applyEvents(next, during, listed, { grow: grow() });
       show(out.snap);
       ask(out.need);
     };
     const listOf = (p: RunPage): RunList => ({ runs: p.runs, more: p.nextCursor !== null });
+    // (The list's filter has no text: a text is the search's.)
     const pageInput = (f: RunFilter) => ({
-      limit: PAGE, ...(f.status.length ? { status: f.status } : {}), ...(f.lane ? { lane: f.lane } : {}), ...(f.text ? { text: f.text } : {}),
+      limit: PAGE, ...(f.status.length ? { status: f.status } : {}), ...(f.lane ? { lane: f.lane } : {}),
       ...(f.taskId != null ? { taskId: f.taskId } : {}), ...(f.kind ? { kind: f.kind } : {}), ...createdRange(f),
     });
     /** The first page asks for the total when it is not known (or only the engine can keep it). */
@@ -219,17 +236,17 @@ export function createStore(transport: Transport, initial: { view?: View; filter
 
     const held = () => all.busy;
     const page = new Reader(async (during) => {
-      const filter = get().filter;
+      const filter = listed;
       const p = await read('listRuns', { ...pageInput(filter), withTotal: wantTotal(filter) });
       // The filter changed meanwhile: its own read follows.
-      if (get().filter !== filter) return;
+      if (listed !== filter) return;
       // Rows shown below it stay, once the events up to its seq have reached them too.
       const below = p.value.nextCursor !== null && listFilter === filter && (snap.page.runs.at(-1)?.id ?? Infinity) < p.value.nextCursor;
       const mode = !below || (await caughtUp(p.seq)) ? 'merge' : 'replace';
-      if (get().filter === filter) install({ page: p }, during, mode);
+      if (listed === filter) install({ page: p }, during, mode);
     }, fail, held);
     const more = new Reader(async (during) => {
-      const filter = get().filter;
+      const filter = listed;
       const list = snap.page;
       const last = list.runs[list.runs.length - 1];
       if (listFilter !== filter || !list.more || !last || moreTimer !== undefined) return;
@@ -248,7 +265,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         }
         if (all.busy) return;
         const now = snap.page;
-        if (get().filter !== filter || listFilter !== filter || listEpoch !== epoch || !now.more) { done = true; return; }
+        if (listed !== filter || listFilter !== filter || listEpoch !== epoch || !now.more) { done = true; return; }
         // The list still reaches the page's top (a first page read meanwhile may have taken
         // it further down: the page's rows below its end are added); cut above it, the list
         // and the page would leave a gap between them.
@@ -286,7 +303,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
     let retryMs = RETRY_MIN_MS;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const all = new Reader(async (during) => {
-      const filter = get().filter;
+      const filter = listed;
       const id = snap.openRunId;
       const lost = gap;
       gap = false;
@@ -308,7 +325,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         // as if no read had been in flight (each part skips what it has), and the full read
         // is tried again, for whatever made it needed.
         gap ||= lost;
-        const out = applyEvents(snap, during, get().filter, { grow: grow() });
+        const out = applyEvents(snap, during, listed, { grow: grow() });
         show(out.snap);
         ask({ ...out.need, all: false });
         if (retryTimer === undefined && get().connected) {
@@ -325,7 +342,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       if (moreTimer !== undefined) { moreReady(); set({ loadingMore: false }); }
       install({
         counts: c, lanes: l, dead: d,
-        ...(p.ok && get().filter === filter ? { page: p.a } : {}),
+        ...(p.ok && listed === filter ? { page: p.a } : {}),
         ...(id !== null && snap.openRunId === id ? { detail: open } : {}),
         // The pages loaded below the first stay, as after the list's own read, when no event
         // was missed and every one up to the answer has reached them.
@@ -363,10 +380,11 @@ export function createStore(transport: Transport, initial: { view?: View; filter
 
       if (events.length) lastSeen = events[events.length - 1].seq;
       for (const r of [all, ...parts]) r.see(events);
+      search!.see(events);
       arrived();
       // The full read in flight applies these to what it read, when it shows it.
       if (!all.busy) {
-        const { snap: next, need } = applyEvents(snap, events, get().filter, { grow: grow() });
+        const { snap: next, need } = applyEvents(snap, events, listed, { grow: grow() });
         show(next);
         ask(need);
       }
@@ -385,6 +403,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       for (const w of catchUps) w.resolve(false);
       catchUps = [];
       if (connected) void all.request();
+      if (connected) search!.refresh();
       for (const l of listeners) l.reset?.(connected);
     };
     handleEvents = onEvents;
@@ -402,7 +421,9 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       counts: EMPTY.counts,
       lanes: [],
       tasks: [],
+      search: NO_SEARCH,
       openRunId: null,
+      openLine: null,
       detail: null,
       logs: [],
       notice: null,
@@ -413,17 +434,24 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         if (view === 'tasks') void tasks.request();
       },
       setFilter(filter) {
-        const next = validFilter({ ...get().filter, ...filter });
+        const before = get().filter;
+        const next = validFilter({ ...before, ...filter });
         // The same filter (the active chip clicked, a space after the search): the list stays.
-        if (hashOf('runs', next) === hashOf('runs', get().filter)) return;
+        if (hashOf('runs', next) === hashOf('runs', before)) return;
+        // The search first: a view that sees the new filter sees its search busy too.
+        search!.want(searchParams(next), { debounce: next.text !== before.text });
+        const list = listPart(next);
+        if (hashOf('runs', list) === hashOf('runs', listed)) { set({ filter: next }); return; }
+        listed = list;
         moreReady();
         set({ filter: next, runsTotal: null, loadingMore: false });
         void page.request();
       },
       loadMore: () => more.request(),
-      openRun(id) {
+      searchMore: () => search!.more(),
+      openRun(id, line) {
         logSeq = 0;
-        set({ openRunId: id, detail: null, logs: [] });
+        set({ openRunId: id, openLine: id !== null && line !== undefined ? line : null, detail: null, logs: [] });
         snap = { ...snap, openRunId: id, detail: null };
         if (id !== null) {
           void detail.request();
@@ -457,9 +485,17 @@ export function createStore(transport: Transport, initial: { view?: View; filter
   });
   // Subscribed once the store exists: the preload's transport reports "connected" at once.
   transport.subscribe(handleEvents, onReset);
+  search!.want(searchParams(store.getState().filter), { debounce: false });
   // The first read does not wait for the event stream: a page without its token learns it now.
   if (!full?.busy) void store.getState().refresh();
   return store;
 }
 
 export type Store = ReturnType<typeof createStore>;
+
+/** The part of the filter the list reads: all but the text and how it is searched. */
+export function listPart(f: RunFilter): RunFilter {
+  if (!f.text && f.order === undefined && f.syntax === undefined) return f;
+  const { order: _o, syntax: _s, ...rest } = f;
+  return { ...rest, text: '' };
+}

@@ -78,3 +78,33 @@ describe('the Overview', () => {
     });
   }
 });
+
+describe('search', () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`marks the words found at 4.5:1 or more, and the snippet's text too (${scheme})`, () => {
+      const bg = prop(scheme, ['mark'], 'background')!;
+      const fg = prop(scheme, ['mark'], 'color')!;
+      expect(bg).toMatch(/^#[0-9a-f]{6}$/i);
+      expect(contrast(fg, bg)).toBeGreaterThanOrEqual(4.5);
+      // The mark stands out from the page it is on.
+      expect(contrast(bg, prop(scheme, ['body'], 'background')!)).toBeGreaterThan(1.3);
+      const muted = prop(scheme, ['table.search-hits .snippet'], 'color')!;
+      const full = (hex: string) => (/^#[0-9a-f]{3}$/i.test(hex) ? `#${[...hex.slice(1)].map((c) => c + c).join('')}` : hex);
+      for (const page of [prop(scheme, ['body'], 'background')!, prop(scheme, ['.detail'], 'background')!].map(full)) {
+        expect(contrast(muted, page)).toBeGreaterThanOrEqual(4.5);
+      }
+    });
+  }
+  it('in the log (dark in both schemes), a found word, the current one and the line a hit named keep 4.5:1', () => {
+    const log = prop('light', ['.log'], 'background')!;
+    const text = prop('light', ['.log'], 'color')!;
+    expect(contrast(prop('light', ['.log mark'], 'color')!, prop('light', ['.log mark'], 'background')!)).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(prop('light', ['.log mark'], 'color')!, prop('light', ['.log mark.current'], 'background')!)).toBeGreaterThanOrEqual(4.5);
+    for (const sel of ['.log .line.focus', '.log .line.current']) {
+      const bg = prop('light', [sel], 'background')!;
+      expect(contrast(text, bg), sel).toBeGreaterThanOrEqual(4.5);
+      expect(contrast(prop('light', ['.log .stderr'], 'color')!, bg), sel).toBeGreaterThanOrEqual(4.5);
+      expect(bg).not.toBe(log);
+    }
+  });
+});

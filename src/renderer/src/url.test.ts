@@ -15,6 +15,8 @@ describe('the filter in the address', () => {
       f({ status: ['dead', 'failed'], taskId: 3, kind: 'http' }),
       f({ status: ['queued', 'held'], from: '2026-01-01', to: '2026-02-01', text: 'backup & restore #2' }),
       f({ lane: 'a.b-c_d', text: 'x?y=z' }),
+      f({ status: ['running'], text: 'rsync', order: 'newest' }),
+      f({ text: '"disk full" OR enospc', syntax: 'fts' }),
     ];
     for (const filter of filters) expect(readHash(hashOf('runs', filter))).toEqual({ view: 'runs', filter });
   });
@@ -33,6 +35,13 @@ describe('the filter in the address', () => {
     expect(hashOf('runs', f({ status: ['failed', 'dead'] }))).toBe('#runs?status=dead');
     expect(hashOf('runs', f({ status: ['queued', 'held'] }))).toBe('#runs?status=queued%2Cheld');
     expect(hashOf('dead', f({ status: ['running'] }))).toBe('#dead');
+  });
+
+  it('a search\'s order and syntax go there only when they are not the defaults, and only with a text', () => {
+    expect(hashOf('runs', f({ text: 'rsync', order: 'newest', syntax: 'fts' }))).toBe('#runs?q=rsync&order=newest&syntax=fts');
+    expect(hashOf('runs', f({ text: 'rsync', order: 'rank', syntax: 'words' }))).toBe('#runs?q=rsync');
+    expect(hashOf('runs', f({ order: 'newest', syntax: 'fts' }))).toBe('#runs');
+    expect(readHash('#runs?q=rsync&order=oldest&syntax=regex')).toEqual({ view: 'runs', filter: f({ text: 'rsync' }) });
   });
 
   it('what it cannot read is the default', () => {

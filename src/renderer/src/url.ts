@@ -1,5 +1,6 @@
 // The view and the Runs filter in the address's hash, so a reload or a bookmark shows the same
-// view: `#runs?status=running&lane=gpu&task=3&kind=http&from=2026-01-01&to=2026-02-01&q=backup`.
+// view: `#runs?status=running&lane=gpu&task=3&kind=http&from=2026-01-01&to=2026-02-01&q=backup`,
+// and a search's order and syntax when they are not the defaults (`&order=newest&syntax=fts`).
 // Pure: the page reads location.hash and writes it back with history.replaceState.
 import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES, RUN_STATUSES } from '../../core/api/statuses';
 import type { RunStatus } from '../../core/api/types';
@@ -51,6 +52,9 @@ export function hashOf(view: View, f: RunFilter): string {
   if (f.from) q.set('from', f.from);
   if (f.to) q.set('to', f.to);
   if (f.text) q.set('q', f.text);
+  // How the text is searched matters only with a text.
+  if (f.text && f.order === 'newest') q.set('order', 'newest');
+  if (f.text && f.syntax === 'fts') q.set('syntax', 'fts');
   const s = q.toString();
   return s ? `#runs?${s}` : '#runs';
 }
@@ -70,6 +74,8 @@ export function readHash(hash: string): { view: View; filter: RunFilter } {
   filter.kind = q.get('kind') ?? '';
   for (const k of ['from', 'to'] as const) { const v = q.get(k) ?? ''; filter[k] = DAY.test(v) && dayStart(v) !== null ? v : ''; }
   filter.text = (q.get('q') ?? '').trim();
+  if (q.get('order') === 'newest') filter.order = 'newest';
+  if (q.get('syntax') === 'fts') filter.syntax = 'fts';
   return { view, filter: validFilter(filter) };
 }
 

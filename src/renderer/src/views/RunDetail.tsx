@@ -1,10 +1,11 @@
 // One run: what it is, its attempts, its log as it arrives, and what can be done with it.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ACTIVE_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES, WAITING_STATUSES } from '../../../core/api/statuses';
 import type { RunStatus, WaitReason } from '../../../core/api/types';
 import type { Api } from '../api';
 import { useApp } from '../context';
 import { clock, duration, originText, runTime, title } from '../format';
+import { RunLog } from './RunLog';
 import { StatusBadge, useNow } from './RunTable';
 
 const ACTIVE = ACTIVE_STATUSES;
@@ -31,11 +32,10 @@ export function RunDetailPanel() {
   const run = useApp((s) => s.detail);
   const id = useApp((s) => s.openRunId);
   const logs = useApp((s) => s.logs);
+  const openLine = useApp((s) => s.openLine);
   const openRun = useApp((s) => s.openRun);
   const act = useApp((s) => s.act);
   const now = useNow();
-  const logEnd = useRef<HTMLDivElement>(null);
-  useEffect(() => { logEnd.current?.scrollIntoView({ block: 'nearest' }); }, [logs.length]);
   // Why a waiting run is not running: read again whenever the run or its status changes.
   const api = useApp((s) => s.api);
   const [why, setWhy] = useState<WaitReason[] | null>(null);
@@ -92,12 +92,7 @@ export function RunDetailPanel() {
               </tbody>
             </table>
           )}
-          <h3>Log</h3>
-          <div className="log" data-testid="log">
-            {logs.length === 0 ? <span className="empty">{run.status === 'queued' || run.status === 'scheduled' ? 'not started yet' : 'no output'}</span> : null}
-            {logs.map((l) => <div key={l.seq} className={`line ${l.stream}`}>{l.text}</div>)}
-            <div ref={logEnd} />
-          </div>
+          <RunLog key={run.id} lines={logs} status={run.status} focusLine={openLine} />
         </>
       )}
     </aside>

@@ -3,6 +3,8 @@ import { useApp } from '../context';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
+import { queryErrorText } from '../search';
+import { hitsText, SearchResults } from './SearchResults';
 
 /** Kinds a run may have besides its tasks' kinds. */
 const BUILT_IN_KINDS = ['shell', 'http', 'notify'];
@@ -22,6 +24,7 @@ export function Runs() {
   const setFilter = useApp((s) => s.setFilter);
   const lanes = useApp((s) => s.lanes);
   const tasks = useApp((s) => s.tasks);
+  const search = useApp((s) => s.search);
   const kinds = useMemo(() => {
     const all = new Set([...BUILT_IN_KINDS, ...tasks.map((t) => t.kind)]);
     if (filter.kind) all.add(filter.kind);
@@ -29,18 +32,42 @@ export function Runs() {
   }, [tasks, filter.kind]);
   const onMore = useMemo(() => () => void loadMore(), [loadMore]);
   const filtered = hashOf('runs', filter) !== '#runs';
-  // The total is said aloud once per filter change (when it is known), not at every batch of
+  const searching = filter.text !== '';
+  // How many runs the view holds: the list's total, or the hits of the search once answered.
+  const count = searching ? (search.answered && !search.busy && !search.error ? hitsText(search.hits.length, search.more) : null)
+    : total === null ? null : totalText(total);
+  // The count is said aloud once per filter change (when it is known), not at every batch of
   // a drain that moves it.
   const [said, setSaid] = useState('');
   const saidFor = useRef(filter);
   useEffect(() => {
-    if (total === null || saidFor.current === filter) return;
+    if (count === null || saidFor.current === filter) return;
     saidFor.current = filter;
-    setSaid(totalText(total));
-  }, [filter, total]);
+    setSaid(count);
+  }, [filter, count]);
   return (
     <>
       <NewRun />
+      <div className="toolbar search-row">
+        <input type="search" placeholder="search names, commands, logs" aria-label="search runs" defaultValue={filter.text} maxLength={TEXT_MAX}
+          aria-invalid={search.error ? true : undefined} aria-describedby={search.error ? 'search-error' : undefined}
+          onChange={(e) => setFilter({ text: e.target.value.trim() })} />
+        {searching && (
+          <>
+            <select aria-label="search order" value={filter.order ?? 'rank'} onChange={(e) => setFilter({ order: e.target.value === 'newest' ? 'newest' : undefined })}>
+              <option value="rank">best match</option>
+              <option value="newest">newest</option>
+            </select>
+            <label className="syntax" title={'SQLite FTS5 query syntax: AND, OR, NOT, "a phrase", prefix*, NEAR(a b)'}>
+              <input type="checkbox" checked={filter.syntax === 'fts'} onChange={(e) => setFilter({ syntax: e.target.checked ? 'fts' : undefined })} />
+              AND / OR / NOT
+            </label>
+          </>
+        )}
+        <span className="total" data-testid="runs-total">{count ?? ''}</span>
+        <span className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="runs-said">{said}</span>
+        {searching && search.error && <p id="search-error" className="error-line search-error" role="alert">{queryErrorText(search.error)}</p>}
+      </div>
       <div className="toolbar" aria-label="filters">
         {STATUS_CHIPS.map((f) => (
           <button key={f.label} className={sameSet(f.status, filter.status) ? 'chip active' : 'chip'}
@@ -60,17 +87,14 @@ export function Runs() {
           <option value="">every kind</option>
           {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
         </select>
-        <label className="date">created from <input type="date" aria-label="created from" value={filter.from ?? ''}
-          onChange={(e) => setFilter({ from: e.target.value })} /></label>
-        <label className="date">to <input type="date" aria-label="created to" value={filter.to ?? ''}
-          onChange={(e) => setFilter({ to: e.target.value })} /></label>
-        <input type="search" placeholder="search name or input" aria-label="search runs" defaultValue={filter.text} maxLength={TEXT_MAX}
-          onChange={(e) => setFilter({ text: e.target.value.trim() })} />
-        <span className="total" data-testid="runs-total">{total === null ? '' : totalText(total)}</span>
-        <span className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="runs-said">{said}</span>
+        <span className="date">created <input type="date" aria-label="created from" value={filter.from ?? ''}
+          onChange={(e) => setFilter({ from: e.target.value })} /> – <input type="date" aria-label="created to" value={filter.to ?? ''}
+          onChange={(e) => setFilter({ to: e.target.value })} /></span>
       </div>
-      <VirtualRunTable runs={runs} more={more} total={total} loading={loading} onMore={onMore}
-        empty={filtered ? 'No runs match these filters.' : 'No runs here yet. Add one above.'} />
+      {searching ? <SearchResults filtered={hashOf('runs', { ...filter, text: '' }) !== '#runs'} /> : (
+        <VirtualRunTable runs={runs} more={more} total={total} loading={loading} onMore={onMore}
+          empty={filtered ? 'No runs match these filters.' : 'No runs here yet. Add one above.'} />
+      )}
     </>
   );
 }
