@@ -37,8 +37,9 @@ export function inputText(input: string): string {
   const out: string[] = [];
   const walk = (v: unknown, depth: number): void => {
     if (depth > 32) return;
+    // Strings only: a handler's numbers and flags (timeouts, sizes, true/false) are noise in
+    // a snippet, and nobody searches for them.
     if (typeof v === 'string') out.push(v);
-    else if (typeof v === 'number' || typeof v === 'boolean') out.push(String(v));
     else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) if (!UNINDEXED_KEYS.has(k)) walk(x, depth + 1);

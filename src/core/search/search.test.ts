@@ -126,7 +126,7 @@ it('an index cut short by a kill -9 matches the rows after the restart', async (
   h.reopen();
 });
 
-it('inputText takes every string of the input but env and headers', () => {
-  expect(inputText(JSON.stringify({ command: 'rsync', args: ['-a', '/home'], env: { TOKEN: 's3cret' }, timeoutMs: 5 }))).toBe('rsync -a /home 5');
+it('inputText takes every string of the input but env and headers (no numbers or flags)', () => {
+  expect(inputText(JSON.stringify({ command: 'rsync', args: ['-a', '/home'], env: { TOKEN: 's3cret' }, timeoutMs: 5 }))).toBe('rsync -a /home');
   expect(inputText('not json')).toBe('not json');
 });
