@@ -68,13 +68,15 @@ export function registerRunVerbs(cli: Cli): void {
       out(result, o.json, () => `reminder set for ${time(at)} (run ${result.id})`);
     });
 
-  const listOptions = (c: ReturnType<typeof verb>) => c
+  /** The runs list's filter (ls, search). */
+  const filterOptions = (c: ReturnType<typeof verb>) => c
     .option('--status <statuses>', `comma-separated: ${RUN_STATUSES.join(',')}`)
     .option('--lane <lane>', 'only this lane')
     .option('--task <name-or-id>', 'only runs of this task')
     .option('--kind <kind>', 'only this kind')
     .option('--since <time>', 'created at or after this time', parseTime)
-    .option('--until <time>', 'created before this time', parseTime)
+    .option('--until <time>', 'created before this time', parseTime);
+  const listOptions = (c: ReturnType<typeof verb>) => filterOptions(c)
     .option('--cursor <id>', 'the page after this one (the last page printed its cursor)', parseInteger)
     .option('--limit <n>', 'how many (at most 500)', parseInteger, 20)
     .option('--oldest-first', 'oldest first');
@@ -88,10 +90,10 @@ export function registerRunVerbs(cli: Cli): void {
       ...(o.since !== undefined && { createdFrom: o.since }), ...(o.until !== undefined && { createdTo: o.until }),
     };
   };
-  const list = async (o: ListOptions, text?: string) => {
+  const list = async (o: ListOptions) => {
     const c = client();
     const page = await c.call('listRuns', {
-      ...await filterOf(c, o, text),
+      ...await filterOf(c, o),
       ...(o.cursor !== undefined && { cursor: o.cursor }), limit: o.limit, ...(o.oldestFirst && { oldestFirst: true }), withTotal: true,
     });
     let empty = 'no runs';
@@ -104,21 +106,15 @@ export function registerRunVerbs(cli: Cli): void {
       : empty));
   };
   listOptions(verb(program, 'ls', 'list runs, newest first')).action((o: ListOptions) => list(o));
-  verb(program, 'search', 'find runs by words of their name, tags, input (command, URL, body) or log lines')
+  filterOptions(verb(program, 'search', 'find runs by words of their name, tags, input (command, URL, body) or log lines'))
     .argument('<words...>', 'what to look for (every word must occur; the last may be the start of a word)')
-    .option('--status <statuses>', `comma-separated: ${RUN_STATUSES.join(',')}`)
-    .option('--lane <lane>', 'only this lane')
-    .option('--task <name-or-id>', 'only runs of this task')
-    .option('--kind <kind>', 'only this kind')
-    .option('--since <time>', 'created at or after this time', parseTime)
-    .option('--until <time>', 'created before this time', parseTime)
     .option('--fts', 'the words are an SQLite FTS5 query: AND, OR, NOT, "a phrase", prefix*')
     .option('--newest', 'newest runs first (default: best match first)')
     .option('--offset <n>', 'skip this many hits (the next page)', parseInteger)
     .option('--limit <n>', 'how many (at most 200)', parseInteger, 20)
     .action(async (words: string[], o: ListOptions & { fts?: boolean; newest?: boolean; offset?: number }) => {
       const c = client();
-      const { text: _none, ...filter } = await filterOf(c, o);
+      const filter = await filterOf(c, o);
       const found = await c.call('search', {
         ...filter, query: words.join(' '), limit: o.limit, ...(o.offset !== undefined && { offset: o.offset }),
         ...(o.fts && { syntax: 'fts' }), ...(o.newest && { order: 'newest' }),

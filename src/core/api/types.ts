@@ -205,18 +205,16 @@ export interface ConfigFile {
 /** A plugin file found in <data folder>/plugins, with the reason it failed to load, if it did. */
 export interface PluginInfo { file: string; kind: string; ok: boolean; error: string | null }
 
-export interface StatsRow {
+/** How many runs ended, and how. */
+export interface OutcomeCounts { runs: number; succeeded: number; failed: number; dead: number; cancelled: number }
+/** Of the runs that ran, from the last attempt's start to the end; estimated from a duration
+ *  histogram (the upper bound of the bucket that holds them). */
+export interface Percentiles { p50Ms: number | null; p95Ms: number | null }
+
+export interface StatsRow extends OutcomeCounts, Percentiles {
   /** The task's name ('(no task)' for runs without one), the lane, or the kind. */
   key: string;
   taskId: number | null;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  dead: number;
-  cancelled: number;
-  /** Of the runs that ran: from the last attempt's start to the end. */
-  p50Ms: number | null;
-  p95Ms: number | null;
 }
 export interface Stats { from: number; to: number; groupBy: 'task' | 'lane' | 'kind'; rows: StatsRow[] }
 
@@ -237,17 +235,7 @@ export interface SearchResult {
 }
 
 /** One hour or day of history (runs that ended in it). */
-export interface HistoryPoint {
-  at: number;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  dead: number;
-  cancelled: number;
-  /** Of the runs that ran, estimated from the duration histogram (its bucket's upper bound). */
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
+export interface HistoryPoint extends OutcomeCounts, Percentiles { at: number }
 export interface History { from: number; to: number; bucket: 'hour' | 'day'; points: HistoryPoint[] }
 
 /** A fire to come of an enabled schedule. */

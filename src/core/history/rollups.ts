@@ -8,11 +8,13 @@
 // range it counted. Percentiles come from the histogram: the upper bound of the bucket that
 // holds them (a 1-1.5-2-3-5-7 series from 1 ms to a day).
 import type Database from 'better-sqlite3';
+import { statementCache } from '../db/statements';
 import type { z } from 'zod';
-import type { History, HistoryPoint, Stats, StatsRow } from '../api/types';
+import type { History, HistoryPoint, OutcomeCounts, Percentiles, Stats, StatsRow } from '../api/types';
 import type { historyInput, statsInput } from '../api/schemas';
 import { sqlSet, TERMINAL_STATUSES } from '../runs/lifecycle';
 import { TasklaneError } from '../errors';
+import { runConditions } from '../runs/queries';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -76,12 +78,7 @@ const MAX_POINTS = 2_400;
 
 export function createRollups(db: Database.Database) {
   const [addRuns, addDurations] = rollupSql(`FROM json_each(?) j JOIN runs r ON r.id = j.value WHERE 1`).map((s) => db.prepare<[string]>(s));
-  const cache = new Map<string, Database.Statement>();
-  const prepared = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-    return stmt;
-  };
+  const prepared = statementCache(db);
   const taskNames = db.prepare<[], { id: number; name: string }>(`SELECT id, name FROM tasks`);
 
   /** The range, widened to whole hours; default: the last 24 hours (up to now included). */
@@ -91,6 +88,27 @@ export function createRollups(db: Database.Database) {
     const from = Math.floor((q.from ?? toRaw - DAY) / HOUR) * HOUR;
     return { from, to };
   };
+
+  /** The rollups that match `where`, summed per group (`key`: an SQL expression), with the
+   *  percentiles of their durations. */
+  function grouped(key: string, where: string[], params: unknown[]): Map<string | number, OutcomeCounts & Percentiles> {
+    const sums = prepared(`SELECT ${key} AS key, SUM(runs) AS runs, SUM(succeeded) AS succeeded, SUM(failed) AS failed,
+        SUM(dead) AS dead, SUM(cancelled) AS cancelled FROM run_rollups WHERE ${where.join(' AND ')} GROUP BY 1`)
+      .all(...params) as (OutcomeCounts & { key: string | number })[];
+    const hists = prepared(`SELECT ${key} AS key, bucket, SUM(n) AS n FROM run_rollup_durations WHERE ${where.join(' AND ')}
+        GROUP BY 1, 2`).all(...params) as { key: string | number; bucket: number; n: number }[];
+    const byKey = new Map<string | number, Map<number, number>>();
+    for (const h of hists) {
+      let m = byKey.get(h.key);
+      if (!m) byKey.set(h.key, (m = new Map()));
+      m.set(h.bucket, h.n);
+    }
+    return new Map(sums.map(({ key: k, ...counts }) => {
+      const hist = byKey.get(k) ?? new Map<number, number>();
+      const ran = [...hist.values()].reduce((a, b) => a + b, 0);
+      return [k, { ...counts, p50Ms: percentile(hist, ran, 0.5), p95Ms: percentile(hist, ran, 0.95) }];
+    }));
+  }
 
   return {
     /** The runs `ids` ended in the transaction under way: count them. */
@@ -102,28 +120,14 @@ export function createRollups(db: Database.Database) {
 
     stats(q: StatsQuery, now: number): Stats {
       const { from, to } = range(q, now);
-      const key = { task: 'task_id', lane: 'lane', kind: 'kind' }[q.groupBy];
-      const rows = prepared(`SELECT ${key} AS key, SUM(runs) AS runs, SUM(succeeded) AS succeeded, SUM(failed) AS failed,
-          SUM(dead) AS dead, SUM(cancelled) AS cancelled FROM run_rollups WHERE hour >= ? AND hour < ? GROUP BY ${key}`)
-        .all(from, to) as (Omit<StatsRow, 'key' | 'taskId' | 'p50Ms' | 'p95Ms'> & { key: string | number })[];
-      const hists = prepared(`SELECT ${key} AS key, bucket, SUM(n) AS n FROM run_rollup_durations WHERE hour >= ? AND hour < ?
-          GROUP BY ${key}, bucket`).all(from, to) as { key: string | number; bucket: number; n: number }[];
-      const byKey = new Map<string | number, Map<number, number>>();
-      for (const h of hists) {
-        let m = byKey.get(h.key);
-        if (!m) byKey.set(h.key, (m = new Map()));
-        m.set(h.bucket, h.n);
-      }
+      const groups = grouped({ task: 'task_id', lane: 'lane', kind: 'kind' }[q.groupBy], ['hour >= ?', 'hour < ?'], [from, to]);
       const names = q.groupBy === 'task' ? new Map(taskNames.all().map((t) => [t.id, t.name])) : null;
-      const out: StatsRow[] = rows.map((r) => {
-        const hist = byKey.get(r.key) ?? new Map<number, number>();
-        const ran = [...hist.values()].reduce((a, b) => a + b, 0);
-        const id = names ? (r.key as number) : null;
+      const out: StatsRow[] = [...groups].map(([key, g]) => {
+        const id = names ? (key as number) : null;
         return {
-          key: names ? (id === 0 ? '(no task)' : names.get(id!) ?? `(task ${id}, deleted)`) : String(r.key),
+          key: names ? (id === 0 ? '(no task)' : names.get(id!) ?? `(task ${id}, deleted)`) : String(key),
           taskId: names ? (id === 0 ? null : id) : null,
-          runs: r.runs, succeeded: r.succeeded, failed: r.failed, dead: r.dead, cancelled: r.cancelled,
-          p50Ms: percentile(hist, ran, 0.5), p95Ms: percentile(hist, ran, 0.95),
+          ...g,
         };
       });
       out.sort((a, b) => b.runs - a.runs || a.key.localeCompare(b.key));
@@ -138,33 +142,11 @@ export function createRollups(db: Database.Database) {
       if ((to - from) / size > MAX_POINTS) {
         throw new TasklaneError('INVALID_INPUT', `that range has ${Math.round((to - from) / size)} ${q.bucket}s; at most ${MAX_POINTS} at a time (use bucket 'day' or a shorter range)`, 'from');
       }
-      const where = ['hour >= ?', 'hour < ?'];
-      const params: (string | number)[] = [from, to];
-      if (q.taskId !== undefined) { where.push('task_id = ?'); params.push(q.taskId); }
-      if (q.lane !== undefined) { where.push('lane = ?'); params.push(q.lane); }
-      if (q.kind !== undefined) { where.push('kind = ?'); params.push(q.kind); }
-      const at = `(hour - hour % ${size})`;
-      const sums = prepared(`SELECT ${at} AS at, SUM(runs) AS runs, SUM(succeeded) AS succeeded, SUM(failed) AS failed,
-          SUM(dead) AS dead, SUM(cancelled) AS cancelled FROM run_rollups WHERE ${where.join(' AND ')} GROUP BY 1`)
-        .all(...params) as Omit<HistoryPoint, 'p50Ms' | 'p95Ms'>[];
-      const hists = prepared(`SELECT ${at} AS at, bucket, SUM(n) AS n FROM run_rollup_durations WHERE ${where.join(' AND ')}
-          GROUP BY 1, 2`).all(...params) as { at: number; bucket: number; n: number }[];
-      const byAt = new Map(sums.map((s) => [s.at, s]));
-      const histAt = new Map<number, Map<number, number>>();
-      for (const h of hists) {
-        let m = histAt.get(h.at);
-        if (!m) histAt.set(h.at, (m = new Map()));
-        m.set(h.bucket, h.n);
-      }
+      const { where, params } = runConditions(q);
+      const groups = grouped(`(hour - hour % ${size})`, ['hour >= ?', 'hour < ?', ...where], [from, to, ...params]);
       const points: HistoryPoint[] = [];
       for (let t = from; t < to; t += size) {
-        const s = byAt.get(t);
-        const hist = histAt.get(t) ?? new Map<number, number>();
-        const ran = [...hist.values()].reduce((a, b) => a + b, 0);
-        points.push({
-          at: t, runs: s?.runs ?? 0, succeeded: s?.succeeded ?? 0, failed: s?.failed ?? 0, dead: s?.dead ?? 0,
-          cancelled: s?.cancelled ?? 0, p50Ms: percentile(hist, ran, 0.5), p95Ms: percentile(hist, ran, 0.95),
-        });
+        points.push({ at: t, ...(groups.get(t) ?? { runs: 0, succeeded: 0, failed: 0, dead: 0, cancelled: 0, p50Ms: null, p95Ms: null }) });
       }
       return { from, to, bucket: q.bucket, points };
     },

@@ -1,5 +1,6 @@
 // Read-side queries of the UI and CLI: a filtered, newest-first page of runs, and counts.
 import type Database from 'better-sqlite3';
+import { statementCache } from '../db/statements';
 import type { z } from 'zod';
 import type { Counts, RunPage, RunStatus } from '../api/types';
 import { RUN_STATUSES } from '../api/statuses';
@@ -9,6 +10,20 @@ import { IN_STATUS_INDEX, RUN_COLUMNS, toRun, type RunRow } from '../db/run-stor
 type ListRunsParsed = z.output<typeof listRunsInput>;
 
 const likeEscape = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The filter's conditions on a run's lane, task, kind and creation time (shared by the runs
+ *  list and search; `col` names a column, e.g. with a table alias). */
+export function runConditions(q: { lane?: string; taskId?: number; kind?: string; createdFrom?: number; createdTo?: number },
+  col: (name: string) => string = (name) => name): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.lane !== undefined) { where.push(`${col('lane')} = ?`); params.push(q.lane); }
+  if (q.taskId !== undefined) { where.push(`${col('task_id')} = ?`); params.push(q.taskId); }
+  if (q.kind !== undefined) { where.push(`${col('kind')} = ?`); params.push(q.kind); }
+  if (q.createdFrom !== undefined) { where.push(`${col('created_at')} >= ?`); params.push(q.createdFrom); }
+  if (q.createdTo !== undefined) { where.push(`${col('created_at')} < ?`); params.push(q.createdTo); }
+  return { where, params };
+}
 
 /** Ids follow creation; a clock stepped back by up to this much keeps the date bounds exact. */
 const CLOCK_SLACK_MS = 3_600_000;
@@ -23,13 +38,7 @@ const CLOCK_SLACK_MS = 3_600_000;
  * lane, else from a COUNT.
  */
 export function createRunQueries(db: Database.Database, counts: () => Counts) {
-  // One prepared statement per filter shape, prepared on first use.
-  const cache = new Map<string, Database.Statement>();
-  const prepared = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-    return stmt;
-  };
+  const prepared = statementCache(db);
   const idAt = db.prepare<[number], { id: number; createdAt: number }>(`SELECT id, created_at AS createdAt FROM runs WHERE id >= ? ORDER BY id LIMIT 1`);
   // Two statements: SQLite reads MIN or MAX from the end of the index only when alone.
   const idRange = db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT (SELECT MIN(id) FROM runs) AS lo, (SELECT MAX(id) FROM runs) AS hi`);
@@ -50,24 +59,15 @@ export function createRunQueries(db: Database.Database, counts: () => Counts) {
   }
 
   function pageSql(q: ListRunsParsed) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.lane !== undefined) { where.push('lane = ?'); params.push(q.lane); }
-    if (q.taskId !== undefined) { where.push('task_id = ?'); params.push(q.taskId); }
-    if (q.kind !== undefined) { where.push('kind = ?'); params.push(q.kind); }
+    const { where, params } = runConditions(q);
     if (q.text !== undefined) {
       where.push(`(name LIKE ? ESCAPE '\\' OR tags LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\')`);
       const like = likeEscape(q.text);
       params.push(like, like, like);
     }
-    if (q.createdFrom !== undefined) {
-      where.push('created_at >= ?', 'id >= ?');
-      params.push(q.createdFrom, firstIdFrom(q.createdFrom - CLOCK_SLACK_MS));
-    }
-    if (q.createdTo !== undefined) {
-      where.push('created_at < ?', 'id < ?');
-      params.push(q.createdTo, firstIdFrom(q.createdTo + CLOCK_SLACK_MS));
-    }
+    // Dates also bound the id, so that the scan starts and stops near them.
+    if (q.createdFrom !== undefined) { where.push('id >= ?'); params.push(firstIdFrom(q.createdFrom - CLOCK_SLACK_MS)); }
+    if (q.createdTo !== undefined) { where.push('id < ?'); params.push(firstIdFrom(q.createdTo + CLOCK_SLACK_MS)); }
     const statuses = [...new Set(q.status ?? [])];
     /** One arm per status (each ordered by its index), or one arm for no status filter. */
     const arms = statuses.length ? statuses : [null];

@@ -14,11 +14,13 @@
 // A run's name, tags and input do not change once written; a command that changes them
 // must index the run again (deleteRun + the row past the marks is not enough).
 import type Database from 'better-sqlite3';
+import { statementCache } from '../db/statements';
 import type { z } from 'zod';
 import type { LogStream, SearchHit, SearchResult, SnippetPart } from '../api/types';
 import type { searchInput } from '../api/schemas';
 import { IN_STATUS_INDEX, RUN_COLUMNS, toRun, type RunRow } from '../db/run-store';
 import { TasklaneError } from '../errors';
+import { runConditions } from '../runs/queries';
 
 /** Rows (runs, then log lines) indexed per transaction. */
 const CHUNK = 2_000;
@@ -82,14 +84,10 @@ export function createSearchIndex(db: Database.Database) {
   const addRun = db.prepare<[number, string, string, string]>(`INSERT INTO search_runs (rowid, name, tags, body) VALUES (?, ?, ?, ?)`);
   const addLog = db.prepare<[number, string]>(`INSERT INTO search_logs (rowid, text) VALUES (?, ?)`);
   const setMarks = db.prepare<[number, number]>(`UPDATE search_state SET runs_done = ?, logs_done = ? WHERE id = 1`);
-  const pendingRuns = db.prepare<[number], number>(`SELECT COUNT(*) FROM runs WHERE id > ?`).pluck();
-  const pendingLogs = db.prepare<[number], number>(`SELECT COUNT(*) FROM run_logs WHERE id > ?`).pluck();
-  const cache = new Map<string, Database.Statement>();
-  const prepared = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-    return stmt;
-  };
+  // Counted up to a bound: past it, "more than" is all a search needs to know.
+  const pendingRuns = db.prepare<[number, number], number>(`SELECT COUNT(*) FROM (SELECT 1 FROM runs WHERE id > ? LIMIT ?)`).pluck();
+  const pendingLogs = db.prepare<[number, number], number>(`SELECT COUNT(*) FROM (SELECT 1 FROM run_logs WHERE id > ? LIMIT ?)`).pluck();
+  const prepared = statementCache(db);
 
   /** Indexes up to `limit` runs and `limit` log lines past the marks, in one transaction.
    *  Returns how many rows it indexed. */
@@ -110,26 +108,21 @@ export function createSearchIndex(db: Database.Database) {
     return runs.length + logs.length;
   });
 
-  /** Rows written and not indexed yet (counted only up to a bound: `more than` is enough). */
-  const pending = (bound = Infinity): number => {
+  /** Rows written and not indexed yet, counted up to `bound` (-1: all of them). */
+  const pending = (bound = -1): number => {
     const m = marks.get()!;
-    const n = pendingRuns.get(m.runsDone)! + pendingLogs.get(m.logsDone)!;
-    return Math.min(n, bound);
+    const n = pendingRuns.get(m.runsDone, bound)! + pendingLogs.get(m.logsDone, bound)!;
+    return bound < 0 ? n : Math.min(n, bound);
   };
 
+  /** The runs list's filters, on the runs joined as `r`. */
   function filters(q: SearchQuery): { where: string; params: unknown[] } {
-    const where: string[] = [];
-    const params: unknown[] = [];
+    const { where, params } = runConditions(q, (c) => `r.${c}`);
     if (q.status?.length) {
       where.push(`r.status IN (${q.status.map(() => '?').join(', ')})`);
       params.push(...q.status);
       if (!q.status.includes('succeeded')) where.push(`r.${IN_STATUS_INDEX}`);
     }
-    if (q.lane !== undefined) { where.push('r.lane = ?'); params.push(q.lane); }
-    if (q.taskId !== undefined) { where.push('r.task_id = ?'); params.push(q.taskId); }
-    if (q.kind !== undefined) { where.push('r.kind = ?'); params.push(q.kind); }
-    if (q.createdFrom !== undefined) { where.push('r.created_at >= ?'); params.push(q.createdFrom); }
-    if (q.createdTo !== undefined) { where.push('r.created_at < ?'); params.push(q.createdTo); }
     return { where: where.map((w) => ` AND ${w}`).join(''), params };
   }
 
