@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { INDEX_PREDICATES } from './schema';
 import { RunCounts } from '../runs/counts';
-import { createRollups } from '../history/rollups';
+import { createRollups, type EndedRun } from '../history/rollups';
 import type { Attempt, AttemptOutcome, Run, Trigger } from '../api/types';
 import {
   ACTIVE_STATUSES, DUE_STATUSES, ENDED_WITHOUT_SUCCESS, NOT_STARTED_STATUSES, sqlSet, WAITING_STATUSES, type RunStatus,
@@ -42,8 +42,8 @@ export interface RunRow {
  *  (RunDetails) is read on the rare paths that need it. `name` is there when the claim was
  *  asked for it (someone listens to run.started). */
 export interface ClaimedRow {
-  id: number; kind: string; input: string; attempt: number; maxAttempts: number; timeoutMs: number | null;
-  name?: string | null;
+  id: number; taskId: number | null; kind: string; input: string; attempt: number; maxAttempts: number;
+  timeoutMs: number | null; name?: string | null;
 }
 
 /** The columns of a claimed run that only failures, interruptions and events need. */
@@ -94,7 +94,7 @@ export function createRunStore(db: Database.Database) {
   const runCounts = new RunCounts();
   const rollups = createRollups(db);
   /** Runs that ended in the transaction under way: counted in the rollups before it commits. */
-  let ended: number[] = [];
+  let ended: EndedRun[] = [];
   const inTransaction = db.transaction((fn: () => unknown) => {
     const result = fn();
     if (ended.length) {
@@ -115,7 +115,7 @@ export function createRunStore(db: Database.Database) {
   // Two checks cost a subquery per candidate, so each joins the claim only while some run
   // needs it: `after` parents (the engine's hasDeps) and a schedule's overlap 'queue'
   // (wait_for, the engine's hasWaiters).
-  const claimSql = ({ deps, waits, name }: ClaimShape) => `SELECT c.id, c.kind, c.input,
+  const claimSql = ({ deps, waits, name }: ClaimShape) => `SELECT c.id, c.task_id AS taskId, c.kind, c.input,
       c.attempt + 1 AS attempt, c.max_attempts + c.attempt_base AS maxAttempts, c.timeout_ms AS timeoutMs${name ? ', c.name' : ''}
     FROM runs c WHERE c.status = 'queued' AND c.lane = ? AND c.${IN_STATUS_INDEX}
       ${waits ? `AND (c.wait_for IS NULL OR NOT EXISTS (SELECT 1 FROM runs w WHERE w.id = c.wait_for
@@ -192,6 +192,8 @@ export function createRunStore(db: Database.Database) {
     FROM run_deps d JOIN runs p ON p.id = d.after_id WHERE d.run_id = ? AND p.status IN ${ENDED_BADLY}
     ORDER BY p.id LIMIT 1`);
   const deleteRun = db.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
+  const endedFacts = db.prepare<[number], { taskId: number | null; lane: string; kind: string; startedAt: number | null }>(
+    `SELECT task_id AS taskId, lane, kind, started_at AS startedAt FROM runs WHERE id = ?`);
   const counts = db.prepare<[], { lane: string; status: RunStatus; n: number }>(
     `SELECT lane, status, COUNT(*) AS n FROM runs WHERE ${IN_STATUS_INDEX} GROUP BY status, lane
      UNION ALL SELECT lane, status, COUNT(*) AS n FROM runs WHERE status = 'succeeded' GROUP BY lane`);
@@ -207,8 +209,13 @@ export function createRunStore(db: Database.Database) {
       return id;
     },
     /** The run has just ended (succeeded, failed, dead, cancelled): the rollups count it at
-     *  the commit (history/rollups.ts). Only inside a transaction. */
-    ended: (id: number) => { ended.push(id); },
+     *  the commit (history/rollups.ts). Only inside a transaction. `claimed`: what the
+     *  caller knows of the run (a drain's claimed row); otherwise it is read. */
+    ended: (id: number, status: RunStatus, finishedAt: number,
+      claimed?: { taskId: number | null; lane: string; kind: string; startedAt: number | null }) => {
+      const facts = claimed ?? endedFacts.get(id)!;
+      ended.push({ taskId: facts.taskId, lane: facts.lane, kind: facts.kind, startedAt: facts.startedAt, status, finishedAt });
+    },
     /** Stats and history, read from the rollups. */
     rollups,
     /** A status written by a transition: the counts follow (runs/counts.ts). */

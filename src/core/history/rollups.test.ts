@@ -3,6 +3,7 @@
 // them counted the runs that had ended before.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createHarness, settle, type Harness } from '../testing/harness';
 import { DURATION_BUCKETS_MS, HOUR, rollupSql } from './rollups';
@@ -71,8 +72,46 @@ it('a history range is at most 2,400 points: a longer one is refused, naming fro
   expect(h.engine.history({ from: 0, to: 365 * 86_400_000, bucket: 'day' }).points).toHaveLength(365);
 });
 
-it('the migration counted the runs that ended before rollups existed with the same statements the engine uses', () => {
+it('the rollups kept as runs end equal what the migration\'s statements count from the same runs', async () => {
+  // The live path sums in memory at each commit; drizzle/0010 counted the runs that ended
+  // before rollups existed with rollupSql. Both must give the same rows: the same hours,
+  // groups, outcomes and duration buckets (bucket bounds included: 0, 1, 7, 1,500 ms …).
   const sql = readFileSync(fileURLToPath(new URL('../../../drizzle/0010_rollups_search.sql', import.meta.url)), 'utf8');
   for (const statement of rollupSql('FROM runs r WHERE 1')) expect(sql).toContain(statement);
   expect(DURATION_BUCKETS_MS.slice(0, 6)).toEqual([0, 1, 2, 3, 5, 7]);
+
+  await h.engine.start();
+  h.engine.createLane({ name: 'other', concurrency: 4 });
+  const task = h.engine.createTask({ name: 'nightly', kind: 'test.gate' }).id;
+  for (const ms of [0, 1, 2, 7, 8, 1_500, 1_501, 90_000, 3 * HOUR]) {
+    const ids = [
+      h.engine.enqueue({ kind: 'test.gate' }).id,
+      h.engine.enqueue({ kind: 'test.gate', lane: 'other' }).id,
+      h.engine.runTask({ id: task }).id,
+    ];
+    await settle();
+    await h.clock.advance(ms);
+    for (const id of ids) h.gate.release(id);
+    h.engine.enqueue({ kind: 'test.fail', input: { retryable: false } });
+    await h.engine.idle();
+  }
+  const waiting = h.engine.enqueue({ kind: 'noop', runAt: h.clock.now() + HOUR }).id;
+  h.engine.cancel({ ids: [waiting] });
+
+  const db = new Database(h.dbPath);
+  const read = () => [
+    db.prepare(`SELECT * FROM run_rollups ORDER BY hour, task_id, lane, kind`).all(),
+    db.prepare(`SELECT * FROM run_rollup_durations ORDER BY hour, task_id, lane, kind, bucket`).all(),
+  ];
+  try {
+    const live = read();
+    expect(live[0].length).toBeGreaterThan(4);
+    db.exec('BEGIN; DELETE FROM run_rollups; DELETE FROM run_rollup_durations;');
+    for (const statement of rollupSql('FROM runs r WHERE 1')) db.exec(statement);
+    const rebuilt = read();
+    db.exec('ROLLBACK');
+    expect(live).toEqual(rebuilt);
+  } finally {
+    db.close();
+  }
 });

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { History, HistoryPoint, OutcomeCounts, Percentiles, Stats, StatsRow } from '../api/types';
 import type { historyInput, statsInput } from '../api/schemas';
 import { sqlSet, TERMINAL_STATUSES } from '../runs/lifecycle';
+import type { RunStatus } from '../api/statuses';
 import { TasklaneError } from '../errors';
 import { runConditions } from '../runs/queries';
 
@@ -28,6 +29,30 @@ export const DURATION_BUCKETS_MS: readonly number[] = (() => {
 
 /** The bucket of a duration `ms` (a SQL expression): the first bound it does not exceed. */
 const bucketOf = (ms: string) => `CASE ${DURATION_BUCKETS_MS.map((b, i) => `WHEN ${ms} <= ${b} THEN ${i}`).join(' ')} ELSE ${DURATION_BUCKETS_MS.length} END`;
+
+/** The same bucket, in JS (the live path counts in memory): the first bound `ms` does not
+ *  exceed, or the last bucket. */
+export function bucketIndex(ms: number): number {
+  let lo = 0;
+  let hi = DURATION_BUCKETS_MS.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ms <= DURATION_BUCKETS_MS[mid]) hi = mid; else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** A run that has just ended, as the rollups count it. */
+export interface EndedRun {
+  taskId: number | null; lane: string; kind: string; status: RunStatus;
+  startedAt: number | null; finishedAt: number;
+}
+
+interface Group {
+  hour: number; taskId: number; lane: string; kind: string;
+  runs: number; succeeded: number; failed: number; dead: number; cancelled: number; ran: number; msSum: number;
+  buckets: Map<number, number>;
+}
 
 const hourOf = (t: string) => `(${t} - ${t} % ${HOUR})`;
 const ENDED = sqlSet(TERMINAL_STATUSES);
@@ -77,7 +102,14 @@ type HistoryQuery = z.output<typeof historyInput>;
 const MAX_POINTS = 2_400;
 
 export function createRollups(db: Database.Database) {
-  const [addRuns, addDurations] = rollupSql(`FROM json_each(?) j JOIN runs r ON r.id = j.value WHERE 1`).map((s) => db.prepare<[string]>(s));
+  // Positional parameters: this runs at every commit that ended runs.
+  const addRuns = db.prepare<unknown[]>(`INSERT INTO run_rollups (hour, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (hour, task_id, lane, kind) DO UPDATE SET runs = runs + excluded.runs,
+      succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed, dead = dead + excluded.dead,
+      cancelled = cancelled + excluded.cancelled, ran = ran + excluded.ran, ms_sum = ms_sum + excluded.ms_sum`);
+  const addDurations = db.prepare<unknown[]>(`INSERT INTO run_rollup_durations (hour, task_id, lane, kind, bucket, n)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hour, task_id, lane, kind, bucket) DO UPDATE SET n = n + excluded.n`);
   const prepared = statementCache(db);
   const taskNames = db.prepare<[], { id: number; name: string }>(`SELECT id, name FROM tasks`);
 
@@ -111,11 +143,37 @@ export function createRollups(db: Database.Database) {
   }
 
   return {
-    /** The runs `ids` ended in the transaction under way: count them. */
-    record(ids: readonly number[]): void {
-      const json = JSON.stringify(ids);
-      addRuns.run(json);
-      addDurations.run(json);
+    /** The runs that ended in the transaction under way: count them. They are summed in
+     *  memory first (a flush's runs mostly share one hour, task, lane and kind), so a commit
+     *  writes a row or two, not one per run. */
+    record(runs: readonly EndedRun[]): void {
+      const groups = new Map<string, Group>();
+      for (const r of runs) {
+        const hour = r.finishedAt - (r.finishedAt % HOUR);
+        const taskId = r.taskId ?? 0;
+        const key = `${hour}\u0000${taskId}\u0000${r.lane}\u0000${r.kind}`;
+        let g = groups.get(key);
+        if (!g) {
+          g = { hour, taskId, lane: r.lane, kind: r.kind, runs: 0, succeeded: 0, failed: 0, dead: 0, cancelled: 0, ran: 0, msSum: 0, buckets: new Map() };
+          groups.set(key, g);
+        }
+        g.runs++;
+        if (r.status === 'succeeded') g.succeeded++;
+        else if (r.status === 'failed') g.failed++;
+        else if (r.status === 'dead') g.dead++;
+        else if (r.status === 'cancelled') g.cancelled++;
+        if (r.startedAt !== null && r.startedAt <= r.finishedAt) {
+          const ms = r.finishedAt - r.startedAt;
+          g.ran++;
+          g.msSum += ms;
+          const b = bucketIndex(ms);
+          g.buckets.set(b, (g.buckets.get(b) ?? 0) + 1);
+        }
+      }
+      for (const g of groups.values()) {
+        addRuns.run(g.hour, g.taskId, g.lane, g.kind, g.runs, g.succeeded, g.failed, g.dead, g.cancelled, g.ran, g.msSum);
+        for (const [b, n] of g.buckets) addDurations.run(g.hour, g.taskId, g.lane, g.kind, b, n);
+      }
     },
 
     stats(q: StatsQuery, now: number): Stats {

@@ -32,7 +32,7 @@ const CLOCK_SLACK_MS = 3_600_000;
  * Each filter reads its first page newest first from an index (runs/plans.test.ts reads the
  * plans): a status from runs_status_id (several statuses: one arm each, merged by SQLite in
  * id order, no sort), a lane or kind from runs_lane_id / runs_kind_id, a task from
- * runs_task; dates become bounds on the id (found by a binary search over ids, as ids follow
+ * runs_task; statuses of a lane smaller than they are, from runs_lane_id; dates become bounds on the id (found by a binary search over ids, as ids follow
  * creation), so they narrow the scan instead of filtering all of it. The total, asked once
  * per filter, comes from the counts kept in memory when the filter is only statuses and a
  * lane, else from a COUNT.
@@ -58,7 +58,15 @@ export function createRunQueries(db: Database.Database, counts: () => Counts) {
     return a;
   }
 
-  function pageSql(q: ListRunsParsed) {
+  /** Whether `lane` has fewer runs than `statuses` have in all lanes (kept counts). */
+  function laneIsSmaller(lane: string, statuses: RunStatus[]): boolean {
+    const c = counts();
+    const inLane = Object.values(c.lanes[lane] ?? {}).reduce((n: number, x) => n + (x ?? 0), 0);
+    const inStatuses = statuses.reduce((n: number, st) => n + (c.total[st] ?? 0), 0);
+    return inLane < inStatuses;
+  }
+
+  function pageSql(q: ListRunsParsed): { sql: string; params: unknown[]; statuses: RunStatus[]; arms: (readonly [string, unknown[]])[] } {
     const { where, params } = runConditions(q);
     if (q.text !== undefined) {
       where.push(`(name LIKE ? ESCAPE '\\' OR tags LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\')`);
@@ -69,6 +77,20 @@ export function createRunQueries(db: Database.Database, counts: () => Counts) {
     if (q.createdFrom !== undefined) { where.push('id >= ?'); params.push(firstIdFrom(q.createdFrom - CLOCK_SLACK_MS)); }
     if (q.createdTo !== undefined) { where.push('id < ?'); params.push(firstIdFrom(q.createdTo + CLOCK_SLACK_MS)); }
     const statuses = [...new Set(q.status ?? [])];
+    // Statuses of one lane: read the lane's runs (runs_lane_id) when the lane has fewer runs
+    // than the statuses have together (the kept counts say so exactly): the dead runs of a
+    // lane with 500 runs are found among those 500, not among every dead run.
+    if (statuses.length && q.lane !== undefined && laneIsSmaller(q.lane, statuses)) {
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
+      const laneSql = (extra: string[]) => `SELECT ${RUN_COLUMNS} FROM runs INDEXED BY runs_lane_id WHERE ${[...where, ...extra].join(' AND ')}`;
+      const cursor = q.cursor !== undefined ? [q.oldestFirst ? 'id > ?' : 'id < ?'] : [];
+      return {
+        sql: `${laneSql(cursor)} ORDER BY id ${q.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`,
+        params: [...params, ...(q.cursor !== undefined ? [q.cursor] : []), q.limit + 1],
+        statuses, arms: [[laneSql([]), params] as const],
+      };
+    }
     /** One arm per status (each ordered by its index), or one arm for no status filter. */
     const arms = statuses.length ? statuses : [null];
     // An arm of a status other than succeeded reads runs_status_id: its other conditions

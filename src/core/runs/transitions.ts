@@ -73,7 +73,7 @@ export function settleAttempt(store: RunStore, c: Completion, random: () => numb
     // No attempts row: the run row holds its successful last attempt (getRun shows it).
     store.succeed(row.id, now, resultJson(outcome.result));
     store.moved(lane, 'running', 'succeeded');
-    store.ended(row.id);
+    store.ended(row.id, 'succeeded', now, { taskId: row.taskId, lane, kind: row.kind, startedAt });
     if (!announce) return NOTHING;
     return { events: [ev.succeeded(row.id, lane, row.attempt, now - startedAt, outcome.result ?? null)], retryAt: null };
   }
@@ -100,7 +100,7 @@ export function settleAttempt(store: RunStore, c: Completion, random: () => numb
         assertTransition(row.id, 'running', 'failed');
         store.finishWithError(row.id, 'failed', now, outcome.code, outcome.message);
         store.moved(lane, 'running', 'failed');
-        store.ended(row.id);
+        store.ended(row.id, 'failed', now, { taskId: row.taskId, lane, kind: row.kind, startedAt });
         return { events: [ev.failed(row.id, lane, row.attempt, error, 'failed')], retryAt: null };
       }
       if (row.attempt < row.maxAttempts) {
@@ -115,7 +115,7 @@ export function settleAttempt(store: RunStore, c: Completion, random: () => numb
       assertTransition(row.id, 'running', 'dead');
       store.finishWithError(row.id, 'dead', now, outcome.code, outcome.message);
       store.moved(lane, 'running', 'dead');
-      store.ended(row.id);
+      store.ended(row.id, 'dead', now, { taskId: row.taskId, lane, kind: row.kind, startedAt });
       return { events: [ev.failed(row.id, lane, row.attempt, error, 'dead'), ev.dead(row.id, lane, error)], retryAt: null };
     }
   }
@@ -150,7 +150,7 @@ export function cancel(store: RunStore, row: RunStatusRow, now: number, message:
   }
   store.finishWithError(row.id, 'cancelled', now, 'CANCELLED', message);
   store.moved(row.lane, row.status, 'cancelled');
-  store.ended(row.id);
+  store.ended(row.id, 'cancelled', now);
   return [ev.cancelled(row.id, row.lane, row.status)];
 }
 
@@ -222,7 +222,7 @@ export function abandon(store: RunStore, run: { id: number; lane: string; attemp
     assertTransition(run.id, 'abandoned', 'dead');
     store.finishWithError(run.id, 'dead', now, 'ABANDONED', message);
     store.moved(run.lane, 'abandoned', 'dead');
-    store.ended(run.id);
+    store.ended(run.id, 'dead', now);
     events.push(ev.dead(run.id, run.lane, { code: 'ABANDONED', message }, 'abandoned'));
   }
   return events;
@@ -237,7 +237,7 @@ function killDependent(store: RunStore, child: { id: number; lane: string; statu
   const message = `run ${parent}, which this run comes after, ended ${how}`;
   store.finishWithError(child.id, 'dead', now, 'DEPENDENCY_FAILED', message);
   store.moved(child.lane, child.status, 'dead');
-  store.ended(child.id);
+  store.ended(child.id, 'dead', now);
   return ev.dead(child.id, child.lane, { code: 'DEPENDENCY_FAILED', message }, isNew ? null : child.status);
 }
 
