@@ -30,11 +30,12 @@ it('every bench scenario runs in quick mode and prints its rows, then the target
   expect(has('raw better-sqlite3', /^drain floor/)).toBe(true);
   // BullMQ runs where redis-server is installed, and says why it was skipped where not.
   expect(rows.some((r) => r.system.startsWith('BullMQ') && (r.value > 0 || /redis-server/.test(r.note ?? '')))).toBe(true);
-  expect(has('tasklane', /^search p95$/)).toBe(true);
-  expect(has('raw FTS5 MATCH', /^search p95$/)).toBe(true);
+  expect(has('tasklane', /^search p95, best first$/)).toBe(true);
+  expect(has('raw FTS5 MATCH', /^search p95, newest first$/)).toBe(true);
+  expect(has('tasklane', /^search p95, dead runs only$/)).toBe(true);
   expect(has('tasklane', /^first page, worst filter p95$/)).toBe(true);
   expect(hasNumber('tasklane', /^mixed: event loop delay max$/)).toBe(true);
   expect(run.stdout).toContain('Targets (ratios between rows of this run)');
-  expect(run.stdout).toContain('| search p95 ≤ 3× a raw FTS5 MATCH |');
+  expect(run.stdout).toContain('| search p95 ≤ 3× a raw FTS5 MATCH (best first) |');
   expect(run.stdout).toContain('| single enqueue ≥ 60% of raw one-row INSERT into runs (taking turns) |');
 }, 180_000);

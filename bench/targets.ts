@@ -36,10 +36,13 @@ export function targets(rs: Result[]): TargetRow[] {
   limit(`start() → first claim < 1 s with ${queued} queued`, find(rs, 'tasklane', /^start\(\) → first claim/), (v) => v < 1000);
   // The scale scenario: a long-used database (its first row says how big).
   const size = rs.find((r) => r.scenario === 'scale' && r.metric === 'database filled')?.note?.match(/^(\S+) runs/)?.[1] ?? '1,000,000';
-  const search = find(rs, 'tasklane', /^search p95$/, 'scale');
-  const raw = find(rs, 'raw FTS5 MATCH', /^search p95$/, 'scale');
-  limit(`search p95 ≤ 50 ms at ${size} runs`, search, (v) => v <= 50);
-  if (search !== undefined && raw) rows.push({ target: 'search p95 ≤ 3× a raw FTS5 MATCH', tasklane: search, baseline: raw, ratio: `${(search / raw).toFixed(1)}×`, met: search / raw <= 3 });
+  for (const what of ['best first', 'newest first']) {
+    const search = find(rs, 'tasklane', new RegExp(`^search p95, ${what}$`), 'scale');
+    const raw = find(rs, 'raw FTS5 MATCH', new RegExp(`^search p95, ${what}$`), 'scale');
+    limit(`search p95 ≤ 50 ms at ${size} runs (${what})`, search, (v) => v <= 50);
+    if (search !== undefined && raw) rows.push({ target: `search p95 ≤ 3× a raw FTS5 MATCH (${what})`, tasklane: search, baseline: raw, ratio: `${(search / raw).toFixed(1)}×`, met: search / raw <= 3 });
+  }
+  limit(`search p95 ≤ 50 ms at ${size} runs (a status filter)`, find(rs, 'tasklane', /^search p95, dead runs only$/, 'scale'), (v) => v <= 50);
   limit(`counts p95 ≤ 1 ms at ${size} runs`, find(rs, 'tasklane', /^counts p95$/, 'scale'), (v) => v <= 1);
   limit(`any filter's first page p95 ≤ 10 ms at ${size} runs`, find(rs, 'tasklane', /^first page, worst filter p95$/, 'scale'), (v) => v <= 10);
   limit(`stats over 30 days p95 ≤ 50 ms at ${size} runs`, find(rs, 'tasklane', /^stats, 30 days/, 'scale'), (v) => v <= 50);

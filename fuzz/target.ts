@@ -191,12 +191,14 @@ export class DbView {
   }
 
   /** SHA-256 of every row of every table, each table in rowid order (and one per table, to
-   *  say which changed), and the version it is of. The search index's tables are left out:
-   *  derived from the others, they follow them in the background (search-index.ts). */
+   *  say which changed), and the version it is of. The search index's tables and the daily
+   *  rollups are left out: derived from the others, they follow them in the background
+   *  (search-index.ts, rollups.ts). */
   snapshot(): { version: number; digest: string; tables: Record<string, string> } {
     return this.db.transaction(() => {
       const version = this.version();
-      this.tables ??= (this.db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'search%' ORDER BY name`).all() as { name: string; sql: string | null }[])
+      this.tables ??= (this.db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'search%'
+        AND name NOT LIKE '%_daily' AND name != 'rollup_state' ORDER BY name`).all() as { name: string; sql: string | null }[])
         .map((t) => ({ name: t.name, order: /WITHOUT\s+ROWID/i.test(t.sql ?? '') ? '1' : 'rowid' }));
       const all = createHash('sha256');
       const tables: Record<string, string> = {};

@@ -127,6 +127,7 @@ export function registerRunVerbs(cli: Cli): void {
           : ['no run matches']),
         ...(found.more ? [`more: --offset ${(o.offset ?? 0) + o.limit}`] : []),
         ...(found.pending ? [`(${found.pending.toLocaleString('en-US')} rows are still being indexed; search again in a moment for all hits)`] : []),
+        ...(found.complete ? [] : ['(the search stopped at its time limit: these are the newest matches it read; add words or loosen the filters to find older ones)']),
       ].join('\n'));
     });
 

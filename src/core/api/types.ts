@@ -232,6 +232,9 @@ export interface SearchResult {
   more: boolean;
   /** Rows written but not indexed yet (an existing database being indexed); 0 when current. */
   pending: number;
+  /** false: the search reached its time limit before it had read every match (a filter
+   *  that few of a common word's matches pass); the hits are the newest it read. */
+  complete: boolean;
 }
 
 /** One hour or day of history (runs that ended in it). */

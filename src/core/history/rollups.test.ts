@@ -115,3 +115,40 @@ it('the rollups kept as runs end equal what the migration\'s statements count fr
     db.close();
   }
 });
+
+it('stats over days read the ended days from the daily rollups and agree with the hours', async () => {
+  await h.engine.start();
+  const DAY = 24 * HOUR;
+  const day0 = Math.floor(h.clock.now() / DAY) * DAY;
+  // Four days with runs at 05:00 and 20:00; the last day is today (not compacted).
+  for (let d = 0; d < 4; d++) {
+    for (const at of [5, 20]) {
+      await h.clock.set(day0 + d * DAY + at * HOUR);
+      h.engine.enqueue({ kind: 'noop' });
+      h.engine.enqueue({ kind: 'test.fail', input: { retryable: false } });
+      await h.engine.idle();
+    }
+  }
+  await h.clock.set(day0 + 3 * DAY + 21 * HOUR);
+  // From 03:00 of the first day: part of day 0 from hours, days 1 and 2 from the daily
+  // rollups, today from hours.
+  const from = day0 + 3 * HOUR;
+  const stats = h.engine.stats({ from, groupBy: 'kind' });
+  const hours = h.engine.history({ from, bucket: 'hour' }).points;
+  const sum = (k: 'runs' | 'failed') => hours.reduce((n, p) => n + p[k], 0);
+  expect(stats.rows.map((r) => [r.key, r.runs, r.failed])).toEqual([['noop', 8, 0], ['test.fail', 8, 8]]);
+  expect(sum('runs')).toBe(16);
+  expect(sum('failed')).toBe(8);
+  const days = h.engine.history({ from: day0, bucket: 'day' }).points.map((p) => p.runs);
+  expect(days).toEqual([4, 4, 4, 4]);
+  // From 06:00 of the first day: the 05:00 runs are left out, whichever table holds them.
+  expect(h.engine.stats({ from: day0 + 6 * HOUR, groupBy: 'lane' }).rows[0].runs).toBe(14);
+  const db = new Database(h.dbPath, { readonly: true });
+  try {
+    // Days 0, 1 and 2 were compacted; today was not.
+    expect(db.prepare(`SELECT DISTINCT day FROM run_rollups_daily ORDER BY day`).pluck().all()).toEqual([day0, day0 + DAY, day0 + 2 * DAY]);
+    expect(db.prepare(`SELECT days_done FROM rollup_state`).pluck().get()).toBe(day0 + 3 * DAY);
+  } finally {
+    db.close();
+  }
+});

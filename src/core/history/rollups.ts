@@ -110,6 +110,53 @@ export function createRollups(db: Database.Database) {
       cancelled = cancelled + excluded.cancelled, ran = ran + excluded.ran, ms_sum = ms_sum + excluded.ms_sum`);
   const addDurations = db.prepare<unknown[]>(`INSERT INTO run_rollup_durations (hour, task_id, lane, kind, bucket, n)
     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hour, task_id, lane, kind, bucket) DO UPDATE SET n = n + excluded.n`);
+  // Into the daily rollups: an hour counted after its day was compacted (a clock set back).
+  const addDay = db.prepare<unknown[]>(`INSERT INTO run_rollups_daily (day, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (day, task_id, lane, kind) DO UPDATE SET runs = runs + excluded.runs,
+      succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed, dead = dead + excluded.dead,
+      cancelled = cancelled + excluded.cancelled, ran = ran + excluded.ran, ms_sum = ms_sum + excluded.ms_sum`);
+  const addDayDurations = db.prepare<unknown[]>(`INSERT INTO run_rollup_durations_daily (day, task_id, lane, kind, bucket, n)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, task_id, lane, kind, bucket) DO UPDATE SET n = n + excluded.n`);
+  const daysDone = db.prepare<[], number>(`SELECT days_done FROM rollup_state WHERE id = 1`).pluck();
+  const firstHour = db.prepare<[number], number | null>(`SELECT MIN(hour) FROM run_rollups WHERE hour >= ?`).pluck();
+  const compactDay = db.transaction((day: number) => {
+    db.prepare(`INSERT INTO run_rollups_daily (day, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
+      SELECT ?, task_id, lane, kind, SUM(runs), SUM(succeeded), SUM(failed), SUM(dead), SUM(cancelled), SUM(ran), SUM(ms_sum)
+      FROM run_rollups WHERE hour >= ? AND hour < ? GROUP BY task_id, lane, kind`).run(day, day, day + DAY);
+    db.prepare(`INSERT INTO run_rollup_durations_daily (day, task_id, lane, kind, bucket, n)
+      SELECT ?, task_id, lane, kind, bucket, SUM(n) FROM run_rollup_durations WHERE hour >= ? AND hour < ?
+      GROUP BY task_id, lane, kind, bucket`).run(day, day, day + DAY);
+    db.prepare(`UPDATE rollup_state SET days_done = ? WHERE id = 1`).run(day + DAY);
+  });
+  /** Days compacted into the daily rollups: every day before this one. */
+  let compactedTo: number | null = null;
+
+  /**
+   * Sums the days that have ended (by `now`) into the daily rollups, a day per transaction,
+   * for at most `ms`; returns the first day not compacted. A day is compacted once, after it
+   * ended; an hour of it counted later (a clock set back) is added to both (record).
+   */
+  function compact(now: number, ms = 20): number {
+    let done = (compactedTo ??= daysDone.get()!);
+    const today = now - (now % DAY);
+    const until = performance.now() + ms;
+    while (done < today && performance.now() < until) {
+      const first: number | null = firstHour.get(done) ?? null;
+      if (first === null || first >= today) {
+        // Nothing counted between here and today: skip the empty days in one move.
+        db.prepare(`UPDATE rollup_state SET days_done = ? WHERE id = 1`).run(today);
+        done = today;
+        break;
+      }
+      const day: number = first - (first % DAY);
+      compactDay(day);
+      done = day + DAY;
+    }
+    compactedTo = done;
+    return done;
+  }
+
   const prepared = statementCache(db);
   const taskNames = db.prepare<[], { id: number; name: string }>(`SELECT id, name FROM tasks`);
 
@@ -121,14 +168,31 @@ export function createRollups(db: Database.Database) {
     return { from, to };
   };
 
-  /** The rollups that match `where`, summed per group (`key`: an SQL expression), with the
-   *  percentiles of their durations. */
-  function grouped(key: string, where: string[], params: unknown[]): Map<string | number, OutcomeCounts & Percentiles> {
+  /**
+   * The rollups of [from, to) that match `where`, summed per group (`key`: an SQL expression
+   * over hour, task_id, lane, kind), with the percentiles of their durations. Whole days
+   * already compacted are read from the daily rollups, the hours around them from the
+   * hourly ones (`hourly`: read only hours, for keys finer than a day).
+   */
+  function grouped(key: string, from: number, to: number, where: string[], params: unknown[], now: number, hourly = false)
+    : Map<string | number, OutcomeCounts & Percentiles> {
+    const done = compact(now);
+    const dayFrom = Math.ceil(from / DAY) * DAY;
+    const dayTo = Math.min(Math.floor(to / DAY) * DAY, done);
+    const days = !hourly && dayFrom < dayTo;
+    const source = (columns: string, hourTable: string, dayTable: string) => days
+      ? `(SELECT hour, ${columns} FROM ${hourTable} WHERE (hour >= ? AND hour < ?) OR (hour >= ? AND hour < ?)
+          UNION ALL SELECT day AS hour, ${columns} FROM ${dayTable} WHERE day >= ? AND day < ?)`
+      : `(SELECT hour, ${columns} FROM ${hourTable} WHERE hour >= ? AND hour < ?)`;
+    const range = days ? [from, dayFrom, dayTo, to, dayFrom, dayTo] : [from, to];
+    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const sums = prepared(`SELECT ${key} AS key, SUM(runs) AS runs, SUM(succeeded) AS succeeded, SUM(failed) AS failed,
-        SUM(dead) AS dead, SUM(cancelled) AS cancelled FROM run_rollups WHERE ${where.join(' AND ')} GROUP BY 1`)
-      .all(...params) as (OutcomeCounts & { key: string | number })[];
-    const hists = prepared(`SELECT ${key} AS key, bucket, SUM(n) AS n FROM run_rollup_durations WHERE ${where.join(' AND ')}
-        GROUP BY 1, 2`).all(...params) as { key: string | number; bucket: number; n: number }[];
+        SUM(dead) AS dead, SUM(cancelled) AS cancelled
+      FROM ${source('task_id, lane, kind, runs, succeeded, failed, dead, cancelled', 'run_rollups', 'run_rollups_daily')} ${cond} GROUP BY 1`)
+      .all(...range, ...params) as (OutcomeCounts & { key: string | number })[];
+    const hists = prepared(`SELECT ${key} AS key, bucket, SUM(n) AS n
+      FROM ${source('task_id, lane, kind, bucket, n', 'run_rollup_durations', 'run_rollup_durations_daily')} ${cond} GROUP BY 1, 2`)
+      .all(...range, ...params) as { key: string | number; bucket: number; n: number }[];
     const byKey = new Map<string | number, Map<number, number>>();
     for (const h of hists) {
       let m = byKey.get(h.key);
@@ -143,6 +207,8 @@ export function createRollups(db: Database.Database) {
   }
 
   return {
+    compact,
+
     /** The runs that ended in the transaction under way: count them. They are summed in
      *  memory first (a flush's runs mostly share one hour, task, lane and kind), so a commit
      *  writes a row or two, not one per run. */
@@ -170,15 +236,21 @@ export function createRollups(db: Database.Database) {
           g.buckets.set(b, (g.buckets.get(b) ?? 0) + 1);
         }
       }
+      compactedTo ??= daysDone.get()!;
       for (const g of groups.values()) {
         addRuns.run(g.hour, g.taskId, g.lane, g.kind, g.runs, g.succeeded, g.failed, g.dead, g.cancelled, g.ran, g.msSum);
         for (const [b, n] of g.buckets) addDurations.run(g.hour, g.taskId, g.lane, g.kind, b, n);
+        if (g.hour < compactedTo) {
+          const day = g.hour - (g.hour % DAY);
+          addDay.run(day, g.taskId, g.lane, g.kind, g.runs, g.succeeded, g.failed, g.dead, g.cancelled, g.ran, g.msSum);
+          for (const [b, n] of g.buckets) addDayDurations.run(day, g.taskId, g.lane, g.kind, b, n);
+        }
       }
     },
 
     stats(q: StatsQuery, now: number): Stats {
       const { from, to } = range(q, now);
-      const groups = grouped({ task: 'task_id', lane: 'lane', kind: 'kind' }[q.groupBy], ['hour >= ?', 'hour < ?'], [from, to]);
+      const groups = grouped({ task: 'task_id', lane: 'lane', kind: 'kind' }[q.groupBy], from, to, [], [], now);
       const names = q.groupBy === 'task' ? new Map(taskNames.all().map((t) => [t.id, t.name])) : null;
       const out: StatsRow[] = [...groups].map(([key, g]) => {
         const id = names ? (key as number) : null;
@@ -201,7 +273,7 @@ export function createRollups(db: Database.Database) {
         throw new TasklaneError('INVALID_INPUT', `that range has ${Math.round((to - from) / size)} ${q.bucket}s; at most ${MAX_POINTS} at a time (use bucket 'day' or a shorter range)`, 'from');
       }
       const { where, params } = runConditions(q);
-      const groups = grouped(`(hour - hour % ${size})`, ['hour >= ?', 'hour < ?', ...where], [from, to, ...params]);
+      const groups = grouped(`(hour - hour % ${size})`, from, to, where, params, now, q.bucket === 'hour');
       const points: HistoryPoint[] = [];
       for (let t = from; t < to; t += size) {
         points.push({ at: t, ...(groups.get(t) ?? { runs: 0, succeeded: 0, failed: 0, dead: 0, cancelled: 0, p50Ms: null, p95Ms: null }) });

@@ -1,5 +1,5 @@
 // A child for search.test.ts: fills a database with runs and log lines written before the
-// search index existed, starts an engine (which indexes them in the background, a chunk
+// search index existed, starts an engine (which indexes them in the background, a slice
 // per turn), and says 'indexing' once the index is part way; the test then kills it -9.
 import Database from 'better-sqlite3';
 import { createEngine } from '../index';

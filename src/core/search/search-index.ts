@@ -4,12 +4,13 @@
 // Indexing is not on the write path: runs and log lines are written as before, and the
 // index follows behind them by id. `search_state` holds two marks: every run with an id up
 // to runs_done, and every log line with an id up to logs_done, is indexed. `catchUp`
-// indexes the rows past the marks in one transaction of at most a chunk and moves the
-// marks in it, so a crash leaves index and marks in step (the next start goes on from the
-// marks). The engine calls `kick` after each flush; the indexer then works in chunks of
-// CHUNK rows, one per event-loop turn, so a big backlog (an existing database, a burst of
-// logs) never holds the thread. A search first indexes what is left (when that is little),
-// so it finds a line written a moment ago. Triggers take deleted runs and lines out.
+// indexes the rows past the marks in one transaction that stops after a few milliseconds
+// and moves the marks in it, so a crash leaves index and marks in step (the next start goes
+// on from the marks). The engine calls `kick` after each flush; the indexer then works in
+// slices of SLICE_MS, one per event-loop turn, so a big backlog (an existing database, a
+// burst of logs) never holds the thread. A search first indexes what is left for up to
+// CATCH_UP_BEFORE_SEARCH_MS, so it finds a line written a moment ago. Triggers take deleted
+// runs and lines out.
 //
 // A run's name, tags and input do not change once written; a command that changes them
 // must index the run again (deleteRun + the row past the marks is not enough).
@@ -18,19 +19,27 @@ import { statementCache } from '../db/statements';
 import type { z } from 'zod';
 import type { LogStream, SearchHit, SearchResult, SnippetPart } from '../api/types';
 import type { searchInput } from '../api/schemas';
-import { IN_STATUS_INDEX, RUN_COLUMNS, toRun, type RunRow } from '../db/run-store';
+import { RUN_COLUMNS, toRun, type RunRow } from '../db/run-store';
 import { TasklaneError } from '../errors';
-import { runConditions } from '../runs/queries';
 
-/** Rows (runs, then log lines) indexed per transaction. */
-const CHUNK = 2_000;
-/** A search indexes what is left first, when it is at most this many rows (else it answers
- *  with `pending`, and the background indexer goes on). */
-const CATCH_UP_BEFORE_SEARCH = 20_000;
+/** A prefix is read as an OR of at most this many of the index's terms. */
+const MAX_PREFIX_TERMS = 64;
+/** How long a search reads the matches of one index (runs, log lines) at most. */
+const SCAN_MS = 20;
+/** Rows read per statement while indexing. */
+const BATCH = 256;
+/** The indexer works in slices of this long (one transaction each), an event-loop turn
+ *  apart: the engine's thread is never held longer. */
+const SLICE_MS = 8;
+/** A search first indexes what is left for up to this long; past it, it answers from the
+ *  index as it is, with `pending` (the background indexer goes on). */
+const CATCH_UP_BEFORE_SEARCH_MS = 20;
+/** `pending` counts up to this many rows. */
+const PENDING_BOUND = 100_000;
+/** "Best first" ranks this many of the newest matches of each index (runs, log lines). */
+const RANK_WINDOW = 1_000;
 /** Input fields whose values are never indexed (they may hold secrets). */
 const UNINDEXED_KEYS = new Set(['env', 'headers']);
-const HIT_OPEN = '\u0001';
-const HIT_CLOSE = '\u0002';
 
 type SearchQuery = z.output<typeof searchInput>;
 
@@ -55,28 +64,97 @@ export function inputText(input: string): string {
   return out.join(' ');
 }
 
-/** A query in words: each word must occur, the last one as a prefix (the person may still
- *  be typing it). Punctuation separates words, as it does in the index. */
-export function wordsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}]+/gu);
-  if (!words) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+/** The words of a query in words (letters and digits; punctuation separates words, as it
+ *  does in the index), or null when it has none. */
+export function queryWords(text: string): string[] | null {
+  return text.match(/[\p{L}\p{N}]+/gu);
 }
 
-function parts(snippet: string): SnippetPart[] {
-  const out: SnippetPart[] = [];
-  for (const piece of snippet.split(HIT_OPEN)) {
-    const close = piece.indexOf(HIT_CLOSE);
-    if (close < 0) { if (piece) out.push({ text: piece }); continue; }
-    out.push({ text: piece.slice(0, close), hit: true });
-    if (close + 1 < piece.length) out.push({ text: piece.slice(close + 1) });
+/** A query in words: each word must occur, the last one as a prefix (the person may still
+ *  be typing it). `lastTerms`: the index's terms that start with the last word, when known
+ *  (an OR of them is read newest first and stops at the page; FTS5 builds a prefix's whole
+ *  list of matches first). */
+export function wordsQuery(text: string, lastTerms?: readonly string[]): string | null {
+  const words = queryWords(text);
+  if (!words) return null;
+  const quote = (w: string) => `"${w}"`;
+  const last = lastTerms?.length ? `(${lastTerms.map(quote).join(' OR ')})` : `${quote(words[words.length - 1])}*`;
+  return [...words.slice(0, -1).map(quote), last].join(' AND ');
+}
+
+/** A word as the index keeps it (unicode61, remove_diacritics 2): lower case, no accents. */
+const folded = (w: string) => (/[^\x00-\x7f]/.test(w) ? w.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '') : w.toLowerCase());
+
+/** The words a hit is marked by: the query's words (in FTS5 syntax, without its operators
+ *  and column names), each matched whole or, `prefix`, as the start of a word. */
+interface HitWord { word: string; prefix: boolean }
+function hitWords(q: { query: string; syntax: 'words' | 'fts' }): HitWord[] {
+  if (q.syntax === 'words') {
+    const words = queryWords(q.query) ?? [];
+    return words.map((w, i) => ({ word: folded(w), prefix: i === words.length - 1 }));
+  }
+  const out: HitWord[] = [];
+  for (const m of q.query.replace(/\b[\p{L}\p{N}_]+\s*:/gu, ' ').matchAll(/([\p{L}\p{N}]+)(\*?)/gu)) {
+    if (/^(AND|OR|NOT|NEAR)$/.test(m[1])) continue;
+    out.push({ word: folded(m[1]), prefix: m[2] === '*' });
   }
   return out;
 }
 
-interface Candidate { id: number; rank: number; snip: string; seq?: number; stream?: LogStream; at?: number }
+/** A text's length in words, and how often it has each of `words`. */
+function termCounts(text: string, words: readonly HitWord[]): { length: number; tf: number[] } {
+  const tf = words.map(() => 0);
+  let length = 0;
+  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+    length++;
+    const f = folded(m[0]);
+    words.forEach((w, i) => { if (w.prefix ? f.startsWith(w.word) : f === w.word) tf[i]++; });
+  }
+  return { length, tf };
+}
 
-export function createSearchIndex(db: Database.Database) {
+/** Words of context on each side of the first hit in a snippet. */
+const CONTEXT_WORDS = 8;
+
+/** `text` around its first hit, the hits marked: what FTS5's snippet() gives, made here from
+ *  the text (reading it through FTS5 again costs a scan of the word's matches). */
+export function snippet(text: string, words: readonly HitWord[]): SnippetPart[] {
+  const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
+  const isHit = (t: string) => {
+    const f = folded(t);
+    return words.some((w) => (w.prefix ? f.startsWith(w.word) : f === w.word));
+  };
+  const first = tokens.findIndex((t) => isHit(t[0]));
+  const from = Math.max(0, (first < 0 ? 0 : first) - CONTEXT_WORDS);
+  const to = Math.min(tokens.length, from + 2 * CONTEXT_WORDS + 1);
+  const start = from === 0 ? 0 : tokens[from].index!;
+  const end = to >= tokens.length ? text.length : tokens[to - 1].index! + tokens[to - 1][0].length;
+  const out: SnippetPart[] = [];
+  const push = (t: string, hit = false) => {
+    if (!t) return;
+    const last = out[out.length - 1];
+    if (last && !last.hit && !hit) last.text += t;
+    else out.push(hit ? { text: t, hit: true } : { text: t });
+  };
+  if (start > 0) push('…');
+  let at = start;
+  for (let i = from; i < to; i++) {
+    const t = tokens[i];
+    if (!isHit(t[0])) continue;
+    push(text.slice(at, t.index));
+    push(t[0], true);
+    at = t.index! + t[0].length;
+  }
+  push(text.slice(at, end));
+  if (end < text.length) push('…');
+  return out;
+}
+
+/** A match: the run, its rank, and the log line's id when a line matched. */
+interface Candidate { id: number; rank: number; line?: number }
+
+export function createSearchIndex(db: Database.Database, opts: { scanMs?: number } = {}) {
+  const scanMs = opts.scanMs ?? SCAN_MS;
   const marks = db.prepare<[], { runsDone: number; logsDone: number }>(`SELECT runs_done AS runsDone, logs_done AS logsDone FROM search_state WHERE id = 1`);
   const newRuns = db.prepare<[number, number], { id: number; name: string | null; tags: string; input: string }>(
     `SELECT id, name, tags, input FROM runs WHERE id > ? ORDER BY id LIMIT ?`);
@@ -88,25 +166,62 @@ export function createSearchIndex(db: Database.Database) {
   const pendingRuns = db.prepare<[number, number], number>(`SELECT COUNT(*) FROM (SELECT 1 FROM runs WHERE id > ? LIMIT ?)`).pluck();
   const pendingLogs = db.prepare<[number, number], number>(`SELECT COUNT(*) FROM (SELECT 1 FROM run_logs WHERE id > ? LIMIT ?)`).pluck();
   const prepared = statementCache(db);
+  // The terms of each index (fts5vocab, read-only views of the indexes' terms; in temp, so
+  // no migration: they are made again on every connection).
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_runs_terms USING fts5vocab(main, search_runs, row);
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_logs_terms USING fts5vocab(main, search_logs, row)`);
+  const termsOf = {
+    runs: db.prepare<[string, string, number], string>(`SELECT term FROM temp.search_runs_terms WHERE term >= ? AND term < ? LIMIT ?`).pluck(),
+    logs: db.prepare<[string, string, number], string>(`SELECT term FROM temp.search_logs_terms WHERE term >= ? AND term < ? LIMIT ?`).pluck(),
+  };
+  /** The query for one index: in words, the last word as the index's terms it starts (up
+   *  to MAX_PREFIX_TERMS; more, or none found, and FTS5's own prefix query does it). */
+  const matchFor = (q: SearchQuery, index: 'runs' | 'logs'): string | null => {
+    if (q.syntax === 'fts') return q.query;
+    const words = queryWords(q.query);
+    if (!words) return null;
+    const last = folded(words[words.length - 1]);
+    // The word itself, whether the index has it or not (a missing term costs nothing), and
+    // the longer terms it starts: fts5vocab counts each term's matches as it reads it, so
+    // reading only the longer ones leaves out the count of a common word typed in full.
+    // (\u0001 sorts right after the word: a lower bound of `> word` still counts the word.)
+    const longer = termsOf[index].all(`${last}\u0001`, `${last}\u{10FFFF}`, MAX_PREFIX_TERMS);
+    return wordsQuery(q.query, longer.length < MAX_PREFIX_TERMS ? [last, ...longer] : undefined);
+  };
 
-  /** Indexes up to `limit` runs and `limit` log lines past the marks, in one transaction.
-   *  Returns how many rows it indexed. */
-  const step = db.transaction((limit: number): number => {
-    const m = marks.get()!;
-    let { runsDone, logsDone } = m;
-    const runs = newRuns.all(runsDone, limit);
-    for (const r of runs) {
-      const tags = r.tags === '[]' ? '' : (JSON.parse(r.tags) as string[]).join(' ');
-      const body = inputText(r.input);
-      if (r.name || tags || body) addRun.run(r.id, r.name ?? '', tags, body);
-      runsDone = r.id;
+  /** Indexes the runs, then the log lines, past the marks in one transaction, until the
+   *  clock passes `until` (performance.now()) or nothing is left. Returns how many rows it
+   *  indexed, and whether it stopped for time (rows may be left). */
+  const step = db.transaction((until: number): { indexed: number; cut: boolean } => {
+    let { runsDone, logsDone } = marks.get()!;
+    let indexed = 0;
+    let cut = false;
+    for (;;) {
+      if (performance.now() >= until) { cut = true; break; }
+      const runs = newRuns.all(runsDone, BATCH);
+      for (const r of runs) {
+        const tags = r.tags === '[]' ? '' : (JSON.parse(r.tags) as string[]).join(' ');
+        const body = inputText(r.input);
+        if (r.name || tags || body) addRun.run(r.id, r.name ?? '', tags, body);
+        runsDone = r.id;
+      }
+      indexed += runs.length;
+      if (runs.length < BATCH) break;
     }
-    const logs = newLogs.all(logsDone, limit);
-    for (const l of logs) addLog.run(l.id, l.text);
-    if (logs.length) logsDone = logs[logs.length - 1].id;
-    if (runs.length || logs.length) setMarks.run(runsDone, logsDone);
-    return runs.length + logs.length;
+    for (;;) {
+      if (cut || performance.now() >= until) { cut = true; break; }
+      const logs = newLogs.all(logsDone, BATCH);
+      for (const l of logs) addLog.run(l.id, l.text);
+      if (logs.length) logsDone = logs[logs.length - 1].id;
+      indexed += logs.length;
+      if (logs.length < BATCH) break;
+    }
+    if (indexed) setMarks.run(runsDone, logsDone);
+    return { indexed, cut };
   });
+
+  /** Indexes for at most `ms`, in one transaction; true when nothing is left. */
+  const catchUp = (ms: number): boolean => !step(performance.now() + ms).cut;
 
   /** Rows written and not indexed yet, counted up to `bound` (-1: all of them). */
   const pending = (bound = -1): number => {
@@ -115,73 +230,131 @@ export function createSearchIndex(db: Database.Database) {
     return bound < 0 ? n : Math.min(n, bound);
   };
 
-  /** The runs list's filters, on the runs joined as `r`. */
-  function filters(q: SearchQuery): { where: string; params: unknown[] } {
-    const { where, params } = runConditions(q, (c) => `r.${c}`);
-    if (q.status?.length) {
-      where.push(`r.status IN (${q.status.map(() => '?').join(', ')})`);
-      params.push(...q.status);
-      if (!q.status.includes('succeeded')) where.push(`r.${IN_STATUS_INDEX}`);
+  /** The runs list's filters as a test of a match's run (null: no filter). */
+  function filterOf(q: SearchQuery): ((r: unknown[]) => boolean) | null {
+    const status = q.status?.length ? new Set<string>(q.status) : null;
+    if (!status && q.lane === undefined && q.kind === undefined && q.taskId === undefined
+      && q.createdFrom === undefined && q.createdTo === undefined) return null;
+    // r: [rowid, run id, status, lane, kind, task_id, created_at]
+    return (r) => (!status || status.has(r[2] as string)) && (q.lane === undefined || r[3] === q.lane)
+      && (q.kind === undefined || r[4] === q.kind) && (q.taskId === undefined || r[5] === q.taskId)
+      && (q.createdFrom === undefined || (r[6] as number) >= q.createdFrom) && (q.createdTo === undefined || (r[6] as number) < q.createdTo);
+  }
+
+  /**
+   * Best first: each candidate's rank from its text (BM25 with every query word equally
+   * rare: FTS5's bm25() first counts every match of each word, 40 ms for three common
+   * words at a million runs). More of the words, in a shorter text, ranks higher; the
+   * lowest rank is best, as with FTS5's.
+   */
+  function scoreAll(runs: Candidate[], logs: Candidate[], marks: readonly HitWord[]): void {
+    const json = (xs: number[]) => JSON.stringify(xs);
+    const texts = new Map<Candidate, string>();
+    if (runs.length) {
+      const rows = new Map((prepared(`SELECT id, name, tags, input FROM runs WHERE id IN (SELECT value FROM json_each(?))`)
+        .all(json(runs.map((c) => c.id))) as { id: number; name: string | null; tags: string; input: string }[])
+        .map((r) => [r.id, `${r.name ?? ''} ${r.tags === '[]' ? '' : (JSON.parse(r.tags) as string[]).join(' ')} ${inputText(r.input)}`]));
+      for (const c of runs) texts.set(c, rows.get(c.id) ?? '');
     }
-    return { where: where.map((w) => ` AND ${w}`).join(''), params };
+    if (logs.length) {
+      const rows = new Map((prepared(`SELECT id, text FROM run_logs WHERE id IN (SELECT value FROM json_each(?))`)
+        .all(json(logs.map((c) => c.line!))) as { id: number; text: string }[]).map((r) => [r.id, r.text]));
+      for (const c of logs) texts.set(c, rows.get(c.line!) ?? '');
+    }
+    const counted = [...texts].map(([c, text]) => ({ c, ...termCounts(text, marks) }));
+    const avg = counted.reduce((n, x) => n + x.length, 0) / Math.max(1, counted.length) || 1;
+    const K1 = 1.2;
+    const B = 0.75;
+    for (const { c, length, tf } of counted) {
+      let score = 0;
+      for (const f of tf) score += (f * (K1 + 1)) / (f + K1 * (1 - B + (B * length) / avg));
+      c.rank = -score;
+    }
+  }
+
+  /** Reads `sql`'s matches in its order until `need` pass `keep`, or SCAN_MS pass. */
+  function scan(sql: string, match: string, need: number, keep: ((r: unknown[]) => boolean) | null, isLog: boolean) {
+    const found: Candidate[] = [];
+    const until = performance.now() + scanMs;
+    let complete = true;
+    let read = 0;
+    try {
+      for (const r of (prepared(sql).raw(true) as Database.Statement<[string], unknown[]>).iterate(match)) {
+        if (!keep || keep(r)) {
+          found.push({ id: r[1] as number, rank: 0, ...(isLog && { line: r[0] as number }) });
+          if (found.length >= need) break;
+        }
+        if ((++read & 127) === 0 && performance.now() > until) { complete = false; break; }
+      }
+    } catch (error) {
+      if (error instanceof Error && /fts5|syntax error|no such column|unterminated/i.test(error.message)) {
+        throw new TasklaneError('INVALID_QUERY', `the search query is not valid FTS5 syntax (${error.message.replace(/^fts5: /, '')}); use syntax 'words' to search for plain words`, 'query');
+      }
+      throw error;
+    }
+    return { found, complete };
   }
 
   return {
-    step: (limit = CHUNK) => step(limit),
+    catchUp,
     pending,
 
     search(q: SearchQuery): SearchResult {
-      let left = pending(CATCH_UP_BEFORE_SEARCH + 1);
-      if (left <= CATCH_UP_BEFORE_SEARCH) {
-        while (step(CHUNK) > 0) { /* index what is left */ }
-        left = 0;
-      }
-      const match = q.syntax === 'fts' ? q.query : wordsQuery(q.query);
-      if (match === null) return { hits: [], more: false, pending: left };
-      const { where, params } = filters(q);
+      // What is left to index, first (a line written a moment ago is found), for a while.
+      const left = catchUp(CATCH_UP_BEFORE_SEARCH_MS) ? 0 : pending(PENDING_BOUND);
+      const runsMatch = matchFor(q, 'runs');
+      const logsMatch = matchFor(q, 'logs');
+      if (runsMatch === null || logsMatch === null) return { hits: [], more: false, pending: left, complete: true };
+      const keep = filterOf(q);
+      const rank = q.order === 'rank';
       const want = q.offset + q.limit + 1;
-      const order = q.order === 'newest' ? 's.rowid DESC' : 's.rank';
-      let runHits: Candidate[];
-      let logHits: Candidate[];
-      try {
-        runHits = prepared(`SELECT s.rowid AS id, s.rank AS rank,
-            snippet(search_runs, -1, char(1), char(2), '…', 16) AS snip
-          FROM search_runs s JOIN runs r ON r.id = s.rowid
-          WHERE search_runs MATCH ?${where} ORDER BY ${order} LIMIT ?`).all(match, ...params, want) as Candidate[];
-        // A run may have many matching lines: read more lines than runs wanted.
-        logHits = prepared(`SELECT l.run_id AS id, s.rank AS rank, l.seq AS seq, l.stream AS stream, l.at AS at,
-            snippet(search_logs, 0, char(1), char(2), '…', 16) AS snip
-          FROM search_logs s JOIN run_logs l ON l.id = s.rowid JOIN runs r ON r.id = l.run_id
-          WHERE search_logs MATCH ?${where} ORDER BY ${order} LIMIT ?`).all(match, ...params, want * 4) as Candidate[];
-      } catch (error) {
-        if (error instanceof Error && /fts5|syntax error|no such column|unterminated/i.test(error.message)) {
-          throw new TasklaneError('INVALID_QUERY', `the search query is not valid FTS5 syntax (${error.message.replace(/^fts5: /, '')}); use syntax 'words' to search for plain words`, 'query');
-        }
-        throw error;
-      }
-      const merged = q.order === 'newest'
-        ? [...runHits, ...logHits].sort((a, b) => b.id - a.id || a.rank - b.rank)
-        : [...runHits, ...logHits].sort((a, b) => a.rank - b.rank || b.id - a.id);
+      // Matches are read newest first (FTS5 reads rowids in order and stops when asked), the
+      // filters checked here as they come, for at most SCAN_MS per index: "best first" ranks
+      // the newest RANK_WINDOW matches, and a filter few matches pass ends at the time limit
+      // with what it found (complete: false) rather than read a million lines.
+      const cols = keep ? ', r.status, r.lane, r.kind, r.task_id, r.created_at' : '';
+      const runs = scan(`SELECT s.rowid, s.rowid${cols}
+          FROM search_runs s${keep ? ' JOIN runs r ON r.id = s.rowid' : ''} WHERE search_runs MATCH ? ORDER BY s.rowid DESC`,
+        runsMatch, rank ? Math.max(RANK_WINDOW, want) : want, keep, false);
+      // A run may have many matching lines: read more lines than runs wanted.
+      const logs = scan(`SELECT s.rowid, l.run_id${cols}
+          FROM search_logs s JOIN run_logs l ON l.id = s.rowid${keep ? ' JOIN runs r ON r.id = l.run_id' : ''}
+          WHERE search_logs MATCH ? ORDER BY s.rowid DESC`,
+        logsMatch, rank ? Math.max(RANK_WINDOW, want * 4) : want * 4, keep, true);
+      const marks = hitWords(q);
+      if (rank) scoreAll(runs.found, logs.found, marks);
+      const merged = rank
+        ? [...runs.found, ...logs.found].sort((a, b) => a.rank - b.rank || b.id - a.id)
+        : [...runs.found, ...logs.found].sort((a, b) => b.id - a.id || (a.line ?? 0) - (b.line ?? 0));
       const best = new Map<number, Candidate>();
       for (const c of merged) if (!best.has(c.id)) best.set(c.id, c);
       const page = [...best.values()].slice(q.offset, q.offset + q.limit);
       const more = best.size > q.offset + q.limit;
+      const json = (xs: number[]) => JSON.stringify(xs);
       const rows = page.length
-        ? prepared(`SELECT ${RUN_COLUMNS} FROM runs WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(page.map((c) => c.id))) as RunRow[]
+        ? prepared(`SELECT ${RUN_COLUMNS} FROM runs WHERE id IN (SELECT value FROM json_each(?))`).all(json(page.map((c) => c.id))) as RunRow[]
         : [];
+      const lineIds = page.flatMap((c) => (c.line === undefined ? [] : [c.line]));
+      const lines = new Map((lineIds.length
+        ? prepared(`SELECT id, seq, stream, at, text FROM run_logs WHERE id IN (SELECT value FROM json_each(?))`).all(json(lineIds)) as
+          { id: number; seq: number; stream: LogStream; at: number; text: string }[]
+        : []).map((l) => [l.id, l]));
       const byId = new Map(rows.map((r) => [r.id, r]));
       const hits: SearchHit[] = [];
       for (const c of page) {
         const row = byId.get(c.id);
         if (!row) continue;
-        hits.push({
-          run: toRun(row),
-          match: c.seq !== undefined
-            ? { field: 'log', parts: parts(c.snip), seq: c.seq, stream: c.stream, at: c.at }
-            : { field: 'run', parts: parts(c.snip) },
-        });
+        const line = c.line !== undefined ? lines.get(c.line) : undefined;
+        if (line) {
+          hits.push({ run: toRun(row), match: { field: 'log', parts: snippet(line.text, marks), seq: line.seq, stream: line.stream, at: line.at } });
+        } else {
+          const tags = (JSON.parse(row.tags) as string[]).join(' ');
+          const fields = [row.name ?? '', tags, inputText(row.input)];
+          const text = fields.find((f) => snippet(f, marks).some((p) => p.hit)) ?? fields.find(Boolean) ?? '';
+          hits.push({ run: toRun(row), match: { field: 'run', parts: snippet(text, marks) } });
+        }
       }
-      return { hits, more, pending: left };
+      return { hits, more, pending: left, complete: runs.complete && logs.complete };
     },
   };
 }
@@ -206,11 +379,11 @@ export class Indexer {
   #closed = false;
   /** When indexing first waited for the engine (null: it is not waiting). */
   #waitingSince: number | null = null;
-  readonly #index: Pick<SearchIndex, 'step'>;
+  readonly #index: Pick<SearchIndex, 'catchUp'>;
   readonly #busy: () => boolean;
   readonly #onError: (error: unknown) => void;
 
-  constructor(index: Pick<SearchIndex, 'step'>, busy: () => boolean, onError: (error: unknown) => void) {
+  constructor(index: Pick<SearchIndex, 'catchUp'>, busy: () => boolean, onError: (error: unknown) => void) {
     this.#index = index;
     this.#busy = busy;
     this.#onError = onError;
@@ -237,7 +410,7 @@ export class Indexer {
     }
     let more = false;
     try {
-      more = this.#index.step() > 0;
+      more = !this.#index.catchUp(SLICE_MS);
     } catch (error) {
       // The marks did not move: the same rows are indexed at the next kick.
       this.#armed = false;

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createHarness, query, type Harness } from '../testing/harness';
-import { inputText, wordsQuery } from './search-index';
+import { createSearchIndex, inputText, wordsQuery } from './search-index';
+import { searchInput } from '../api/schemas';
 
 let h: Harness;
 beforeEach(() => { h = createHarness(); });
@@ -64,7 +65,8 @@ it('FTS5 syntax is offered, and a syntax error is INVALID_QUERY naming the query
   for (const odd of ['"unterminated', 'AND AND', 'nosuchcolumn: x', '(', '*', '-', '^"']) {
     expect(() => h.engine.search({ query: odd }), odd).not.toThrow();
   }
-  expect(wordsQuery('localhost:8080/api')).toBe('"localhost" "8080" "api"*');
+  expect(wordsQuery('localhost:8080/api')).toBe('"localhost" AND "8080" AND "api"*');
+  expect(wordsQuery('photos mir', ['mirror', 'mirrors'])).toBe('"photos" AND ("mirror" OR "mirrors")');
   expect(wordsQuery('?!')).toBeNull();
 });
 
@@ -129,4 +131,40 @@ it('an index cut short by a kill -9 matches the rows after the restart', async (
 it('inputText takes every string of the input but env and headers (no numbers or flags)', () => {
   expect(inputText(JSON.stringify({ command: 'rsync', args: ['-a', '/home'], env: { TOKEN: 's3cret' }, timeoutMs: 5 }))).toBe('rsync -a /home');
   expect(inputText('not json')).toBe('not json');
+});
+
+it('the last word finds the longer words it starts, whole words too; best first puts more of the words in less text first', async () => {
+  await h.engine.start();
+  const one = h.engine.enqueue({ kind: 'noop', name: 'thumbnails of the summer photos, resized and copied to the archive' }).id;
+  const two = h.engine.enqueue({ kind: 'noop', name: 'thumbnail thumbnail' }).id;
+  const other = h.engine.enqueue({ kind: 'noop', name: 'thumb drive' }).id;
+  await h.engine.idle();
+  expect(ids(h.engine.search({ query: 'thumbn', order: 'newest' }))).toEqual([two, one]);
+  expect(ids(h.engine.search({ query: 'thumb', order: 'newest' }))).toEqual([other, two, one]);
+  expect(ids(h.engine.search({ query: 'thumbnail', order: 'newest' }))).toEqual([two, one]);
+  // Ranked: twice the word in two words beats once in a dozen, whatever the age.
+  expect(ids(h.engine.search({ query: 'thumbnail' }))).toEqual([two, one]);
+  const hit = h.engine.search({ query: 'summer thumbn' }).hits[0];
+  expect(hit.run.id).toBe(one);
+  expect(marked(hit.match.parts)).toEqual(['thumbnails', 'summer']);
+});
+
+it('a filter few matches pass stops at the time limit and says the search was not complete', async () => {
+  // A search index with no time to read (scanMs 0): it reads one batch of matches, finds
+  // none that pass the filter, and says so instead of reading every match.
+  await h.engine.start();
+  h.engine.enqueueMany({ runs: Array.from({ length: 300 }, (_, i) => ({ kind: 'noop', name: `common word ${i}` })) });
+  await h.engine.idle();
+  expect(h.engine.search({ query: 'common', status: ['dead'] })).toMatchObject({ hits: [], complete: true });
+  await h.engine.stop({ timeoutMs: 0 });
+  const db = new Database(h.dbPath);
+  try {
+    const index = createSearchIndex(db, { scanMs: 0 });
+    expect(index.search(searchInput.parse({ query: 'common', status: ['dead'] }))).toMatchObject({ hits: [], complete: false });
+    // Without a filter the page fills before any limit.
+    expect(index.search(searchInput.parse({ query: 'common', limit: 5, order: 'newest' }))).toMatchObject({ complete: true, more: true });
+  } finally {
+    db.close();
+  }
+  h.reopen();
 });

@@ -62,7 +62,7 @@ describe('the search', () => {
     expect(e.view().busy).toBe(true);
     await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
     expect(e.reads.map((r) => r.input)).toEqual([{ query: 'zebra', limit: SEARCH_PAGE, offset: 0 }]);
-    e.reads[0].answer({ hits: [hit(1)], more: false, pending: 0 });
+    e.reads[0].answer({ hits: [hit(1)], more: false, pending: 0, complete: true });
     await flush();
     expect(e.view()).toMatchObject({ hits: [hit(1)], busy: false, answered: true, error: null });
   });
@@ -74,12 +74,12 @@ describe('the search', () => {
     e.search.want(words('zebra'), { debounce: true });
     await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
     expect(e.reads).toHaveLength(1);
-    e.reads[0].answer({ hits: [hit(7)], more: false, pending: 0 });
+    e.reads[0].answer({ hits: [hit(7)], more: false, pending: 0, complete: true });
     await flush();
     // The answer for "zeb" is not shown; "zebra" is read now.
     expect(e.views.some((v) => v.hits.some((h) => h.run.id === 7))).toBe(false);
     expect(e.reads.map((r) => r.input.query)).toEqual(['zeb', 'zebra']);
-    e.reads[1].answer({ hits: [hit(1)], more: false, pending: 0 });
+    e.reads[1].answer({ hits: [hit(1)], more: false, pending: 0, complete: true });
     await flush();
     expect(e.view().hits.map((h) => h.run.id)).toEqual([1]);
   });
@@ -88,7 +88,7 @@ describe('the search', () => {
     const e = engine();
     e.search.want(words('zebra'), { debounce: false });
     e.search.want(null, { debounce: false });
-    e.reads[0].answer({ hits: [hit(1)], more: false, pending: 0 });
+    e.reads[0].answer({ hits: [hit(1)], more: false, pending: 0, complete: true });
     await flush();
     expect(e.view()).toMatchObject({ hits: [], busy: false, answered: false });
     expect(e.reads).toHaveLength(1);
@@ -104,13 +104,13 @@ describe('the search', () => {
   it('more hits are read from the next offset and added below, each run once', async () => {
     const e = engine();
     e.search.want(words('zebra'), { debounce: false });
-    e.reads[0].answer({ hits: Array.from({ length: SEARCH_PAGE }, (_, i) => hit(100 - i)), more: true, pending: 0 });
+    e.reads[0].answer({ hits: Array.from({ length: SEARCH_PAGE }, (_, i) => hit(100 - i)), more: true, pending: 0, complete: true });
     await flush();
     e.search.more();
     e.search.more(); // one read at a time
     expect(e.view().loadingMore).toBe(true);
     expect(e.reads.map((r) => r.input.offset)).toEqual([0, SEARCH_PAGE]);
-    e.reads[1].answer({ hits: [hit(51), hit(40), hit(39)], more: false, pending: 0 });
+    e.reads[1].answer({ hits: [hit(51), hit(40), hit(39)], more: false, pending: 0, complete: true });
     await flush();
     expect(e.view().hits).toHaveLength(SEARCH_PAGE + 2);
     expect(e.view()).toMatchObject({ more: false, loadingMore: false });
@@ -148,7 +148,7 @@ describe('the search', () => {
     });
     // Arrives while the read is on its way, and is newer than its answer (seq 10).
     e.search.see([ended(11, 1)]);
-    e.reads[0].answer({ hits: [hit(1), hit(2)], more: false, pending: 0 }, 10);
+    e.reads[0].answer({ hits: [hit(1), hit(2)], more: false, pending: 0, complete: true }, 10);
     await flush();
     expect(e.view().hits.map((h) => h.run.status)).toEqual(['succeeded', 'running']);
     // Older than the answer: already in it.
@@ -161,12 +161,12 @@ describe('the search', () => {
   it('while the engine is still indexing, the first page is read again until it is done', async () => {
     const e = engine();
     e.search.want(words('zebra'), { debounce: false });
-    e.reads[0].answer({ hits: [], more: false, pending: 30_000 });
+    e.reads[0].answer({ hits: [], more: false, pending: 30_000, complete: true });
     await flush();
     expect(e.view()).toMatchObject({ pending: 30_000, answered: true });
     await vi.advanceTimersByTimeAsync(INDEXING_RETRY_MS);
     expect(e.reads).toHaveLength(2);
-    e.reads[1].answer({ hits: [hit(3)], more: false, pending: 0 });
+    e.reads[1].answer({ hits: [hit(3)], more: false, pending: 0, complete: true });
     await flush();
     await vi.advanceTimersByTimeAsync(INDEXING_RETRY_MS * 3);
     expect(e.reads).toHaveLength(2);
@@ -191,7 +191,7 @@ describe('the store while searching', () => {
         const i = (input ?? {}) as Record<string, unknown>;
         calls.push({ name, input: i });
         const value = name === 'listRuns' ? { runs: Array.from({ length: 200 }, (_, n) => run(300 - n, 'succeeded')), nextCursor: 101, ...(i.withTotal ? { total: 300 } : {}) }
-          : name === 'search' ? { hits: [hit(6), hit(5, 2)], more: false, pending: 0 }
+          : name === 'search' ? { hits: [hit(6), hit(5, 2)], more: false, pending: 0, complete: true }
           : name === 'counts' ? { lanes: {}, total: {} } : name === 'listLanes' || name === 'listTasks' ? [] : {};
         return { ok: true, value, seq: 0 } as Outcome<unknown>;
       },

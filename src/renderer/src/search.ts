@@ -27,6 +27,8 @@ export interface SearchView {
   more: boolean;
   /** Rows the engine has not indexed yet: hits among them are missing. */
   pending: number;
+  /** false: the engine stopped reading matches at its time limit (older ones not read). */
+  complete: boolean;
   /** A query is typed or on its way: the hits shown are an earlier query's (or none). */
   busy: boolean;
   loadingMore: boolean;
@@ -36,7 +38,7 @@ export interface SearchView {
   answered: boolean;
 }
 
-export const NO_SEARCH: SearchView = { hits: [], more: false, pending: 0, busy: false, loadingMore: false, error: null, answered: false };
+export const NO_SEARCH: SearchView = { hits: [], more: false, pending: 0, complete: true, busy: false, loadingMore: false, error: null, answered: false };
 
 /** The search for the Runs filter, or null when its text is empty (the plain list). */
 export function searchParams(f: RunFilter): SearchParams | null {
@@ -176,13 +178,13 @@ export class Search {
   }
 
   #show(answer: Answer<SearchResult>, during: readonly EngineEvent[], offset: number): void {
-    const { hits, more, pending } = answer.value;
+    const { hits, more, pending, complete } = answer.value;
     const seq = answer.seq ?? 0;
     const rows = patchRows(hits, during, seq);
     this.#offset = offset + SEARCH_PAGE;
     if (offset === 0) {
       this.#seq = Math.max(seq, lastSeq(during));
-      this.#put({ hits: rows, more, pending, busy: false, loadingMore: false, error: null, answered: true });
+      this.#put({ hits: rows, more, pending, complete, busy: false, loadingMore: false, error: null, answered: true });
       if (pending > 0) {
         this.#indexing = setTimeout(() => {
           this.#indexing = undefined;
@@ -196,7 +198,7 @@ export class Search {
     // and each event leaves a row as the engine has it once the events up to now arrived.
     const shown = new Set(this.#view.hits.map((h) => h.run.id));
     this.#put({
-      ...this.#view, hits: [...this.#view.hits, ...rows.filter((h) => !shown.has(h.run.id))], more, pending, loadingMore: false,
+      ...this.#view, hits: [...this.#view.hits, ...rows.filter((h) => !shown.has(h.run.id))], more, pending, complete, loadingMore: false,
     });
   }
 

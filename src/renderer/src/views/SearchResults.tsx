@@ -52,11 +52,14 @@ export function SearchResults({ filtered }: { filtered: boolean }) {
   const openRunId = useApp((s) => s.openRunId);
   const searchMore = useApp((s) => s.searchMore);
   const now = useNow();
-  const { hits, more, pending, busy, loadingMore, answered, error } = search;
+  const { hits, more, pending, complete, busy, loadingMore, answered, error } = search;
   // The error is said under the box; nothing else to show for that query.
   if (error) return null;
-  const indexing = pending > 0 && (
-    <p className="indexing" role="status">still indexing {pending.toLocaleString('en-US')} rows: runs among them are not found yet</p>
+  const indexing = (
+    <>
+      {pending > 0 && <p className="indexing" role="status">still indexing {pending.toLocaleString('en-US')} rows: runs among them are not found yet</p>}
+      {!complete && <p className="indexing" role="status">only the newest matches were read (the search has a time limit): add words or loosen the filters to reach older runs</p>}
+    </>
   );
   if (!hits.length) {
     return (
