@@ -72,8 +72,12 @@ export function createEngine(opts: EngineOptions) {
   laneStore.seedIfEmpty(clock.now());
 
   const searchIndex = createSearchIndex(sqlite);
-  // Indexing waits while the loop has work (search-index.ts).
-  const indexer = new Indexer(searchIndex, () => !loop.isIdle(), (e) => logger.error('indexing runs for search failed; will try again', e));
+  // The tables derived from the others follow them in the background, in slices, while the
+  // loop has no work (search-index.ts): the search index, then the daily rollups.
+  const derived = {
+    catchUp: (ms: number) => searchIndex.catchUp(ms) && store.rollups.compact(clock.now(), ms) >= clock.now() - (clock.now() % 86_400_000),
+  };
+  const indexer = new Indexer(derived, () => !loop.isIdle(), (e) => logger.error('indexing runs for search failed; will try again', e));
   const loop = new WriteLoop({
     store, transaction: (fn) => store.transaction(fn), events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
     flushed: () => indexer.kick(),
@@ -116,6 +120,8 @@ export function createEngine(opts: EngineOptions) {
       const go = (notes?: ReadonlyMap<number, string>) => {
         loop.start(notes);
         scheduler.tick();
+        // What was written before this start (an older database, a crash mid-indexing).
+        indexer.kick();
       };
       // Trees a dead host left running are ended first (never two copies of one run).
       const leftovers = findLeftovers(store, processTag);

@@ -362,7 +362,8 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
 export type SearchIndex = ReturnType<typeof createSearchIndex>;
 
 /**
- * Keeps the index following the writes, off the write path. Modes: idle (nothing armed),
+ * Keeps the index (and whatever else `work` derives: the daily rollups) following the
+ * writes, off the write path. Modes: idle (nothing armed),
  * armed (a timer will index), indexing (a chunk per event-loop turn until nothing is left).
  * `kick` (after each flush) arms the timer. While the engine is busy (runs in flight, a
  * flush waiting), indexing waits for it, so runs are never slowed to index them; but the
