@@ -20,7 +20,12 @@ export default defineConfig({
     plugins: [pluginHost],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      // The engine thread (src/host/engine-thread.ts) is an entry of its own: the main
+      // process starts it as a worker from out/main/engine-thread.js.
+      rollupOptions: { input: {
+        index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+        'engine-thread': resolve(import.meta.dirname, 'src/host/engine-thread.ts'),
+      } },
     },
   },
   preload: {

@@ -14,6 +14,8 @@ import { percentile, record, withTempDir } from '../lib';
 import { createEngine } from '../../src/core/index';
 import { z } from 'zod';
 import { rollupSql } from '../../src/core/history/rollups';
+import { startEngineThread } from '../../src/host/engine-thread-client';
+import type { Counts } from '../../src/core/api/types';
 import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES } from '../../src/core/api/statuses';
 
 const RUNS = quick ? 100_000 : 1_000_000;
@@ -156,36 +158,81 @@ await withTempDir(async (dir) => {
   record({ scenario: 'scale', system: 'tasklane', metric: 'history, 30 days by day p95', value: round(history.p95), unit: 'ms' });
 
   // The event loop while runs drain (each writes a log line) and a window reads: counts,
-  // a filtered page, a search and stats, every 100 ms.
-  const h = monitorEventLoopDelay({ resolution: 1 });
+  // a filtered page, a search and stats, every 100 ms. First with everything on one thread
+  // (`tasklane serve`: the engine, its host and the reads), then as the desktop app runs it:
+  // the engine on its own thread (engine-thread.ts), the reads and events going there and
+  // back as messages, the delay measured on the window's thread (Electron's main thread).
   const drained = quick ? 20_000 : 100_000;
-  engine.createLane({ name: 'drain', concurrency: 8 });
-  engine.pauseLane({ name: 'drain' });
-  for (let i = 0; i < drained; i += 50_000) {
-    engine.enqueueMany({ runs: Array.from({ length: Math.min(50_000, drained - i) }, () => ({ kind: 'logline', lane: 'drain' })) });
+  const reads = (call: (name: string, input: object) => unknown, n: number) => [
+    call('counts', {}),
+    call('listRuns', { status: ['dead', 'failed'], limit: 50, withTotal: true }),
+    call('search', { query: WORDS[n % WORDS.length] }),
+    call('stats', { from: NOW - DAY }),
+  ];
+  {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    engine.createLane({ name: 'drain', concurrency: 8 });
+    engine.pauseLane({ name: 'drain' });
+    for (let i = 0; i < drained; i += 50_000) {
+      engine.enqueueMany({ runs: Array.from({ length: Math.min(50_000, drained - i) }, () => ({ kind: 'logline', lane: 'drain' })) });
+    }
+    let n = 0;
+    const reader = setInterval(() => { reads((name, input) => (engine as unknown as Record<string, (i: object) => unknown>)[name](input), n++); }, 100);
+    h.enable();
+    t0 = performance.now();
+    engine.resumeLane({ name: 'drain' });
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        const c = engine.counts().lanes.drain ?? {};
+        if (!c.queued && !c.running) { clearInterval(check); resolve(); }
+      }, 20);
+    });
+    const drainMs = performance.now() - t0;
+    h.disable();
+    clearInterval(reader);
+    record({ scenario: 'scale', system: 'tasklane', metric: 'one thread (serve): drain with logs while the window reads', value: Math.round(drained / drainMs * 1000), unit: 'runs/s', note: `${n} rounds of window reads` });
+    record({ scenario: 'scale', system: 'tasklane', metric: 'one thread (serve): event loop delay max', value: round(h.max / 1e6), unit: 'ms' });
+    record({ scenario: 'scale', system: 'tasklane', metric: 'one thread (serve): event loop delay p99', value: round(h.percentile(99) / 1e6), unit: 'ms' });
   }
-  let reads = 0;
-  const reader = setInterval(() => {
-    engine.counts();
-    engine.listRuns({ status: ['dead', 'failed'], limit: 50, withTotal: true });
-    engine.search({ query: WORDS[reads % WORDS.length] });
-    engine.stats({ from: NOW - DAY });
-    reads++;
-  }, 100);
-  h.enable();
-  t0 = performance.now();
-  engine.resumeLane({ name: 'drain' });
-  await new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      const c = engine.counts().lanes.drain ?? {};
-      if (!c.queued && !c.running) { clearInterval(check); resolve(); }
-    }, 20);
-  });
-  const drainMs = performance.now() - t0;
-  h.disable();
-  clearInterval(reader);
-  record({ scenario: 'scale', system: 'tasklane', metric: 'mixed: drain with logs while the window reads', value: Math.round(drained / drainMs * 1000), unit: 'runs/s', note: `${reads} rounds of window reads` });
-  record({ scenario: 'scale', system: 'tasklane', metric: 'mixed: event loop delay max', value: round(h.max / 1e6), unit: 'ms', target: '≤ 50 ms' });
-  record({ scenario: 'scale', system: 'tasklane', metric: 'mixed: event loop delay p99', value: round(h.percentile(99) / 1e6), unit: 'ms', target: '≤ 16 ms' });
   await engine.stop({ timeoutMs: 0 });
+
+  {
+    let events = 0;
+    const thread = await startEngineThread({ dataDir: dir, port: 0, metrics: false, kindsModule: new URL('../kinds.ts', import.meta.url).href },
+      { onEvents: (batch) => { events += batch.length; } });
+    const call = async (name: string, input: object) => {
+      const outcome = await thread.call(name, input);
+      if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
+      return outcome.value;
+    };
+    await call('pauseLane', { name: 'drain' });
+    for (let i = 0; i < drained; i += 50_000) {
+      await call('enqueueMany', { runs: Array.from({ length: Math.min(50_000, drained - i) }, () => ({ kind: 'logline', lane: 'drain' })) });
+    }
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    const answers: number[] = [];
+    let n = 0;
+    const reader = setInterval(() => {
+      const s = performance.now();
+      void Promise.all(reads(call, n++)).then(() => answers.push(performance.now() - s));
+    }, 100);
+    h.enable();
+    t0 = performance.now();
+    await call('resumeLane', { name: 'drain' });
+    for (;;) {
+      const c = (await call('counts', {}) as Counts).lanes.drain ?? {};
+      if (!c.queued && !c.running) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const drainMs = performance.now() - t0;
+    h.disable();
+    clearInterval(reader);
+    answers.sort((a, b) => a - b);
+    record({ scenario: 'scale', system: 'tasklane', metric: 'mixed: drain with logs while the window reads', value: Math.round(drained / drainMs * 1000), unit: 'runs/s',
+      note: `the engine on its own thread; ${n} rounds of window reads, ${events.toLocaleString('en-US')} events to the window` });
+    record({ scenario: 'scale', system: 'tasklane', metric: 'mixed: event loop delay max', value: round(h.max / 1e6), unit: 'ms', target: '≤ 50 ms', note: 'the window\'s thread (Electron main)' });
+    record({ scenario: 'scale', system: 'tasklane', metric: 'mixed: event loop delay p99', value: round(h.percentile(99) / 1e6), unit: 'ms', target: '≤ 16 ms', note: 'the window\'s thread (Electron main)' });
+    record({ scenario: 'scale', system: 'tasklane', metric: 'mixed: a round of the window\'s reads answered, p95', value: round(percentile(answers, 95)), unit: 'ms', note: 'counts, a filtered page, a search, stats; sent together' });
+    await thread.stop(0);
+  }
 });

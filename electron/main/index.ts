@@ -1,16 +1,18 @@
-// The desktop shell: one instance, one window, a tray icon, desktop notifications, and the
-// engine from src/core wired to them. Everything else lives in the engine.
+// The desktop shell: one instance, one window, a tray icon, desktop notifications. The
+// engine and its local host run on a thread of their own (src/host/engine-thread.ts), so
+// this thread, which draws the window's frame, the tray and the menus, never waits for it:
+// the window's calls go there as messages and its events come back in batches.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, powerMonitor, session, shell, Tray } from 'electron';
 import log from 'electron-log/main';
-import { createEngine, TasklaneError, type Engine } from '../../src/core/index';
+import type { Counts, EngineEvent, Lane } from '../../src/core/api/types';
 import { backupsDir, restoreDatabase, setAside } from '../../src/core/db/care';
-import { jsonLinesFor, logRunTrouble, logUncaught } from '../../src/host/app-log';
+import { jsonLinesFor, logUncaught } from '../../src/host/app-log';
+import { EngineThreadFailed, startEngineThread, type EngineThread } from '../../src/host/engine-thread-client';
 import { acquireLock, LockedError } from '../../src/host/lock';
-import { DEFAULT_PORT, openLocalHost, type LocalHost } from '../../src/host/local-host';
-import { createMetrics } from '../../src/host/metrics';
+import { DEFAULT_PORT } from '../../src/host/local-host';
 import { defaultDataDir, files } from '../../src/host/paths';
 import { readSettings } from '../../src/host/settings';
 import { adaptiveThrottle } from '../../src/host/throttle';
@@ -25,8 +27,9 @@ const isOurPage = (url: string) => (devUrl ? url.startsWith(devUrl) : url === pa
 
 let window: BrowserWindow | null = null;
 let tray: Tray | null = null;
-let engine: Engine | null = null;
-let localHost: LocalHost | null = null;
+let engine: EngineThread | null = null;
+/** Who gets the engine's event batches (the window's IPC, the tray, notifications). */
+const eventListeners = new Set<(events: EngineEvent[]) => void>();
 let releaseLock: (() => void) | null = null;
 let quitting = false;
 
@@ -78,45 +81,54 @@ async function start(): Promise<void> {
   // `npm start` keeps a copy of better-sqlite3 built for Electron apart from the one plain
   // Node uses (tests, `tasklane serve`); a packaged app has only the Electron build.
   const devBinding = join(root, '.electron-native', 'better_sqlite3.node');
-  const open = () => createEngine({
+  const open = () => startEngineThread({
     dataDir,
-    logger: log,
+    port: DEFAULT_PORT,
+    staticDir: dirname(pageFile),
+    metrics: settings.metrics,
     nativeBinding: !app.isPackaged && existsSync(devBinding) ? devBinding : undefined,
-    notifier: {
-      notify: ({ title, body, urgency }) => {
-        if (!Notification.isSupported()) return false;
-        new Notification({ title, body, urgency }).show();
-        return true;
-      },
+  }, {
+    onEvents: (events) => { for (const listener of eventListeners) listener(events); },
+    onNotify: ({ title, body, urgency }) => {
+      if (Notification.isSupported()) new Notification({ title, body, urgency }).show();
+    },
+    onLog: (level, text) => log[level](text),
+    onExit: (code) => {
+      log.error(`the engine stopped unexpectedly (exit ${code})`);
+      dialog.showErrorBox('Tasklane stopped', `Tasklane's engine stopped unexpectedly (exit ${code}); see the log in ${log.transports.file.getFile().path}. Tasklane will close.`);
+      quitting = true;
+      app.exit(1);
     },
   });
   engine = await openOrAsk(open, join(dataDir, 'tasklane.db'));
-  logRunTrouble(engine, log);
-  const metrics = settings.metrics ? createMetrics(engine) : null;
-  await engine.start();
-  localHost = await openLocalHost({ dataDir, engine, port: DEFAULT_PORT, metrics, staticDir: dirname(pageFile), log: (m) => log.warn(m) });
-  log.info(`Tasklane is running on ${dataDir}; the \`tasklane\` command reaches it at ${localHost.url}`
-    + (settings.metrics ? `; metrics at ${localHost.url}metrics` : ''));
-  bindIpc(engine, () => window, isOurPage);
-  watchEngine(engine);
+  const thread = engine;
+  log.info(`Tasklane is running on ${dataDir}; the \`tasklane\` command reaches it at ${thread.url}`
+    + (settings.metrics ? `; metrics at ${thread.url}metrics` : ''));
+  bindIpc(thread.call, (listener) => { eventListeners.add(listener); return () => eventListeners.delete(listener); }, () => window, isOurPage);
+  eventListeners.add(notifyDead);
 
   tray = new Tray(nativeImage.createFromPath(join(root, 'resources', 'tray.png')));
-  const updateTray = () => {
+  const read = async <T>(name: string): Promise<T | null> => {
+    const outcome = await thread.call(name, {});
+    return outcome.ok ? outcome.value as T : null;
+  };
+  const updateTray = async () => {
     if (!engine || !tray) return;
-    const counts = engine.counts();
+    const [counts, lanes] = await Promise.all([read<Counts>('counts'), read<Lane[]>('listLanes')]);
+    if (!counts || !lanes || !tray) return;
     tray.setToolTip(trayTooltip(counts));
-    tray.setContextMenu(Menu.buildFromTemplate(trayMenu(counts, engine.listLanes(), {
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenu(counts, lanes, {
       show: showWindow,
-      pauseAll: () => { engine?.pauseAll(); updateTray(); },
-      resumeAll: () => { engine?.resumeAll(); updateTray(); },
+      pauseAll: () => { void thread.call('pauseAll', {}).then(() => updateTray()); },
+      resumeAll: () => { void thread.call('resumeAll', {}).then(() => updateTray()); },
       quit: () => { quitting = true; app.quit(); },
     })));
   };
   // Refreshed when something happened, at most once a second, and never taking more than
-  // 5% of the engine's time.
-  const trayRead = adaptiveThrottle(updateTray, { minMs: 1000, share: 20 });
-  engine.on('*', () => trayRead.poke());
-  updateTray();
+  // 5% of the time.
+  const trayRead = adaptiveThrottle(() => { void updateTray(); }, { minMs: 1000, share: 20 });
+  eventListeners.add(() => trayRead.poke());
+  void updateTray();
   tray.on('click', showWindow);
 
   // The lid opened again: scheduled fires and retries that came due meanwhile run now.
@@ -136,12 +148,12 @@ async function start(): Promise<void> {
  * damaged file gets the person's choice: start fresh (the file is kept under a dated name),
  * restore one of the backups, or quit. Nothing is deleted without that choice.
  */
-async function openOrAsk(open: () => Engine, dbPath: string): Promise<Engine> {
+async function openOrAsk(open: () => Promise<EngineThread>, dbPath: string): Promise<EngineThread> {
   for (;;) {
     try {
-      return open();
+      return await open();
     } catch (error) {
-      if (!(error instanceof TasklaneError) || !error.code.startsWith('STORAGE_')) throw error;
+      if (!(error instanceof EngineThreadFailed) || !error.code.startsWith('STORAGE_')) throw error;
       log.error(error.message);
       if (error.code !== 'STORAGE_CORRUPT') {
         dialog.showErrorBox('Tasklane cannot open its database', error.message);
@@ -167,14 +179,15 @@ async function openOrAsk(open: () => Engine, dbPath: string): Promise<Engine> {
 }
 
 /** What happened while the window was closed: a desktop notification when a run goes dead. */
-function watchEngine(e: Engine): void {
-  e.on('run.dead', (event) => {
+function notifyDead(events: EngineEvent[]): void {
+  for (const event of events) {
+    if (event.type !== 'run.dead') continue;
     if (window?.isFocused()) return;
     if (!Notification.isSupported()) return;
     const n = new Notification({ title: `Run ${event.runId} is dead`, body: `${event.error.code}: ${event.error.message}` });
     n.on('click', showWindow);
     n.show();
-  });
+  }
 }
 
 app.on('window-all-closed', () => { /* stays in the tray */ });
@@ -185,8 +198,7 @@ app.on('before-quit', (e) => {
   const stopping = engine;
   engine = null;
   void (async () => {
-    await localHost?.close();
-    await stopping.stop({ timeoutMs: 10_000 });
+    await stopping.stop(10_000);
     releaseLock?.();
     app.exit(0);
   })();
