@@ -24,11 +24,12 @@ export function cli(dir: string, ...args: string[]): Promise<{ code: number | nu
   return cliWith({}, dir, ...args);
 }
 
-/** The CLI with more environment (`env`) and, optionally, standard input (`env.STDIN`, not passed on). */
+/** The CLI with more environment (`env`) and, optionally, standard input (`env.STDIN`) and
+ *  the folder it runs in (`env.CWD`), neither passed on. */
 export function cliWith(env: Record<string, string>, dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { STDIN: stdin, ...extra } = env;
+  const { STDIN: stdin, CWD: cwd, ...extra } = env;
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BIN, '--data-dir', dir, ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    const proc = spawn(process.execPath, [BIN, '--data-dir', dir, ...args], { cwd, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...extra } });
     if (stdin !== undefined) proc.stdin!.end(stdin);
     let stdout = '';

@@ -3,7 +3,8 @@
 // added without --json, or without a run here, fails this test.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../core/testing/harness';
@@ -138,6 +139,12 @@ describe('every verb', () => {
     expect(dead.stderr).toContain('run 5000 does not exist');
     expect((await cli(s.dir, 'show', '1')).stdout).toContain('by the tasklane command');
     expect((await cli(s.dir, 'ls', '--lane', 'nosuch')).stdout).toContain("no runs in lane 'nosuch' (it does not exist now");
+    // A program runs in the folder the command was typed in (unless --cwd says another).
+    const here = mkdtempSync(join(tmpdir(), 'tasklane-here-'));
+    const pwd = JSON.parse((await cliWith({ CWD: here }, s.dir, 'add', '--json', '--', 'pwd')).stdout) as { id: number };
+    expect((await cli(s.dir, 'wait', String(pwd.id))).code).toBe(0);
+    expect((await cli(s.dir, 'logs', String(pwd.id))).stdout).toBe(`${realpathSync(here)}\n`);
+    rmSync(here, { recursive: true, force: true });
     // task edit changes only what is given: a new program keeps the folder and env.
     await cli(s.dir, 'task', 'add', 'edited', '--cwd', '/tmp', '--env', 'A=1', '--', 'echo', 'x');
     expect((await cli(s.dir, 'task', 'edit', 'edited', '--', 'echo', 'y')).code).toBe(0);

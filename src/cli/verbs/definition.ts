@@ -74,7 +74,9 @@ export function kindOf(o: DefinitionOptions, program?: string, args: string[] = 
   if (o.plugin !== undefined) return { kind: o.plugin, input: o.input === undefined ? {} : readJson(o.input, '--input') };
   if (program !== undefined) {
     return { kind: 'shell', input: {
-      command: program, args, ...(o.shell && { shell: true }), ...(o.cwd && { cwd: o.cwd }), ...(o.env && { env: pairs(o.env, '=', 'an environment variable') }),
+      // The folder you are in, as pueue does, unless --cwd says another (Tasklane's own
+      // folder is nobody's working folder).
+      command: program, args, ...(o.shell && { shell: true }), cwd: o.cwd ?? process.cwd(), ...(o.env && { env: pairs(o.env, '=', 'an environment variable') }),
     } };
   }
   return null;

@@ -45,7 +45,10 @@ function editedKind(current: Task, o: DefinitionOptions, prog: string | undefine
     if (given.kind !== current.kind) return given;
     if (given.kind === 'shell') {
       const { command: _c, args: _a, ...settings } = input;
-      return { kind: 'shell', input: { ...settings, ...(given.input as object) } };
+      // A new program keeps the task's folder unless --cwd gives one (kindOf fills in the
+      // folder the command was typed in, which is for new runs and tasks).
+      const { cwd: _here, ...program } = given.input as { cwd?: string };
+      return { kind: 'shell', input: { ...settings, ...(o.cwd ? given.input as object : program) } };
     }
     return { kind: given.kind, input: { ...input, ...(given.input as object) } };
   }

@@ -164,7 +164,8 @@ export function createRollups(db: Database.Database) {
   const range = (q: { from?: number; to?: number }, now: number) => {
     const toRaw = q.to ?? now + 1;
     const to = Math.ceil(toRaw / HOUR) * HOUR;
-    const from = Math.floor((q.from ?? toRaw - DAY) / HOUR) * HOUR;
+    // Without a start: the 24 whole hours that end with the one under way.
+    const from = q.from !== undefined ? Math.floor(q.from / HOUR) * HOUR : to - DAY;
     return { from, to };
   };
 
