@@ -15,7 +15,6 @@ import { acquireLock, LockedError } from '../../src/host/lock';
 import { DEFAULT_PORT } from '../../src/host/local-host';
 import { defaultDataDir, files } from '../../src/host/paths';
 import { readSettings } from '../../src/host/settings';
-import { adaptiveThrottle } from '../../src/host/throttle';
 import { bindIpc, HIDDEN } from './ipc';
 import { trayMenu, trayTooltip } from './tray';
 
@@ -124,11 +123,21 @@ async function start(): Promise<void> {
       quit: () => { quitting = true; app.quit(); },
     })));
   };
-  // Refreshed when something happened, at most once a second, and never taking more than
-  // 5% of the time.
-  const trayRead = adaptiveThrottle(() => { void updateTray(); }, { minMs: 1000, share: 20 });
-  eventListeners.add(() => trayRead.poke());
-  void updateTray();
+  // Refreshed with each batch of events (at most every 50 ms): counts are kept by the engine
+  // (no table read), so there is no throttle; one read at a time, and one more after it when
+  // events came meanwhile.
+  let reading = false;
+  let again = false;
+  const refresh = () => {
+    if (reading) { again = true; return; }
+    reading = true;
+    void updateTray().finally(() => {
+      reading = false;
+      if (again) { again = false; refresh(); }
+    });
+  };
+  eventListeners.add(refresh);
+  refresh();
   tray.on('click', showWindow);
 
   // The lid opened again: scheduled fires and retries that came due meanwhile run now.
