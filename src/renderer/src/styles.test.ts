@@ -108,3 +108,17 @@ describe('search', () => {
     }
   });
 });
+
+describe('the log\'s ANSI colours', () => {
+  const LOG_BG = '#0f1115';
+  const colours = [...CSS.matchAll(/\.log \.(ansi-[a-z-]+) \{ color: (#[0-9a-f]{6}); \}/g)].map((m) => [m[1], m[2]] as const);
+  it('every one of the 16 is readable (4.5:1) on the log\'s background', () => {
+    expect(colours.map(([name]) => name).sort()).toHaveLength(16);
+    for (const [name, hex] of colours) expect(contrast(hex, LOG_BG), name).toBeGreaterThanOrEqual(4.5);
+  });
+  it('the default text is readable on every background colour', () => {
+    const backgrounds = [...CSS.matchAll(/\.log \.(ansi-[a-z-]+-bg)[^{]*\{ background: (#[0-9a-f]{6});( color: (#[0-9a-f]{6});)? \}/g)];
+    expect(backgrounds.length).toBeGreaterThanOrEqual(8);
+    for (const m of backgrounds) expect(contrast(m[4] ?? '#d8dee9', m[2]), m[1]).toBeGreaterThanOrEqual(4.5);
+  });
+});

@@ -92,7 +92,7 @@ export function RunDetailPanel() {
               </tbody>
             </table>
           )}
-          <RunLog key={run.id} lines={logs} status={run.status} focusLine={openLine} />
+          <RunLog key={run.id} runId={run.id} lines={logs} status={run.status} focusLine={openLine} attempts={run.attempts} run={run} />
         </>
       )}
     </aside>

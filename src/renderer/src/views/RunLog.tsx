@@ -1,28 +1,66 @@
-// The open run's log: its lines as they arrive, a search box that marks (or keeps only) the
-// lines holding what is typed, Enter going to the next one, and the line a search hit named.
+// The open run's log: its lines as they arrive, grouped by the attempt that wrote them, in
+// their ANSI colours (text spans, logView.ts), with their times on request; follow on or off;
+// copy and download; a search box that marks (or keeps only) the lines holding what is
+// typed, Enter going to the next one, and the line a search hit named.
 // The box looks through the lines loaded here, not through the engine's search: that one
 // answers which runs match (with each run's best line), not every line of one run.
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { LogLine, RunStatus } from '../../../core/api/types';
+import type { Attempt, LogLine, RunStatus } from '../../../core/api/types';
+import { duration } from '../format';
 import { logFinder, matchingLines, nextMatch, type LogFinder } from '../logFind';
+import { ansiParts, attemptSections, lineTime, logFile, plainText, type AttemptSection } from '../logView';
 import { Marked } from './Marked';
 
-const Line = memo(function Line({ line, finder, current, focus }: { line: LogLine; finder: LogFinder | null; current: boolean; focus: boolean }) {
+function Styled({ text }: { text: string }) {
+  const parts = ansiParts(text);
+  if (parts.length === 1 && !parts[0].fg && !parts[0].bg && !parts[0].bold) return <>{parts[0].text}</>;
+  return (
+    <>
+      {parts.map((p, i) => {
+        const cls = [p.fg, p.bg && `${p.bg}-bg`, p.bold && 'ansi-bold', p.italic && 'ansi-italic', p.underline && 'ansi-underline', p.dim && 'ansi-dim'].filter(Boolean).join(' ');
+        return cls ? <span key={i} className={cls}>{p.text}</span> : <span key={i}>{p.text}</span>;
+      })}
+    </>
+  );
+}
+
+const Line = memo(function Line({ line, finder, current, focus, times }: { line: LogLine; finder: LogFinder | null; current: boolean; focus: boolean; times: boolean }) {
   const cls = `line ${line.stream}${focus ? ' focus' : ''}${current ? ' current' : ''}`;
   return (
     <div data-seq={line.seq} className={cls} aria-current={current || undefined}>
-      {finder ? <Marked parts={finder.parts(line.text)} current={current} /> : line.text}
+      {times && <time className="line-time" dateTime={new Date(line.at).toISOString()}>{lineTime(line.at)}</time>}
+      {finder ? <Marked parts={finder.parts(plainText(line.text))} current={current} /> : <Styled text={line.text} />}
     </div>
   );
 });
 
-export function RunLog({ lines, status, focusLine }: { lines: LogLine[]; status: RunStatus; focusLine: number | null }) {
+/** The heading of an attempt's lines: its number, when it started, how it ended. */
+function attemptHeading(s: AttemptSection): string {
+  if (s.n === 0) return 'before the first attempt';
+  const ended = s.outcome === 'running' ? 'running'
+    : s.outcome === null ? ''
+      : `${s.outcome}${s.exitCode !== null ? ` (exit ${s.exitCode})` : ''}${s.error && s.outcome !== 'succeeded' ? `: ${s.error.message}` : ''}`;
+  const took = s.startedAt !== null && s.finishedAt !== null ? duration(s.finishedAt - s.startedAt) : '';
+  return [`Attempt ${s.n}`, s.startedAt !== null ? `started ${lineTime(s.startedAt)}` : '', ended, took].filter(Boolean).join(' · ');
+}
+
+export interface RunLogProps {
+  runId: number; lines: LogLine[]; status: RunStatus; focusLine: number | null;
+  attempts: Attempt[]; run: { attempt: number; startedAt: number | null; finishedAt: number | null };
+}
+
+export function RunLog({ runId, lines, status, focusLine, attempts, run }: RunLogProps) {
+  const [times, setTimes] = useState(false);
+  const [follow, setFollow] = useState(true);
+  const [copied, setCopied] = useState(false);
   const [typed, setTyped] = useState('');
   const [only, setOnly] = useState(false);
   const [current, setCurrent] = useState(-1);
   const needle = typed.trim();
   const finder = useMemo(() => logFinder(needle), [needle]);
-  const matches = useMemo(() => matchingLines(lines, finder), [lines, finder]);
+  // Search looks through the text without its escape codes.
+  const plain = useMemo(() => (needle ? lines.map((l) => ({ ...l, text: plainText(l.text) })) : lines), [lines, needle]);
+  const matches = useMemo(() => matchingLines(plain, finder), [plain, finder]);
   const matching = useMemo(() => new Set(matches), [matches]);
   useEffect(() => setCurrent(-1), [needle]);
   const box = useRef<HTMLDivElement>(null);
@@ -40,8 +78,8 @@ export function RunLog({ lines, status, focusLine }: { lines: LogLine[]; status:
     scrollTo(focusLine!);
   }, [hasFocus, focusLine, lines.length]);
   useEffect(() => {
-    if (focusLine === null && !needle) end.current?.scrollIntoView({ block: 'nearest' });
-  }, [lines.length, focusLine, needle]);
+    if (follow && focusLine === null && !needle) end.current?.scrollIntoView({ block: 'nearest' });
+  }, [lines.length, focusLine, needle, follow]);
 
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Escape') { setTyped(''); return; }
@@ -52,6 +90,18 @@ export function RunLog({ lines, status, focusLine }: { lines: LogLine[]; status:
     if (n >= 0) scrollTo(matches[n]);
   };
   const shown = only && finder ? lines.filter((l) => matching.has(l.seq)) : lines;
+  const sections = attemptSections(shown, attempts, { ...run, status });
+  const copy = () => {
+    void navigator.clipboard?.writeText(logFile(lines)).then(() => { setCopied(true); setTimeout(() => setCopied(false), 1500); }, () => {});
+  };
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([logFile(lines)], { type: 'text/plain' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `tasklane-run-${runId}.log`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
   const currentSeq = current >= 0 ? matches[current] : undefined;
   const found = !needle ? '' : !matches.length ? 'no line matches' : current >= 0 ? `${current + 1} of ${matches.length}` : `${matches.length} ${matches.length === 1 ? 'line' : 'lines'}`;
 
@@ -65,6 +115,10 @@ export function RunLog({ lines, status, focusLine }: { lines: LogLine[]; status:
               onChange={(e) => setTyped(e.target.value)} onKeyDown={onKey} />
             <span className="log-found" aria-live="polite" data-testid="log-found">{found}</span>
             {needle && <label><input type="checkbox" checked={only} onChange={(e) => setOnly(e.target.checked)} /> only these lines</label>}
+            <label><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow</label>
+            <label><input type="checkbox" checked={times} onChange={(e) => setTimes(e.target.checked)} /> times</label>
+            <button type="button" onClick={copy}>{copied ? 'copied' : 'copy'}</button>
+            <button type="button" onClick={download}>download</button>
           </div>
         )}
       </div>
@@ -73,8 +127,13 @@ export function RunLog({ lines, status, focusLine }: { lines: LogLine[]; status:
       )}
       <div className="log" data-testid="log" ref={box}>
         {lines.length === 0 ? <span className="empty">{status === 'queued' || status === 'scheduled' ? 'not started yet' : 'no output'}</span> : null}
-        {shown.map((l) => (
-          <Line key={l.seq} line={l} finder={matching.has(l.seq) ? finder : null} current={l.seq === currentSeq} focus={l.seq === focusLine} />
+        {sections.map((section) => (
+          <section key={section.n} className="attempt-lines" aria-label={`attempt ${section.n}`}>
+            {(sections.length > 1 || section.n > 1) && <h4 className={`attempt-head ${section.outcome ?? ''}`}>{attemptHeading(section)}</h4>}
+            {section.lines.map((l) => (
+              <Line key={l.seq} line={l} finder={matching.has(l.seq) ? finder : null} current={l.seq === currentSeq} focus={l.seq === focusLine} times={times} />
+            ))}
+          </section>
         ))}
         <div ref={end} />
       </div>
