@@ -28,6 +28,13 @@ test('the log by attempt, in colour, with times, and as a file', async ({ page, 
   await expect(log.locator('.ansi-green')).toHaveText('ok');
   await expect(log).not.toContainText('[31m');
 
+  // What it was given and gave back, in words; the head stays in view at the log's end.
+  await expect(panel.locator('dt:text-is("command") + dd')).toContainText("sh -c 'if [ -e");
+  await expect(panel.locator('dt:text-is("folder") + dd')).toHaveText(/^\//);
+  await expect(panel.locator('dt:text-is("result") + dd')).toHaveText(/^exit 0 after \d+ ms$/);
+  await log.locator('.line').last().scrollIntoViewIfNeeded();
+  await expect(panel.getByRole('heading', { name: 'Run 1' })).toBeInViewport();
+
   await panel.getByLabel('times').check();
   await expect(log.locator('.line time').first()).toHaveText(/^\d\d:\d\d:\d\d\.\d{3}$/);
   await page.screenshot({ path: 'test-results/screens/run-log-attempts.png', fullPage: true });

@@ -26,11 +26,16 @@ export function rateText(rate: { max: number; intervalMs: number } | null): stri
 /** An argument as a shell would need it typed: quoted when it holds spaces or quotes. */
 const quoted = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
 
+/** A command line as it would be typed. */
+export function commandLine(command: string, args: readonly string[] = []): string {
+  return [command, ...args.map(quoted)].join(' ');
+}
+
 /** What a run does, in one line: its name, else the command or URL it was given. */
 export function title(run: { name: string | null; kind: string; input: unknown }): string {
   if (run.name) return run.name;
   const input = (run.input ?? {}) as { command?: string; args?: string[]; url?: string; method?: string; title?: string };
-  if (run.kind === 'shell' && input.command) return [input.command, ...(input.args ?? []).map(quoted)].join(' ');
+  if (run.kind === 'shell' && input.command) return commandLine(input.command, input.args);
   if (run.kind === 'http' && input.url) return `${input.method ?? 'GET'} ${input.url}`;
   if (run.kind === 'notify' && input.title) return input.title;
   return run.kind;

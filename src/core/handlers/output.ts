@@ -40,7 +40,7 @@ export class LineSplitter {
   /** The last lines seen (stored or not), for error messages and results. */
   readonly tail: string[] = [];
 
-  constructor(private readonly onLine: (line: string) => void, private readonly tailSize = 20) {}
+  constructor(private readonly onLine: (line: string) => void | boolean, private readonly tailSize = 20) {}
 
   push(chunk: Buffer): void {
     this.feed(this.decoder.write(chunk));
@@ -66,9 +66,10 @@ export class LineSplitter {
     this.partial = data;
   }
 
+  /** `onLine` returning false keeps the line out of the tail (a `::progress` line). */
   private emit(line: string): void {
+    if (this.onLine(line) === false) return;
     this.tail.push(line);
     if (this.tail.length > this.tailSize) this.tail.shift();
-    this.onLine(line);
   }
 }

@@ -88,6 +88,11 @@ describe('shell kind', () => {
     h.engine.cancel({ ids: [id] });
   });
 
+  it('::progress lines are not in the result\'s tail of the output either', async () => {
+    const run = await finished(node('console.log("one"); console.log("::progress 50 half"); console.log("two")'));
+    expect(run).toMatchObject({ status: 'succeeded', result: { stdoutTail: ['one', 'two'] } });
+  });
+
   it('caps 10 MB of output at the limit with one marker, and counts the rest', async () => {
     const run = await finished(node('const l = "x".repeat(1023); for (let i = 0; i < 10240; i++) console.log(l)', { outputCapBytes: 1024 * 1024 }));
     expect(run.status).toBe('succeeded');

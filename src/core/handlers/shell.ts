@@ -56,8 +56,9 @@ export function runShell(input: ShellInput, ctx: RunContext): Promise<ShellResul
   const budget = new OutputBudget(input.outputCapBytes, (s, t) => ctx.log(s, t));
   const stdout = new LineSplitter((line) => {
     const m = PROGRESS.exec(line);
-    if (m) ctx.progress(Number(m[1]), m[2] || undefined);
-    else budget.take('stdout', line);
+    if (!m) return budget.take('stdout', line);
+    ctx.progress(Number(m[1]), m[2] || undefined);
+    return false; // not output: neither logged nor in the result's tail
   });
   const stderr = new LineSplitter((line) => budget.take('stderr', line));
   child.stdout!.on('data', (c: Buffer) => stdout.push(c));

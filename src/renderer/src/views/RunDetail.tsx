@@ -5,7 +5,12 @@ import type { RunStatus, WaitReason } from '../../../core/api/types';
 import type { Api } from '../api';
 import { useApp } from '../context';
 import { clock, duration, originText, runTime, title } from '../format';
+import { inputFacts, resultFacts, type Fact as FactRow } from '../runFacts';
 import { RunLog } from './RunLog';
+
+function Fact({ fact }: { fact: FactRow }) {
+  return <><dt>{fact.label}</dt><dd>{fact.code ? <pre className="fact">{fact.value}</pre> : fact.value}</dd></>;
+}
 import { StatusBadge, useNow } from './RunTable';
 
 const ACTIVE = ACTIVE_STATUSES;
@@ -50,15 +55,25 @@ export function RunDetailPanel() {
 
   return (
     <aside className="detail" aria-label={`run ${id}`}>
-      <div className="detail-head">
-        <h2>Run {id}</h2>
-        <button className="link-button" aria-label="close" onClick={() => openRun(null)}>×</button>
+      {/* The head, the status and the actions stay in view while the rest scrolls. */}
+      <div className="detail-sticky">
+        <div className="detail-head">
+          <h2>Run {id}</h2>
+          <button className="link-button" aria-label="close" onClick={() => openRun(null)}>×</button>
+        </div>
+        {run && (
+          <>
+            <p className="run-title">{title(run)}</p>
+            <p><StatusBadge status={run.status} /> {run.status === 'running' && run.progress !== null &&
+              <><progress max={100} value={run.progress} /> {run.progress}% {run.progressMessage}</>}</p>
+            <div className="actions">
+              {runActions(run).map(({ label, call, done }) => <button key={label} onClick={() => void act(call, done)}>{label}</button>)}
+            </div>
+          </>
+        )}
       </div>
       {!run ? <p>Loading…</p> : (
         <>
-          <p className="run-title">{title(run)}</p>
-          <p><StatusBadge status={run.status} /> {run.status === 'running' && run.progress !== null &&
-            <><progress max={100} value={run.progress} /> {run.progress}% {run.progressMessage}</>}</p>
           {run.error && <p className="error-line" role="note">{run.error.code}: {run.error.message}</p>}
           {waiting && why && (
             <div className="why" aria-label="why it is waiting">
@@ -66,10 +81,8 @@ export function RunDetailPanel() {
               <ul>{why.map((r) => <li key={r.code + (r.runId ?? '')}>{r.message}</li>)}</ul>
             </div>
           )}
-          <div className="actions">
-            {runActions(run).map(({ label, call, done }) => <button key={label} onClick={() => void act(call, done)}>{label}</button>)}
-          </div>
           <dl>
+            {inputFacts(run.kind, run.input).map((f) => <Fact key={f.label} fact={f} />)}
             <dt>kind</dt><dd>{run.kind}</dd>
             <dt>lane</dt><dd>{run.lane}</dd>
             <dt>priority</dt><dd>{run.priority}</dd>
@@ -79,7 +92,7 @@ export function RunDetailPanel() {
             {run.startedAt !== null && <><dt>started</dt><dd>{clock(run.startedAt)}</dd></>}
             {run.startedAt !== null && <><dt>time</dt><dd>{runTime(run, now)}</dd></>}
             {run.timeoutMs !== null && <><dt>timeout</dt><dd>{duration(run.timeoutMs)}</dd></>}
-            {run.result !== null && run.result !== undefined && <><dt>result</dt><dd><code>{JSON.stringify(run.result)}</code></dd></>}
+            {resultFacts(run.kind, run.result).map((f) => <Fact key={f.label} fact={f} />)}
           </dl>
           {run.attempts.length > 0 && (
             <table className="attempts">
