@@ -85,6 +85,7 @@ async function start(): Promise<void> {
     port: DEFAULT_PORT,
     staticDir: dirname(pageFile),
     metrics: settings.metrics,
+    notifications: Notification.isSupported(),
     nativeBinding: !app.isPackaged && existsSync(devBinding) ? devBinding : undefined,
   }, {
     onEvents: (events) => { for (const listener of eventListeners) listener(events); },

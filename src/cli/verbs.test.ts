@@ -144,6 +144,11 @@ describe('every verb', () => {
     const pwd = JSON.parse((await cliWith({ CWD: here }, s.dir, 'add', '--json', '--', 'pwd')).stdout) as { id: number };
     expect((await cli(s.dir, 'wait', String(pwd.id))).code).toBe(0);
     expect((await cli(s.dir, 'logs', String(pwd.id))).stdout).toBe(`${realpathSync(here)}\n`);
+    // A relative --cwd is relative to that folder too.
+    mkdirSync(join(here, 'sub'));
+    const sub = JSON.parse((await cliWith({ CWD: here }, s.dir, 'add', '--json', '--cwd', 'sub', '--', 'pwd')).stdout) as { id: number };
+    expect((await cli(s.dir, 'wait', String(sub.id))).code).toBe(0);
+    expect((await cli(s.dir, 'logs', String(sub.id))).stdout).toBe(`${realpathSync(join(here, 'sub'))}\n`);
     rmSync(here, { recursive: true, force: true });
     // task edit changes only what is given: a new program keeps the folder and env.
     await cli(s.dir, 'task', 'add', 'edited', '--cwd', '/tmp', '--env', 'A=1', '--', 'echo', 'x');

@@ -43,6 +43,8 @@ export function startEngineThread(opts: EngineThreadOptions, handlers: EngineThr
   const waiting = new Map<number, (outcome: Outcome<unknown>) => void>();
   let nextId = 1;
   let stopping: (() => void) | null = null;
+  /** Whether it said ready (an end before that is a failed start, not a crash). */
+  let started = false;
   let exited = false;
   const send = (m: ToThread) => worker.postMessage(m);
 
@@ -50,6 +52,7 @@ export function startEngineThread(opts: EngineThreadOptions, handlers: EngineThr
     worker.on('message', (m: FromThread) => {
       switch (m.type) {
         case 'ready':
+          started = true;
           resolve({
             url: m.url,
             call: (name, input) => {
@@ -61,6 +64,8 @@ export function startEngineThread(opts: EngineThreadOptions, handlers: EngineThr
             stop: (timeoutMs = 10_000) => exited ? Promise.resolve() : new Promise<void>((done) => {
               stopping = done;
               send({ type: 'stop', timeoutMs });
+              // It answers 'stopped' and ends; if something keeps it alive, it is ended.
+              setTimeout(() => { void worker.terminate(); }, timeoutMs + 5_000).unref();
             }),
           });
           break;
@@ -69,7 +74,7 @@ export function startEngineThread(opts: EngineThreadOptions, handlers: EngineThr
         case 'events': handlers.onEvents?.(m.events as EngineEvent[]); break;
         case 'notify': handlers.onNotify?.(m.notification); break;
         case 'log': handlers.onLog?.(m.level, m.text); break;
-        case 'stopped': break;
+        case 'stopped': void worker.terminate(); break;
       }
     });
     worker.on('error', (error) => { handlers.onLog?.('error', `the engine thread failed: ${error.stack ?? error.message}`); reject(error); });
@@ -78,7 +83,8 @@ export function startEngineThread(opts: EngineThreadOptions, handlers: EngineThr
       for (const answer of waiting.values()) answer({ ok: false, error: { code: 'ENGINE_STOPPED', message: 'the engine has stopped' } });
       waiting.clear();
       if (stopping) stopping();
-      else handlers.onExit?.(code);
+      else if (started) handlers.onExit?.(code);
+      else reject(new EngineThreadFailed('INTERNAL', `the engine thread ended before it started (exit ${code})`));
     });
   });
 }

@@ -2,16 +2,17 @@
 // local host on a temp data folder): calls answered with the contract's outcomes, events in
 // batches, notifications handed to the main thread, the `tasklane` command's host up, and a
 // stop that ends it (calls after it fail, typed).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { EngineEvent } from '../core/api/types';
 import { tempDir } from '../core/testing/harness';
 import { startEngineThread, type EngineThread } from './engine-thread-client';
 import { files } from './paths';
 
-const temp = tempDir();
+let temp = tempDir();
 let thread: EngineThread | null = null;
-afterEach(async () => { await thread?.stop(0); thread = null; temp.cleanup(); });
+afterEach(async () => { await thread?.stop(0); thread = null; temp.cleanup(); temp = tempDir(); });
 
 it('runs the engine on its own thread: calls, events, notifications, the local host, and a stop', async () => {
   const events: EngineEvent[] = [];
@@ -45,3 +46,21 @@ it('runs the engine on its own thread: calls, events, notifications, the local h
   expect(await thread.call('counts', {})).toMatchObject({ ok: false, error: { code: 'ENGINE_STOPPED' } });
   thread = null;
 }, 30_000);
+
+it('a database it cannot open is a failed start, said once (no crash report after it)', async () => {
+  writeFileSync(join(temp.dir, 'tasklane.db'), 'this is not a database, '.repeat(400));
+  let crashes = 0;
+  await expect(startEngineThread({ dataDir: temp.dir, port: 0, metrics: false }, { onExit: () => { crashes++; } }))
+    .rejects.toMatchObject({ code: 'STORAGE_CORRUPT' });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(crashes).toBe(0);
+});
+
+it('where the main thread cannot show notifications, a notify run says it was not shown', async () => {
+  const notes: unknown[] = [];
+  thread = await startEngineThread({ dataDir: temp.dir, port: 0, metrics: false, notifications: false }, { onNotify: (n) => notes.push(n) });
+  const id = ((await thread.call('enqueue', { kind: 'notify', input: { title: 'hello' } })) as { value: { id: number } }).value.id;
+  await expect.poll(async () => ((await thread!.call('getRun', { id })) as { value: { result: unknown } }).value.result, { timeout: 10_000 })
+    .toEqual({ delivered: false });
+  expect(notes).toEqual([]);
+});

@@ -25,6 +25,8 @@ export interface EngineThreadOptions {
   metrics: boolean;
   /** better-sqlite3 built for Electron (npm start). */
   nativeBinding?: string;
+  /** Whether the main thread can show a notification (a notify run says so). */
+  notifications?: boolean;
   /** A module whose `kinds` export adds kinds to the engine (benches: a kind that only
    *  writes a log line; the app has its built-in kinds and plugins). */
   kindsModule?: string;
@@ -53,6 +55,9 @@ const logger: Logger = {
   error: (...a: unknown[]) => post({ type: 'log', level: 'error', text: format(...a) }),
 };
 
+// A worker ends on an unhandled rejection by default; the app's main thread went on after
+// one (logging it), and so does this thread.
+process.on('unhandledRejection', (reason) => logger.error('unhandled rejection in the engine thread', reason));
 const kinds = opts.kindsModule ? (await import(opts.kindsModule) as { kinds: EngineOptions['kinds'] }).kinds : undefined;
 let engine: Engine;
 try {
@@ -62,7 +67,13 @@ try {
     logger,
     nativeBinding: opts.nativeBinding,
     // Shown by the main thread (Electron's Notification lives there).
-    notifier: { notify: (n) => { post({ type: 'notify', notification: { title: n.title, body: n.body ?? '', urgency: n.urgency ?? 'normal' } }); return true; } },
+    notifier: {
+      notify: (n) => {
+        if (opts.notifications === false) return false;
+        post({ type: 'notify', notification: { title: n.title, body: n.body ?? '', urgency: n.urgency ?? 'normal' } });
+        return true;
+      },
+    },
   });
 } catch (error) {
   post({ type: 'failed', code: error instanceof TasklaneError ? error.code : 'INTERNAL', message: (error as Error).message });
@@ -86,7 +97,9 @@ const batcher = batchEvents(engine, (events) => post({ type: 'events', events })
 
 port.on('message', (m: ToThread) => {
   if (m.type === 'call') {
-    void dispatch(engine, m.name, m.input, { origin: 'window' }).then((outcome) => post({ type: 'result', id: m.id, outcome }));
+    void dispatch(engine, m.name, m.input, { origin: 'window' })
+      .then((outcome) => post({ type: 'result', id: m.id, outcome }))
+      .catch((error: unknown) => post({ type: 'result', id: m.id, outcome: { ok: false, error: { code: 'INTERNAL', message: (error as Error).message } } }));
   } else if (m.type === 'wake') {
     engine.wake();
   } else if (m.type === 'stop') {

@@ -1,6 +1,7 @@
 // The options that say what a run does and how, shared by `add` (one run) and `task
 // add|edit` (a saved task): the kind (a program, --http, --notify, --plugin) and the run
 // options (lane, priority, attempts, backoff, timeout, name, tags, env).
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CommandError } from '../client';
 import { parseDuration, parseInteger } from '../format';
@@ -74,9 +75,9 @@ export function kindOf(o: DefinitionOptions, program?: string, args: string[] = 
   if (o.plugin !== undefined) return { kind: o.plugin, input: o.input === undefined ? {} : readJson(o.input, '--input') };
   if (program !== undefined) {
     return { kind: 'shell', input: {
-      // The folder you are in, as pueue does, unless --cwd says another (Tasklane's own
-      // folder is nobody's working folder).
-      command: program, args, ...(o.shell && { shell: true }), cwd: o.cwd ?? process.cwd(), ...(o.env && { env: pairs(o.env, '=', 'an environment variable') }),
+      // The folder you are in, as pueue does, unless --cwd says another (relative to the
+      // folder you are in; Tasklane's own folder is nobody's working folder).
+      command: program, args, ...(o.shell && { shell: true }), cwd: resolve(o.cwd ?? '.'), ...(o.env && { env: pairs(o.env, '=', 'an environment variable') }),
     } };
   }
   return null;

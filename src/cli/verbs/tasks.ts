@@ -1,5 +1,6 @@
 // Verbs on tasks and their schedules: tasks, task add|edit|rm|show|run, and schedule
 // set|pause|resume|clear|preview|explain.
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Task } from '../../core/api/types';
 import { CommandError, type Client } from '../client';
@@ -67,7 +68,7 @@ function editedKind(current: Task, o: DefinitionOptions, prog: string | undefine
   if (!passed.length) return null;
   if (kindOfTask === 'plugin') return { kind: current.kind, input: readJson(o.input!, '--input') };
   if (current.kind === 'shell') {
-    return { kind: 'shell', input: { ...input, ...(o.shell && { shell: true }), ...(o.cwd && { cwd: o.cwd }),
+    return { kind: 'shell', input: { ...input, ...(o.shell && { shell: true }), ...(o.cwd && { cwd: resolve(o.cwd) }),
       ...(o.env && { env: { ...(input.env as object | undefined), ...pairs(o.env, '=', 'an environment variable') } }) } };
   }
   if (current.kind === 'http') {

@@ -118,7 +118,8 @@ export const searchInput = z.strictObject({
   query: z.string().trim().min(1).max(500),
   syntax: z.enum(['words', 'fts']).default('words'),
   /** rank: best match first (the newest 1,000 matches of the runs and of the log lines,
-   *  ranked by how much of the text the words are); newest: newest run first. */
+   *  ranked by how much of the text the words are); newest: the newest match first (a run's
+   *  creation, or the time of the log line that matched). */
   order: z.enum(['rank', 'newest']).default('rank'),
   limit: z.int().min(1).max(200).default(50),
   offset: z.int().min(0).max(10_000).default(0),

@@ -64,10 +64,13 @@ export function inputText(input: string): string {
   return out.join(' ');
 }
 
+/** A word as the tokenizer sees one: letters, digits and the marks that go with them. */
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
+
 /** The words of a query in words (letters and digits; punctuation separates words, as it
  *  does in the index), or null when it has none. */
 export function queryWords(text: string): string[] | null {
-  return text.match(/[\p{L}\p{N}]+/gu);
+  return text.match(WORD);
 }
 
 /** A query in words: each word must occur, the last one as a prefix (the person may still
@@ -83,7 +86,11 @@ export function wordsQuery(text: string, lastTerms?: readonly string[]): string 
 }
 
 /** A word as the index keeps it (unicode61, remove_diacritics 2): lower case, no accents. */
-const folded = (w: string) => (/[^\x00-\x7f]/.test(w) ? w.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '') : w.toLowerCase());
+const folded = (w: string) => (/[^\x00-\x7f]/.test(w)
+  // unicode61 lower-cases every script, takes accents off Latin letters only (Cyrillic й,
+  // Hangul and kana keep theirs), and keeps Greek final sigma as sigma.
+  ? w.toLowerCase().replace(/ς/g, 'σ').normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').normalize('NFC')
+  : w.toLowerCase());
 
 /** The words a hit is marked by: the query's words (in FTS5 syntax, without its operators
  *  and column names), each matched whole or, `prefix`, as the start of a word. */
@@ -105,7 +112,7 @@ function hitWords(q: { query: string; syntax: 'words' | 'fts' }): HitWord[] {
 function termCounts(text: string, words: readonly HitWord[]): { length: number; tf: number[] } {
   const tf = words.map(() => 0);
   let length = 0;
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+  for (const m of text.matchAll(WORD)) {
     length++;
     const f = folded(m[0]);
     words.forEach((w, i) => { if (w.prefix ? f.startsWith(w.word) : f === w.word) tf[i]++; });
@@ -119,7 +126,7 @@ const CONTEXT_WORDS = 8;
 /** `text` around its first hit, the hits marked: what FTS5's snippet() gives, made here from
  *  the text (reading it through FTS5 again costs a scan of the word's matches). */
 export function snippet(text: string, words: readonly HitWord[]): SnippetPart[] {
-  const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
+  const tokens = [...text.matchAll(WORD)];
   const isHit = (t: string) => {
     const f = folded(t);
     return words.some((w) => (w.prefix ? f.startsWith(w.word) : f === w.word));
@@ -151,7 +158,7 @@ export function snippet(text: string, words: readonly HitWord[]): SnippetPart[] 
 }
 
 /** A match: the run, its rank, and the log line's id when a line matched. */
-interface Candidate { id: number; rank: number; line?: number }
+interface Candidate { id: number; rank: number; at: number; line?: number }
 
 export function createSearchIndex(db: Database.Database, opts: { scanMs?: number } = {}) {
   const scanMs = opts.scanMs ?? SCAN_MS;
@@ -180,13 +187,15 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
     if (q.syntax === 'fts') return q.query;
     const words = queryWords(q.query);
     if (!words) return null;
-    const last = folded(words[words.length - 1]);
-    // The word itself, whether the index has it or not (a missing term costs nothing), and
-    // the longer terms it starts: fts5vocab counts each term's matches as it reads it, so
-    // reading only the longer ones leaves out the count of a common word typed in full.
-    // (\u0001 sorts right after the word: a lower bound of `> word` still counts the word.)
+    const typed = words[words.length - 1];
+    const last = folded(typed);
+    // The word itself as typed (FTS5 folds it as it folds the index: exact whatever this
+    // module's folding gets wrong), whether the index has it or not (a missing term costs
+    // nothing), and the longer terms it starts: fts5vocab counts each term's matches as it
+    // reads it, so reading only the longer ones leaves out the count of a common word typed
+    // in full. (\u0001 sorts right after the word: a lower bound of `> word` still counts it.)
     const longer = termsOf[index].all(`${last}\u0001`, `${last}\u{10FFFF}`, MAX_PREFIX_TERMS);
-    return wordsQuery(q.query, longer.length < MAX_PREFIX_TERMS ? [last, ...longer] : undefined);
+    return wordsQuery(q.query, longer.length < MAX_PREFIX_TERMS ? [typed, ...longer] : undefined);
   };
 
   /** Indexes the runs, then the log lines, past the marks in one transaction, until the
@@ -235,10 +244,10 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
     const status = q.status?.length ? new Set<string>(q.status) : null;
     if (!status && q.lane === undefined && q.kind === undefined && q.taskId === undefined
       && q.createdFrom === undefined && q.createdTo === undefined) return null;
-    // r: [rowid, run id, status, lane, kind, task_id, created_at]
-    return (r) => (!status || status.has(r[2] as string)) && (q.lane === undefined || r[3] === q.lane)
-      && (q.kind === undefined || r[4] === q.kind) && (q.taskId === undefined || r[5] === q.taskId)
-      && (q.createdFrom === undefined || (r[6] as number) >= q.createdFrom) && (q.createdTo === undefined || (r[6] as number) < q.createdTo);
+    // r: [rowid, run id, when, status, lane, kind, task_id, created_at]
+    return (r) => (!status || status.has(r[3] as string)) && (q.lane === undefined || r[4] === q.lane)
+      && (q.kind === undefined || r[5] === q.kind) && (q.taskId === undefined || r[6] === q.taskId)
+      && (q.createdFrom === undefined || (r[7] as number) >= q.createdFrom) && (q.createdTo === undefined || (r[7] as number) < q.createdTo);
   }
 
   /**
@@ -272,17 +281,20 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
     }
   }
 
-  /** Reads `sql`'s matches in its order until `need` pass `keep`, or SCAN_MS pass. */
-  function scan(sql: string, match: string, need: number, keep: ((r: unknown[]) => boolean) | null, isLog: boolean) {
+  /** Reads `sql`'s matches in its order until `need` of them (`distinct`: of their runs)
+   *  pass `keep`, or SCAN_MS pass. */
+  function scan(sql: string, match: string, need: number, keep: ((r: unknown[]) => boolean) | null, isLog: boolean, distinct: boolean) {
     const found: Candidate[] = [];
+    const runs = new Set<number>();
     const until = performance.now() + scanMs;
     let complete = true;
     let read = 0;
     try {
       for (const r of (prepared(sql).raw(true) as Database.Statement<[string], unknown[]>).iterate(match)) {
         if (!keep || keep(r)) {
-          found.push({ id: r[1] as number, rank: 0, ...(isLog && { line: r[0] as number }) });
-          if (found.length >= need) break;
+          found.push({ id: r[1] as number, rank: 0, at: r[2] as number, ...(isLog && { line: r[0] as number }) });
+          runs.add(r[1] as number);
+          if ((distinct ? runs.size : found.length) >= need) break;
         }
         if ((++read & 127) === 0 && performance.now() > until) { complete = false; break; }
       }
@@ -312,20 +324,23 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
       // filters checked here as they come, for at most SCAN_MS per index: "best first" ranks
       // the newest RANK_WINDOW matches, and a filter few matches pass ends at the time limit
       // with what it found (complete: false) rather than read a million lines.
+      // Each match with when it happened (a run's creation, a line's time): "newest first"
+      // is the newest match first, one order for both indexes, so pages follow each other.
       const cols = keep ? ', r.status, r.lane, r.kind, r.task_id, r.created_at' : '';
-      const runs = scan(`SELECT s.rowid, s.rowid${cols}
-          FROM search_runs s${keep ? ' JOIN runs r ON r.id = s.rowid' : ''} WHERE search_runs MATCH ? ORDER BY s.rowid DESC`,
-        runsMatch, rank ? Math.max(RANK_WINDOW, want) : want, keep, false);
-      // A run may have many matching lines: read more lines than runs wanted.
-      const logs = scan(`SELECT s.rowid, l.run_id${cols}
+      const runs = scan(`SELECT s.rowid, s.rowid, r.created_at${cols}
+          FROM search_runs s JOIN runs r ON r.id = s.rowid WHERE search_runs MATCH ? ORDER BY s.rowid DESC`,
+        runsMatch, rank ? Math.max(RANK_WINDOW, want) : want, keep, false, false);
+      // A run may have many matching lines: newest first reads lines until it has seen
+      // enough runs; best first ranks a window of lines.
+      const logs = scan(`SELECT s.rowid, l.run_id, l.at${cols}
           FROM search_logs s JOIN run_logs l ON l.id = s.rowid${keep ? ' JOIN runs r ON r.id = l.run_id' : ''}
           WHERE search_logs MATCH ? ORDER BY s.rowid DESC`,
-        logsMatch, rank ? Math.max(RANK_WINDOW, want * 4) : want * 4, keep, true);
+        logsMatch, rank ? Math.max(RANK_WINDOW, want * 4) : want, keep, true, !rank);
       const marks = hitWords(q);
       if (rank) scoreAll(runs.found, logs.found, marks);
       const merged = rank
         ? [...runs.found, ...logs.found].sort((a, b) => a.rank - b.rank || b.id - a.id)
-        : [...runs.found, ...logs.found].sort((a, b) => b.id - a.id || (a.line ?? 0) - (b.line ?? 0));
+        : [...runs.found, ...logs.found].sort((a, b) => b.at - a.at || b.id - a.id || (b.line ?? 0) - (a.line ?? 0));
       const best = new Map<number, Candidate>();
       for (const c of merged) if (!best.has(c.id)) best.set(c.id, c);
       const page = [...best.values()].slice(q.offset, q.offset + q.limit);

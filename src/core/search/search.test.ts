@@ -168,3 +168,36 @@ it('a filter few matches pass stops at the time limit and says the search was no
   }
   h.reopen();
 });
+
+it('words of any script are found as typed and by their start, and marked', async () => {
+  await h.engine.start();
+  const names = ['новый мой отчёт', 'Ёлка', '한국어 공부', 'がっこう', 'ΟΔΟΣΤΡΩΜΑ νέο', 'café crème', 'हिन्दी पाठ'];
+  const idOf = new Map(names.map((name) => [name, h.engine.enqueue({ kind: 'noop', name }).id]));
+  await h.engine.idle();
+  for (const [query, name] of [['новый', names[0]], ['мой', names[0]], ['отчё', names[0]], ['Ёлка', names[1]], ['한국', names[2]], ['한국어', names[2]],
+    ['がっこう', names[3]], ['ΟΔΟΣ', names[4]], ['νέο', names[4]], ['cafe', names[5]], ['creme', names[5]], ['हिन्दी', names[6]]] as const) {
+    const found = h.engine.search({ query });
+    expect(ids(found), query).toEqual([idOf.get(name)]);
+    expect(marked(found.hits[0].match.parts).length, query).toBeGreaterThan(0);
+  }
+});
+
+it('newest first is the newest match first, and pages follow each other without a gap or a repeat', async () => {
+  await h.engine.start();
+  // Runs 1-5 write one line each; then run 6, a chatty one, writes 20.
+  for (let i = 0; i < 5; i++) h.engine.enqueue({ kind: 'shell', input: { command: 'echo', args: [`zebra ${i}`] } });
+  await h.engine.idle();
+  await h.clock.advance(1_000);
+  h.engine.enqueue({ kind: 'shell', input: { command: 'sh', args: ['-c', 'for i in $(seq 20); do echo zebra line $i; done'] } });
+  await h.engine.idle();
+  const all = ids(h.engine.search({ query: 'zebra', order: 'newest', limit: 50 }));
+  expect(all).toHaveLength(6);
+  expect(all[0]).toBe(6);
+  const paged: number[] = [];
+  for (let offset = 0; offset < 6; offset += 2) {
+    const page = h.engine.search({ query: 'zebra', order: 'newest', limit: 2, offset });
+    paged.push(...ids(page));
+    expect(page.more, `offset ${offset}`).toBe(offset + 2 < 6);
+  }
+  expect(paged).toEqual(all);
+});
