@@ -144,6 +144,11 @@ describe('every verb', () => {
     const pwd = JSON.parse((await cliWith({ CWD: here }, s.dir, 'add', '--json', '--', 'pwd')).stdout) as { id: number };
     expect((await cli(s.dir, 'wait', String(pwd.id))).code).toBe(0);
     expect((await cli(s.dir, 'logs', String(pwd.id))).stdout).toBe(`${realpathSync(here)}\n`);
+    // History leaves out the days with nothing in them, and says so.
+    const history = (await cli(s.dir, 'history', '--per', 'day', '--since', '2026-01-01')).stdout;
+    expect(history).toMatch(/^DAY +RUNS/);
+    expect(history).toMatch(/\(\d+ days with no run ended left out, from 2026-01-01/);
+    expect(history.trim().split('\n').length).toBeLessThan(6);
     // A relative --cwd is relative to that folder too.
     mkdirSync(join(here, 'sub'));
     const sub = JSON.parse((await cliWith({ CWD: here }, s.dir, 'add', '--json', '--cwd', 'sub', '--', 'pwd')).stdout) as { id: number };

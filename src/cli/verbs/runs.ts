@@ -337,8 +337,14 @@ export function registerRunVerbs(cli: Cli): void {
         ...(taskId !== undefined && { taskId }), ...(o.lane && { lane: o.lane }), ...(o.kind && { kind: o.kind }),
       });
       const most = Math.max(1, ...h.points.map((p) => p.runs));
-      out(h, o.json, () => table([o.per.toUpperCase(), 'RUNS', 'SUCCEEDED', 'FAILED', 'DEAD', 'CANCELLED', 'P50', 'P95', ''],
-        h.points.map((p) => [time(p.at), p.runs, p.succeeded, p.failed, p.dead, p.cancelled,
-          p.p50Ms === null ? '' : `≤${duration(p.p50Ms)}`, p.p95Ms === null ? '' : `≤${duration(p.p95Ms)}`, '#'.repeat(Math.ceil((p.runs / most) * 30))])));
+      // Hours or days in which nothing ended are left out of the table (--json has them all).
+      const shown = h.points.filter((p) => p.runs > 0);
+      const empty = h.points.length - shown.length;
+      out(h, o.json, () => [
+        ...(shown.length ? [table([o.per.toUpperCase(), 'RUNS', 'SUCCEEDED', 'FAILED', 'DEAD', 'CANCELLED', 'P50', 'P95', ''],
+          shown.map((p) => [time(p.at), p.runs, p.succeeded, p.failed, p.dead, p.cancelled,
+            p.p50Ms === null ? '' : `≤${duration(p.p50Ms)}`, p.p95Ms === null ? '' : `≤${duration(p.p95Ms)}`, '#'.repeat(Math.ceil((p.runs / most) * 30))]))] : []),
+        ...(empty ? [`(${empty.toLocaleString('en-US')} ${o.per === 'day' ? (empty === 1 ? 'day' : 'days') : (empty === 1 ? 'hour' : 'hours')} with no run ended left out, from ${time(h.from)} to ${time(h.to)})`] : []),
+      ].join('\n'));
     });
 }

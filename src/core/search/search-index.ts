@@ -25,7 +25,7 @@ import { TasklaneError } from '../errors';
 /** A prefix is read as an OR of at most this many of the index's terms. */
 const MAX_PREFIX_TERMS = 64;
 /** How long a search reads the matches of one index (runs, log lines) at most. */
-const SCAN_MS = 20;
+const SCAN_MS = 15;
 /** Rows read per statement while indexing. */
 const BATCH = 256;
 /** The indexer works in slices of this long (one transaction each), an event-loop turn
@@ -38,8 +38,9 @@ const CATCH_UP_BEFORE_SEARCH_MS = 20;
 const PENDING_BOUND = 100_000;
 /** "Best first" ranks this many of the newest matches of each index (runs, log lines). */
 const RANK_WINDOW = 1_000;
-/** Input fields whose values are never indexed (they may hold secrets). */
-const UNINDEXED_KEYS = new Set(['env', 'headers']);
+/** Input fields whose values are never indexed: env and headers may hold secrets; the
+ *  folder a command runs in is where, not what (every run typed in one folder would match). */
+const UNINDEXED_KEYS = new Set(['env', 'headers', 'cwd']);
 
 type SearchQuery = z.output<typeof searchInput>;
 
@@ -115,7 +116,8 @@ function termCounts(text: string, words: readonly HitWord[]): { length: number; 
   for (const m of text.matchAll(WORD)) {
     length++;
     const f = folded(m[0]);
-    words.forEach((w, i) => { if (w.prefix ? f.startsWith(w.word) : f === w.word) tf[i]++; });
+    // A word typed in full counts whole; a longer word it only starts counts half.
+    words.forEach((w, i) => { if (f === w.word) tf[i]++; else if (w.prefix && f.startsWith(w.word)) tf[i] += 0.5; });
   }
   return { length, tf };
 }
@@ -283,7 +285,7 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
 
   /** Reads `sql`'s matches in its order until `need` of them (`distinct`: of their runs)
    *  pass `keep`, or SCAN_MS pass. */
-  function scan(sql: string, match: string, need: number, keep: ((r: unknown[]) => boolean) | null, isLog: boolean, distinct: boolean) {
+  function scan(sql: string, match: string, need: number, keep: ((r: unknown[]) => boolean) | null, isLog: boolean, distinct: boolean, fts: boolean) {
     const found: Candidate[] = [];
     const runs = new Set<number>();
     const until = performance.now() + scanMs;
@@ -299,8 +301,11 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
         if ((++read & 127) === 0 && performance.now() > until) { complete = false; break; }
       }
     } catch (error) {
-      if (error instanceof Error && /fts5|syntax error|no such column|unterminated/i.test(error.message)) {
-        throw new TasklaneError('INVALID_QUERY', `the search query is not valid FTS5 syntax (${error.message.replace(/^fts5: /, '')}); use syntax 'words' to search for plain words`, 'query');
+      // Whatever SQLite says of an FTS5 query it cannot read (a syntax error, a column that
+      // is not there, `*` alone: "unknown special query") is the query's fault; anything
+      // else (I/O, a damaged file) is not.
+      if (fts && (error as { code?: string }).code === 'SQLITE_ERROR') {
+        throw new TasklaneError('INVALID_QUERY', `the search query is not valid FTS5 syntax (${(error as Error).message.replace(/^fts5: /, '').trim()}); search for plain words instead (syntax 'words'; in the tasklane command, without --fts)`, 'query');
       }
       throw error;
     }
@@ -329,13 +334,13 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
       const cols = keep ? ', r.status, r.lane, r.kind, r.task_id, r.created_at' : '';
       const runs = scan(`SELECT s.rowid, s.rowid, r.created_at${cols}
           FROM search_runs s JOIN runs r ON r.id = s.rowid WHERE search_runs MATCH ? ORDER BY s.rowid DESC`,
-        runsMatch, rank ? Math.max(RANK_WINDOW, want) : want, keep, false, false);
+        runsMatch, rank ? Math.max(RANK_WINDOW, want) : want, keep, false, false, q.syntax === 'fts');
       // A run may have many matching lines: newest first reads lines until it has seen
       // enough runs; best first ranks a window of lines.
       const logs = scan(`SELECT s.rowid, l.run_id, l.at${cols}
           FROM search_logs s JOIN run_logs l ON l.id = s.rowid${keep ? ' JOIN runs r ON r.id = l.run_id' : ''}
           WHERE search_logs MATCH ? ORDER BY s.rowid DESC`,
-        logsMatch, rank ? Math.max(RANK_WINDOW, want * 4) : want, keep, true, !rank);
+        logsMatch, rank ? Math.max(RANK_WINDOW, want * 4) : want, keep, true, !rank, q.syntax === 'fts');
       const marks = hitWords(q);
       if (rank) scoreAll(runs.found, logs.found, marks);
       const merged = rank

@@ -59,7 +59,7 @@ it('FTS5 syntax is offered, and a syntax error is INVALID_QUERY naming the query
   h.engine.enqueue({ kind: 'noop', name: 'disk check' });
   await h.engine.idle();
   expect(ids(h.engine.search({ query: 'disk NOT check', syntax: 'fts' }))).toEqual([a]);
-  for (const bad of ['"unterminated', 'AND AND', 'nosuchcolumn: x', '(']) {
+  for (const bad of ['"unterminated', 'AND AND', 'nosuchcolumn: x', '(', '*', '* OR x']) {
     expect(() => h.engine.search({ query: bad, syntax: 'fts' }), bad).toThrow(expect.objectContaining({ code: 'INVALID_QUERY', field: 'query' }));
   }
   for (const odd of ['"unterminated', 'AND AND', 'nosuchcolumn: x', '(', '*', '-', '^"']) {
@@ -200,4 +200,13 @@ it('newest first is the newest match first, and pages follow each other without 
     expect(page.more, `offset ${offset}`).toBe(offset + 2 < 6);
   }
   expect(paged).toEqual(all);
+});
+
+it('best first puts the word typed in full before longer words it starts; the folder a command runs in is not searched', async () => {
+  await h.engine.start();
+  const exact = h.engine.enqueue({ kind: 'noop', name: 'kangaroo1234 export' }).id;
+  h.engine.enqueue({ kind: 'noop', name: 'kangaroo12349 export' });
+  await h.engine.idle();
+  expect(ids(h.engine.search({ query: 'kangaroo1234' }))[0]).toBe(exact);
+  expect(inputText(JSON.stringify({ command: 'make', args: ['test'], cwd: '/home/me/project' }))).toBe('make test');
 });
