@@ -21,7 +21,7 @@ import { taskCommands } from './tasks/task-commands';
 import { Scheduler } from './scheduler/scheduler';
 import { scheduleCommands } from './scheduler/schedule-commands';
 import { configCommands } from './tasks/config';
-import { BUILT_IN_KINDS } from './handlers/built-in';
+import { BUILT_IN_KIND_NAMES, BUILT_IN_KINDS } from './handlers/built-in';
 import { headlessNotifier } from './handlers/notify';
 import { hasPluginFiles, loadPlugins } from './handlers/plugins';
 import { GroupSync, walSync, type Syncer } from './db/durable';
@@ -98,6 +98,8 @@ export function createEngine(opts: EngineOptions) {
     search: (q) => { loop.flush(); return searchIndex.search(q); },
     /** Plugins found in <dataDir>/plugins, with the reason for any that failed to load. */
     listPlugins: () => plugins,
+    /** Every kind with the JSON Schema of its input (built in, plugins, and any given here). */
+    listKinds: () => kinds.describe().map((k) => ({ ...k, builtIn: BUILT_IN_KIND_NAMES.has(k.name) })),
     /** Loads the plugins folder again (after adding or fixing a plugin). */
     reloadPlugins: async () => {
       if (!dataDir) return [];

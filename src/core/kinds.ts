@@ -1,6 +1,6 @@
 // The kind registry: what a run does. Each kind has an input schema (checked at enqueue and
 // again before each attempt) and a handler that receives an AbortSignal.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { LogStream } from './api/types';
 import { TasklaneError, fromZodError } from './errors';
 
@@ -58,6 +58,19 @@ export class KindRegistry {
 
   get(name: string): KindDefinition | undefined {
     return this.kinds.get(name);
+  }
+
+  /** Each kind and the JSON Schema of its input (what a form for it needs). */
+  describe(): { name: string; schema: Record<string, unknown> }[] {
+    return [...this.kinds].map(([name, def]) => {
+      let schema: Record<string, unknown>;
+      try {
+        schema = z.toJSONSchema(def.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      } catch {
+        schema = {};
+      }
+      return { name, schema };
+    }).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   names(): string[] {

@@ -8,6 +8,7 @@ import { DEFAULT_PORT } from '../../host/paths';
 import { completionScript } from '../completion';
 import { parseInteger, table } from '../format';
 import { out, readJson, verb, type Cli } from '../kit';
+import { CommandError } from '../client';
 import { installService, serviceStatus, uninstallService, type ServiceState } from '../service';
 
 const tasklaneScript = fileURLToPath(new URL('../../../bin/tasklane.js', import.meta.url));
@@ -47,6 +48,24 @@ export function registerSetupVerbs(cli: Cli): void {
       out(list, o.json, () => (list.length
         ? table(['KIND', 'FILE', 'LOADED'], list.map((p) => [p.kind, p.file, p.ok ? 'yes' : `no: ${p.error}`]))
         : 'no plugins (put .js or .mjs files in the plugins folder of the data folder)'));
+    });
+
+  verb(program, 'kinds', 'the kinds of work (built in and plugins) and what each one\'s input takes')
+    .argument('[kind]', 'only this kind, with all its fields')
+    .action(async (only: string | undefined, o: { json?: boolean }) => {
+      const list = (await client().call('listKinds', {})).filter((k) => only === undefined || k.name === only);
+      if (only !== undefined && !list.length) throw new CommandError({ code: 'INVALID_INPUT', message: `there is no kind '${only}'; see tasklane kinds` });
+      type Prop = { type?: string; enum?: unknown[]; default?: unknown; format?: string };
+      const fieldsOf = (schema: Record<string, unknown>) => {
+        const props = (schema.properties ?? {}) as Record<string, Prop>;
+        const required = new Set((schema.required ?? []) as string[]);
+        return Object.entries(props).map(([name, p]) => ({ name, required: required.has(name), type: p.enum ? p.enum.join('|') : p.format ?? p.type ?? 'any',
+          default: p.default === undefined ? '' : JSON.stringify(p.default) }));
+      };
+      out(list, o.json, () => list.map((k) => [
+        `${k.name}${k.builtIn ? '' : ' (plugin)'}`,
+        table(['FIELD', 'NEEDED', 'TAKES', 'DEFAULT'], fieldsOf(k.schema).map((f) => [`  ${f.name}`, f.required ? 'yes' : '', f.type, f.default])),
+      ].join('\n')).join('\n\n'));
     });
 
   const service = program.command('service').description('start Tasklane (tasklane serve) at login: a systemd user unit, a launchd agent or a Task Scheduler entry');

@@ -66,6 +66,7 @@ export const COMMANDS = {
   upcomingFires: reads(s.upcomingFiresInput).returns<T.UpcomingFire[]>(),
   // plugins and setup
   listPlugins: reads(s.emptyInput).returns<T.PluginInfo[]>(),
+  listKinds: reads(s.emptyInput).returns<T.KindInfo[]>(),
   reloadPlugins: writes(s.emptyInput).returns<Promise<T.PluginInfo[]>>(),
   exportConfig: reads(s.emptyInput).returns<T.ConfigFile>(),
   importConfig: writes(s.importInput).returns<T.ImportResult>(),

@@ -205,6 +205,10 @@ export interface ConfigFile {
 /** A plugin file found in <data folder>/plugins, with the reason it failed to load, if it did. */
 export interface PluginInfo { file: string; kind: string; ok: boolean; error: string | null }
 
+/** A kind of work and what its input takes, as JSON Schema (draft 2020-12, zod 4's output):
+ *  the window builds its form from it. */
+export interface KindInfo { name: string; builtIn: boolean; schema: Record<string, unknown> }
+
 /** How many runs ended, and how. */
 export interface OutcomeCounts { runs: number; succeeded: number; failed: number; dead: number; cancelled: number }
 /** Of the runs that ran, from the last attempt's start to the end; estimated from a duration

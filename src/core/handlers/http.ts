@@ -7,7 +7,7 @@ const BODY_LIMIT = 64 * 1024;
 
 export const httpInput = z.strictObject({
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
   headers: z.record(z.string(), z.string()).default({}),
   /** A string is sent as text; anything else as JSON. */
   body: z.unknown().optional(),

@@ -48,7 +48,7 @@ export function pagedEngine(n: number, opts: { seq?: number; hello?: boolean } =
       if (refused) return refused;
       const value = name === 'listRuns' ? list(i) : name === 'counts' ? { lanes: {}, total: { succeeded: n } }
         : name === 'listLanes' ? [{ name: 'default', concurrency: 1, rateLimit: null, paused: false, createdAt: 0, running: 0, queued: 0 }]
-        : name === 'listTasks' ? [] : name === 'search' ? { hits: [], more: false, pending: 0, complete: true } : {};
+        : name === 'listTasks' || name === 'listKinds' ? [] : name === 'search' ? { hits: [], more: false, pending: 0, complete: true } : {};
       const outcome = { ok: true as const, value, seq: e.seq };
       if (name === 'listRuns' && e.delay) await settle(e.delay);
       return outcome;

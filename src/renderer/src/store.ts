@@ -65,7 +65,9 @@ export interface State {
   loadMore(): Promise<void>;
   refresh(): Promise<void>;
   /** Runs a command from a button or form; its error becomes the notice, and the result is returned. */
-  act<T>(fn: (api: Api) => Promise<T>, done?: string): Promise<T | undefined>;
+  /** Runs a command; its error is said in the notice line, unless `handled` says it was said
+   *  elsewhere (under a form's field). */
+  act<T>(fn: (api: Api) => Promise<T>, done?: string, handled?: (error: unknown) => boolean): Promise<T | undefined>;
   say(notice: Notice | null): void;
   /** Hears the events and resets (EngineListener) until the returned function is called. */
   listen(listener: EngineListener): () => void;
@@ -459,7 +461,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         }
       },
       refresh: () => all.request(),
-      async act(fn, done) {
+      async act(fn, done, handled) {
         try {
           const value = await fn(api);
           if (done) get().say({ kind: 'info', text: done });
@@ -468,7 +470,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
           void tasks.request();
           return value;
         } catch (e) {
-          set({ notice: { kind: 'error', text: errorText(e) } });
+          if (!handled?.(e)) set({ notice: { kind: 'error', text: errorText(e) } });
           return undefined;
         }
       },

@@ -5,6 +5,9 @@ import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
 import { queryErrorText } from '../search';
 import { hitsText, SearchResults } from './SearchResults';
+import { KindFields } from './KindFields';
+import { fieldOfError, fieldsOf, inputOf, type FormState } from '../schemaForm';
+import type { KindInfo } from '../../../core/api/types';
 
 /** Kinds a run may have besides its tasks' kinds. */
 const BUILT_IN_KINDS = ['shell', 'http', 'notify'];
@@ -104,6 +107,15 @@ const NewRun = memo(function NewRun() {
   const act = useApp((s) => s.act);
   const say = useApp((s) => s.say);
   const lanes = useApp((s) => s.lanes);
+  const api = useApp((s) => s.api);
+  // 'command': the command line above (through the shell); else a kind, with its fields
+  // made from its schema.
+  const [kind, setKind] = useState('command');
+  const [kinds, setKinds] = useState<KindInfo[]>([]);
+  const [values, setValues] = useState<FormState>({});
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  useEffect(() => { api.listKinds().then(setKinds, () => { /* the command line still works */ }); }, [api]);
+  const fields = useMemo(() => fieldsOf(kinds.find((k) => k.name === kind)?.schema ?? {}), [kinds, kind]);
   const [command, setCommand] = useState('');
   const [name, setName] = useState('');
   const [lane, setLane] = useState('default');
@@ -119,18 +131,33 @@ const NewRun = memo(function NewRun() {
     // Empty: not given. Otherwise a duration, or null when it cannot be read.
     const timeoutMs = timeout.trim() ? parseDuration(timeout) : undefined;
     const delayMs = delay.trim() ? parseDuration(delay) : undefined;
+    let input: unknown = { command, shell: true, ...(cwd.trim() ? { cwd: cwd.trim() } : {}) };
+    if (kind !== 'command') {
+      const read = inputOf(fields, values);
+      setFieldErrors(read.errors);
+      if (Object.keys(read.errors).length) return;
+      input = read.input;
+    }
     const ok = await act(async (a) => {
       if (timeoutMs === null || delayMs === null) throw new Error(`durations are a number with s, m, h or d (e.g. ${DURATION_EXAMPLES})`);
       const run = await a.enqueue({
-        kind: 'shell', input: { command, shell: true, ...(cwd.trim() ? { cwd: cwd.trim() } : {}) },
+        kind: kind === 'command' ? 'shell' : kind, input,
         lane, priority, maxAttempts: attempts,
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(delayMs !== undefined ? { delayMs } : {}),
       });
       return run;
+    }, undefined, (error) => {
+      // An error that names one of the kind's fields is said under that field.
+      const field = kind === 'command' ? null : fieldOfError((error as { field?: string }).field, fields);
+      // (The message names the field's path first; under the field, that goes without saying.)
+      if (field) setFieldErrors({ [field]: (error as Error).message.replace(/^[\w.[\]]+: /, '') });
+      return field !== null;
     });
     if (!ok) return;
+    setFieldErrors({});
+    setValues({});
     setCommand('');
     setName('');
     say({ kind: 'info', text: ok.deduplicated ? `Run ${ok.id} was already there` : `Run ${ok.id} is ${ok.status}` });
@@ -138,13 +165,23 @@ const NewRun = memo(function NewRun() {
 
   return (
     <form className="new-run" onSubmit={(e) => void submit(e)} aria-label="new run">
-      <input className="command" aria-label="command" placeholder="a command to run, e.g. rsync -a ~/Photos /mnt/backup"
-        value={command} onChange={(e) => setCommand(e.target.value)} />
+      <select aria-label="kind" value={kind} onChange={(e) => { setKind(e.target.value); setValues({}); setFieldErrors({}); }}>
+        <option value="command">command line</option>
+        {kinds.map((k) => <option key={k.name} value={k.name}>{k.name}{k.builtIn ? '' : ' (plugin)'}</option>)}
+      </select>
+      {kind === 'command'
+        ? <input className="command" aria-label="command" placeholder="a command to run, e.g. rsync -a ~/Photos /mnt/backup"
+          value={command} onChange={(e) => setCommand(e.target.value)} />
+        : <span className="command kind-title">a new {kind} run: its fields below</span>}
       <select aria-label="lane" value={lane} onChange={(e) => setLane(e.target.value)}>
         {lanes.map((l) => <option key={l.name} value={l.name}>{l.name}</option>)}
       </select>
       <button type="submit">Run</button>
       <button type="button" className="link-button" onClick={() => setMore(!more)}>{more ? 'fewer options' : 'more options'}</button>
+      {kind !== 'command' && (
+        <KindFields fields={fields} values={values} errors={fieldErrors}
+          onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} />
+      )}
       {more && (
         <div className="options">
           <label>name <input aria-label="name" value={name} onChange={(e) => setName(e.target.value)} /></label>

@@ -1,0 +1,56 @@
+// A run of any kind made in the window, its form made from the kind's JSON Schema, in a real
+// browser against a real `tasklane serve`: an HTTP call to a server the test starts succeeds
+// and the call arrives; a field the engine refuses says so under that field.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from './fixtures';
+
+test('an http run made in the form reaches a local server; a bad URL is said under its field', async ({ page, served }) => {
+  const got: { method: string; url: string; token: string; body: string }[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      got.push({ method: req.method!, url: req.url!, token: String(req.headers['x-token']), body });
+      res.writeHead(201, { 'content-type': 'application/json' }).end('{"stored":true}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const form = page.getByRole('form', { name: 'new run' });
+    await form.getByLabel('kind').selectOption('http');
+    await expect(form.getByLabel('url *')).toBeVisible();
+    await page.screenshot({ path: 'test-results/screens/new-run-http.png', fullPage: true });
+
+    // The browser checks a URL's form; the engine checks the rest (only http and https).
+    await form.getByLabel('url *').fill('ftp://127.0.0.1/nothing');
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect(form.locator('#kind-field-url-error')).toHaveText('an http:// or https:// URL');
+    await expect(form.getByLabel('url *')).toHaveAttribute('aria-invalid', 'true');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: 'test-results/screens/new-run-http-error-dark.png', fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await form.getByLabel('url *').fill(`http://127.0.0.1:${port}/hooks/backup`);
+    await form.getByLabel('method').selectOption('POST');
+    await form.getByLabel('headers').fill('X-Token=s3cret');
+    await form.getByLabel('body').fill('{"files": 1432}');
+    await form.getByLabel('expect status').fill('201');
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect(page.getByRole('status').or(page.locator('.notice'))).toContainText('Run 1');
+    await expect(page.locator('tr[data-run-id="1"] .status')).toHaveText('succeeded');
+    expect(got).toEqual([{ method: 'POST', url: '/hooks/backup', token: 's3cret', body: '{"files":1432}' }]);
+
+    // The run's panel says what it was given (the header's value masked) and what came back.
+    await page.locator('tr[data-run-id="1"]').click();
+    const panel = page.getByRole('complementary', { name: 'run 1' });
+    await expect(panel.locator('dt:text-is("request") + dd')).toHaveText(`POST http://127.0.0.1:${port}/hooks/backup`);
+    await expect(panel.locator('dt:text-is("headers") + dd')).toHaveText('X-Token=••••••');
+    await expect(panel.locator('dt:text-is("result") + dd')).toHaveText('HTTP 201');
+    await expect(panel).not.toContainText('s3cret');
+    await page.screenshot({ path: 'test-results/screens/run-http.png', fullPage: true });
+  } finally {
+    server.close();
+  }
+});
