@@ -372,6 +372,7 @@ export function examples(pools: () => Pools): Examples {
     explainMissed: byTask,
     upcomingFires: opt({ limit: fc.integer({ min: 1, max: 100 }) }),
     listPlugins: empty,
+    listKinds: empty,
     reloadPlugins: empty,
     exportConfig: empty,
     // Lanes of the file (new ones, or ones that exist: updated), tasks in them or in existing
