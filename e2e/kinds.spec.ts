@@ -54,3 +54,24 @@ test('an http run made in the form reaches a local server; a bad URL is said und
     server.close();
   }
 });
+
+test('a task of another kind made in the form: its fields from the schema, zones offered, run by hand', async ({ page, served }) => {
+  await page.getByRole('button', { name: 'Tasks' }).click();
+  const form = page.getByRole('form', { name: 'new task' });
+  await form.getByLabel('task name').fill('lunch');
+  await form.getByLabel('task kind').selectOption('notify');
+  await form.getByLabel('title *').fill('Time for lunch');
+  await form.getByLabel('urgency').selectOption('low');
+  // The zone box offers the zones this browser knows.
+  await expect(page.locator('#time-zones option[value="Europe/Berlin"]')).toHaveCount(1);
+  await form.getByRole('button', { name: 'Save task' }).click();
+  const row = page.locator('tr[data-task="lunch"]');
+  await expect(row).toContainText('Time for lunch');
+  await page.screenshot({ path: 'test-results/screens/tasks-notify.png', fullPage: true });
+  await row.getByRole('button', { name: 'Run now' }).click();
+  await page.getByRole('button', { name: 'Runs' }).click();
+  await expect(page.locator('tr[data-run-id="1"] .status')).toHaveText('succeeded');
+  // Saved as the engine takes it.
+  const tasks = JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; kind: string; input: unknown }[];
+  expect(tasks.find((t) => t.name === 'lunch')).toMatchObject({ kind: 'notify', input: { title: 'Time for lunch', urgency: 'low' } });
+});

@@ -1,6 +1,51 @@
 // The fields of a kind's input, made from its JSON Schema (schemaForm.ts): one control per
 // property, its label, what it takes, and the error that names it.
-import type { FieldSpec, FormState } from '../schemaForm';
+import { useEffect, useMemo, useState } from 'react';
+import type { KindInfo } from '../../../core/api/types';
+import type { Api } from '../api';
+import { fieldOfError, fieldsOf, inputOf, type FieldSpec, type FormState } from '../schemaForm';
+
+/** The kind a form makes ('command': the command line, through the shell) and its fields'
+ *  state: shared by the new run and the new task forms. */
+export function useKindForm(api: Api) {
+  const [kind, setKind] = useState('command');
+  const [kinds, setKinds] = useState<KindInfo[]>([]);
+  const [values, setValues] = useState<FormState>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  useEffect(() => { api.listKinds().then(setKinds, () => { /* the command line still works */ }); }, [api]);
+  const fields = useMemo(() => fieldsOf(kinds.find((k) => k.name === kind)?.schema ?? {}), [kinds, kind]);
+  return {
+    kind, kinds, fields, values, errors,
+    choose(next: string) { setKind(next); setValues({}); setErrors({}); },
+    set(name: string, value: string | boolean) { setValues((v) => ({ ...v, [name]: value })); },
+    /** The kind and its input, or null (the errors are shown) when a field cannot be read. */
+    read(command: { command: string; cwd?: string }): { kind: string; input: unknown } | null {
+      if (kind === 'command') return { kind: 'shell', input: { command: command.command, shell: true, ...(command.cwd ? { cwd: command.cwd } : {}) } };
+      const read = inputOf(fields, values);
+      setErrors(read.errors);
+      return Object.keys(read.errors).length ? null : { kind, input: read.input };
+    },
+    /** An engine error that names one of the fields goes under it (true: said there). */
+    said(error: unknown): boolean {
+      const field = kind === 'command' ? null : fieldOfError((error as { field?: string }).field, fields);
+      // (The message names the field's path first; under the field, that goes without saying.)
+      if (field) setErrors({ [field]: (error as Error).message.replace(/^[\w.[\]]+: /, '') });
+      return field !== null;
+    },
+    reset() { setValues({}); setErrors({}); },
+  };
+}
+export type KindForm = ReturnType<typeof useKindForm>;
+
+/** The kind's choice: the command line, or any kind the engine has. */
+export function KindPicker({ form, label = 'kind' }: { form: KindForm; label?: string }) {
+  return (
+    <select aria-label={label} value={form.kind} onChange={(e) => form.choose(e.target.value)}>
+      <option value="command">command line</option>
+      {form.kinds.map((k) => <option key={k.name} value={k.name}>{k.name}{k.builtIn ? '' : ' (plugin)'}</option>)}
+    </select>
+  );
+}
 
 export function KindFields({ fields, values, errors, onChange }: {
   fields: readonly FieldSpec[]; values: FormState; errors: Record<string, string>;

@@ -5,9 +5,7 @@ import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
 import { queryErrorText } from '../search';
 import { hitsText, SearchResults } from './SearchResults';
-import { KindFields } from './KindFields';
-import { fieldOfError, fieldsOf, inputOf, type FormState } from '../schemaForm';
-import type { KindInfo } from '../../../core/api/types';
+import { KindFields, KindPicker, useKindForm } from './KindFields';
 
 /** Kinds a run may have besides its tasks' kinds. */
 const BUILT_IN_KINDS = ['shell', 'http', 'notify'];
@@ -108,14 +106,8 @@ const NewRun = memo(function NewRun() {
   const say = useApp((s) => s.say);
   const lanes = useApp((s) => s.lanes);
   const api = useApp((s) => s.api);
-  // 'command': the command line above (through the shell); else a kind, with its fields
-  // made from its schema.
-  const [kind, setKind] = useState('command');
-  const [kinds, setKinds] = useState<KindInfo[]>([]);
-  const [values, setValues] = useState<FormState>({});
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  useEffect(() => { api.listKinds().then(setKinds, () => { /* the command line still works */ }); }, [api]);
-  const fields = useMemo(() => fieldsOf(kinds.find((k) => k.name === kind)?.schema ?? {}), [kinds, kind]);
+  // The command line (through the shell), or a kind with its fields made from its schema.
+  const form = useKindForm(api);
   const [command, setCommand] = useState('');
   const [name, setName] = useState('');
   const [lane, setLane] = useState('default');
@@ -131,33 +123,21 @@ const NewRun = memo(function NewRun() {
     // Empty: not given. Otherwise a duration, or null when it cannot be read.
     const timeoutMs = timeout.trim() ? parseDuration(timeout) : undefined;
     const delayMs = delay.trim() ? parseDuration(delay) : undefined;
-    let input: unknown = { command, shell: true, ...(cwd.trim() ? { cwd: cwd.trim() } : {}) };
-    if (kind !== 'command') {
-      const read = inputOf(fields, values);
-      setFieldErrors(read.errors);
-      if (Object.keys(read.errors).length) return;
-      input = read.input;
-    }
+    const what = form.read({ command, cwd: cwd.trim() || undefined });
+    if (!what) return;
     const ok = await act(async (a) => {
       if (timeoutMs === null || delayMs === null) throw new Error(`durations are a number with s, m, h or d (e.g. ${DURATION_EXAMPLES})`);
       const run = await a.enqueue({
-        kind: kind === 'command' ? 'shell' : kind, input,
+        ...what,
         lane, priority, maxAttempts: attempts,
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(delayMs !== undefined ? { delayMs } : {}),
       });
       return run;
-    }, undefined, (error) => {
-      // An error that names one of the kind's fields is said under that field.
-      const field = kind === 'command' ? null : fieldOfError((error as { field?: string }).field, fields);
-      // (The message names the field's path first; under the field, that goes without saying.)
-      if (field) setFieldErrors({ [field]: (error as Error).message.replace(/^[\w.[\]]+: /, '') });
-      return field !== null;
-    });
+    }, undefined, (error) => form.said(error));
     if (!ok) return;
-    setFieldErrors({});
-    setValues({});
+    form.reset();
     setCommand('');
     setName('');
     say({ kind: 'info', text: ok.deduplicated ? `Run ${ok.id} was already there` : `Run ${ok.id} is ${ok.status}` });
@@ -165,23 +145,17 @@ const NewRun = memo(function NewRun() {
 
   return (
     <form className="new-run" onSubmit={(e) => void submit(e)} aria-label="new run">
-      <select aria-label="kind" value={kind} onChange={(e) => { setKind(e.target.value); setValues({}); setFieldErrors({}); }}>
-        <option value="command">command line</option>
-        {kinds.map((k) => <option key={k.name} value={k.name}>{k.name}{k.builtIn ? '' : ' (plugin)'}</option>)}
-      </select>
-      {kind === 'command'
+      <KindPicker form={form} />
+      {form.kind === 'command'
         ? <input className="command" aria-label="command" placeholder="a command to run, e.g. rsync -a ~/Photos /mnt/backup"
           value={command} onChange={(e) => setCommand(e.target.value)} />
-        : <span className="command kind-title">a new {kind} run: its fields below</span>}
+        : <span className="command kind-title">a new {form.kind} run: its fields below</span>}
       <select aria-label="lane" value={lane} onChange={(e) => setLane(e.target.value)}>
         {lanes.map((l) => <option key={l.name} value={l.name}>{l.name}</option>)}
       </select>
       <button type="submit">Run</button>
       <button type="button" className="link-button" onClick={() => setMore(!more)}>{more ? 'fewer options' : 'more options'}</button>
-      {kind !== 'command' && (
-        <KindFields fields={fields} values={values} errors={fieldErrors}
-          onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} />
-      )}
+      {form.kind !== 'command' && <KindFields fields={form.fields} values={form.values} errors={form.errors} onChange={form.set} />}
       {more && (
         <div className="options">
           <label>name <input aria-label="name" value={name} onChange={(e) => setName(e.target.value)} /></label>

@@ -4,8 +4,11 @@ import type { SchedulePreview, Task } from '../../../core/api/types';
 import { useApp } from '../context';
 import { clock, title } from '../format';
 import { errorText } from '../store';
+import { KindFields, KindPicker, useKindForm } from './KindFields';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** The zones this browser knows (IANA names), offered as the time zone is typed. */
+const TIME_ZONES: readonly string[] = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
 
 export function Tasks() {
   const tasks = useApp((s) => s.tasks);
@@ -47,6 +50,8 @@ function NewTask() {
   const api = useApp((s) => s.api);
   const lanes = useApp((s) => s.lanes);
   const [name, setName] = useState('');
+  // The command line (through the shell), or a kind with its fields made from its schema.
+  const form = useKindForm(api);
   const [command, setCommand] = useState('');
   const [lane, setLane] = useState('default');
   const [cron, setCron] = useState('');
@@ -68,8 +73,10 @@ function NewTask() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const what = form.read({ command });
+    if (!what) return;
     const ok = await act(async (a) => {
-      const task = await a.createTask({ name, kind: 'shell', input: { command, shell: true }, lane });
+      const task = await a.createTask({ name, ...what, lane });
       if (cron.trim()) {
         try {
           await a.setSchedule({ taskId: task.id, cron: cron.trim(), timeZone: zone, overlap, catchUp });
@@ -79,22 +86,27 @@ function NewTask() {
         }
       }
       return task;
-    }, `Task ${name} saved`);
-    if (ok) { setName(''); setCommand(''); setCron(''); }
+    }, `Task ${name} saved`, (error) => form.said(error));
+    if (ok) { setName(''); setCommand(''); setCron(''); form.reset(); }
   };
 
   return (
     <form className="new-task" aria-label="new task" onSubmit={(e) => void submit(e)}>
       <div className="row">
         <input aria-label="task name" placeholder="task name, e.g. backup" value={name} onChange={(e) => setName(e.target.value)} />
-        <input className="command" aria-label="task command" placeholder="command" value={command} onChange={(e) => setCommand(e.target.value)} />
+        <KindPicker form={form} label="task kind" />
+        {form.kind === 'command'
+          ? <input className="command" aria-label="task command" placeholder="command" value={command} onChange={(e) => setCommand(e.target.value)} />
+          : <span className="command kind-title">a {form.kind} task: its fields below</span>}
         <select aria-label="task lane" value={lane} onChange={(e) => setLane(e.target.value)}>
           {lanes.map((l) => <option key={l.name} value={l.name}>{l.name}</option>)}
         </select>
       </div>
+      {form.kind !== 'command' && <KindFields fields={form.fields} values={form.values} errors={form.errors} onChange={form.set} />}
       <div className="row">
         <input aria-label="cron" placeholder="cron, e.g. 0 3 * * * (empty: by hand)" value={cron} onChange={(e) => setCron(e.target.value)} />
-        <input aria-label="time zone" value={zone} onChange={(e) => setZone(e.target.value)} />
+        <input aria-label="time zone" list="time-zones" value={zone} onChange={(e) => setZone(e.target.value)} />
+        <datalist id="time-zones">{TIME_ZONES.map((z) => <option key={z} value={z} />)}</datalist>
         <label>if still running <select aria-label="overlap" value={overlap} onChange={(e) => setOverlap(e.target.value as typeof overlap)}>
           <option value="skip">skip</option><option value="queue">queue one</option><option value="allow">run anyway</option></select></label>
         <label>missed while off <select aria-label="catch up" value={catchUp} onChange={(e) => setCatchUp(e.target.value as typeof catchUp)}>
