@@ -75,3 +75,31 @@ test('a task of another kind made in the form: its fields from the schema, zones
   const tasks = JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; kind: string; input: unknown }[];
   expect(tasks.find((t) => t.name === 'lunch')).toMatchObject({ kind: 'notify', input: { title: 'Time for lunch', urgency: 'low' } });
 });
+
+test('a task opened to edit shows its saved fields; a changed schedule moves its next fire', async ({ page, served }) => {
+  const add = served.cli('task', 'add', 'ping', '--http', 'POST', 'http://127.0.0.1:9/ping', '--header', 'X-Token:abc', '--cron', '0 3 * * *', '--tz', 'UTC');
+  expect(add.status, add.stderr).toBe(0);
+  await page.getByRole('button', { name: 'Tasks' }).click();
+  const row = page.locator('tr[data-task="ping"]');
+  await expect(row).toContainText('At 03:00');
+  const before = await row.locator('td').nth(4).textContent();
+  await row.getByRole('button', { name: 'Edit' }).click();
+
+  const form = page.getByRole('form', { name: 'edit task ping' });
+  await expect(form.getByLabel('task kind')).toHaveValue('http');
+  await expect(form.getByLabel('url *')).toHaveValue('http://127.0.0.1:9/ping');
+  await expect(form.getByLabel('method')).toHaveValue('POST');
+  await expect(form.getByLabel('headers')).toHaveValue('X-Token=abc');
+  await expect(form.getByLabel('cron')).toHaveValue('0 3 * * *');
+  await page.screenshot({ path: 'test-results/screens/task-edit.png', fullPage: true });
+
+  await form.getByLabel('url *').fill('http://127.0.0.1:9/pong');
+  await form.getByLabel('cron').fill('30 4 * * *');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect(row).toContainText('At 04:30');
+  await expect(row.locator('td').nth(4)).not.toHaveText(before ?? '');
+  const task = (JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; input: Record<string, unknown> }[]).find((t) => t.name === 'ping')!;
+  // Only what was changed changed: the method and the header stay.
+  expect(task.input).toMatchObject({ method: 'POST', url: 'http://127.0.0.1:9/pong', headers: { 'X-Token': 'abc' } });
+  await expect(page.getByRole('form', { name: 'new task' })).toBeVisible();
+});

@@ -3,7 +3,7 @@
 import { expect, it } from 'vitest';
 import { createEngine } from '../../core/index';
 import { tempDir } from '../../core/testing/harness';
-import { fieldOfError, fieldsOf, inputOf } from './schemaForm';
+import { fieldOfError, fieldsOf, inputOf, stateOf } from './schemaForm';
 
 const temp = tempDir();
 const engine = createEngine({ dbPath: `${temp.dir}/t.db` });
@@ -30,6 +30,20 @@ it('what is typed becomes an input the engine takes; empty fields take the defau
   expect(inputOf(fields, { url: '', timeoutMs: 'soon', headers: 'novalue' }).errors).toEqual({
     url: 'url is needed', timeoutMs: 'timeout (ms) is a number', headers: "each line is NAME=value ('novalue' is not)",
   });
+});
+
+it('an input shown in the form and read back is the same input (editing a task changes only what is changed)', () => {
+  for (const [kind, input] of [
+    ['http', { method: 'POST', url: 'http://127.0.0.1:9/hook', headers: { 'X-Token': 'abc' }, body: { a: [1, 2] }, expectStatus: [200, 201], retryOn4xx: true, timeoutMs: 5000 }],
+    ['shell', { command: 'rsync', args: ['-a', '/home/me/My Photos', '/mnt/b'], cwd: '/srv', env: { A: '1' }, shell: false }],
+    ['notify', { title: 'Backup done', body: 'all good', urgency: 'low' }],
+  ] as const) {
+    const fields = fieldsOf(schemaOf(kind));
+    const back = inputOf(fields, stateOf(fields, input));
+    expect(back.errors).toEqual({});
+    // A false switch is left out (the engine's default is false).
+    expect(back.input).toEqual(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== false)));
+  }
 });
 
 it('an error the engine names a field of lands on that field', async () => {

@@ -98,3 +98,19 @@ export function fieldOfError(path: string | undefined, fields: readonly FieldSpe
   const name = path.replace(/^input\./, '').split(/[.[]/)[0];
   return fields.some((f) => f.name === name) ? name : null;
 }
+
+/** An input as the form shows it (to edit a task): the other way from inputOf. */
+export function stateOf(fields: readonly FieldSpec[], input: unknown): FormState {
+  const i = (input ?? {}) as Record<string, unknown>;
+  const state: FormState = {};
+  for (const f of fields) {
+    const v = i[f.name];
+    if (v === undefined || v === null) continue;
+    if (f.control === 'checkbox') state[f.name] = v === true;
+    else if (f.control === 'lines') state[f.name] = Array.isArray(v) ? v.join('\n') : String(v);
+    else if (f.control === 'pairs') state[f.name] = Object.entries(v as Record<string, string>).map(([k, x]) => `${k}=${x}`).join('\n');
+    else if (f.control === 'json') state[f.name] = typeof v === 'string' ? v : JSON.stringify(v, null, 2);
+    else state[f.name] = String(v);
+  }
+  return state;
+}

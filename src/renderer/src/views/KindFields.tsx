@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { KindInfo } from '../../../core/api/types';
 import type { Api } from '../api';
-import { fieldOfError, fieldsOf, inputOf, type FieldSpec, type FormState } from '../schemaForm';
+import { fieldOfError, fieldsOf, inputOf, stateOf, type FieldSpec, type FormState } from '../schemaForm';
 
 /** The kind a form makes ('command': the command line, through the shell) and its fields'
  *  state: shared by the new run and the new task forms. */
@@ -33,6 +33,12 @@ export function useKindForm(api: Api) {
       return field !== null;
     },
     reset() { setValues({}); setErrors({}); },
+    /** Shows a saved kind and input (editing a task). */
+    load(saved: string, input: unknown) {
+      setKind(saved);
+      setValues(stateOf(fieldsOf(kinds.find((k) => k.name === saved)?.schema ?? {}), input));
+      setErrors({});
+    },
   };
 }
 export type KindForm = ReturnType<typeof useKindForm>;

@@ -12,20 +12,22 @@ const TIME_ZONES: readonly string[] = (Intl as { supportedValuesOf?: (key: strin
 
 export function Tasks() {
   const tasks = useApp((s) => s.tasks);
+  // The task whose definition the form shows to change (null: the form makes a new one).
+  const [editing, setEditing] = useState<Task | null>(null);
   return (
     <>
-      <NewTask />
+      <NewTask editing={editing} onDone={() => setEditing(null)} />
       {tasks.length === 0 ? <p className="empty">No tasks yet. A task is work you run again: by hand or on a schedule.</p> : (
         <table className="tasks">
           <thead><tr><th>task</th><th>runs</th><th>lane</th><th>schedule</th><th>next</th><th /></tr></thead>
-          <tbody>{tasks.map((t) => <TaskRow key={t.id} task={t} />)}</tbody>
+          <tbody>{tasks.map((t) => <TaskRow key={t.id} task={t} onEdit={() => setEditing(t)} />)}</tbody>
         </table>
       )}
     </>
   );
 }
 
-function TaskRow({ task }: { task: Task }) {
+function TaskRow({ task, onEdit }: { task: Task; onEdit(): void }) {
   const act = useApp((s) => s.act);
   const s = task.schedule;
   return (
@@ -37,6 +39,7 @@ function TaskRow({ task }: { task: Task }) {
       <td>{s?.enabled ? clock(s.nextRunAt) : ''}</td>
       <td className="actions">
         <button onClick={() => void act((a) => a.runTask({ id: task.id }), `Task ${task.name} queued`)}>Run now</button>
+        <button onClick={onEdit}>Edit</button>
         {s && <button onClick={() => void act((a) => (s.enabled ? a.pauseSchedule({ taskId: task.id }) : a.resumeSchedule({ taskId: task.id })),
           `Schedule of ${task.name} ${s.enabled ? 'paused' : 'resumed'}`)}>{s.enabled ? 'Pause schedule' : 'Resume schedule'}</button>}
         <button onClick={() => void act((a) => a.deleteTask({ id: task.id }), `Task ${task.name} deleted`)}>Delete</button>
@@ -45,7 +48,7 @@ function TaskRow({ task }: { task: Task }) {
   );
 }
 
-function NewTask() {
+function NewTask({ editing, onDone }: { editing: Task | null; onDone(): void }) {
   const act = useApp((s) => s.act);
   const api = useApp((s) => s.api);
   const lanes = useApp((s) => s.lanes);
@@ -59,6 +62,19 @@ function NewTask() {
   const [overlap, setOverlap] = useState<'skip' | 'queue' | 'allow'>('skip');
   const [catchUp, setCatchUp] = useState<'once' | 'all' | 'skip'>('once');
   const [preview, setPreview] = useState<SchedulePreview | string | null>(null);
+
+  // Editing: the form shows the task as it is saved.
+  useEffect(() => {
+    if (!editing) return;
+    setName(editing.name);
+    setLane(editing.lane);
+    form.load(editing.kind, editing.input);
+    const sch = editing.schedule;
+    setCron(sch?.cron ?? '');
+    if (sch?.timeZone) setZone(sch.timeZone);
+    if (sch) { setOverlap(sch.overlap as typeof overlap); setCatchUp(sch.catchUp as typeof catchUp); }
+    // form.load changes with the kinds loaded: a task opened before they came is shown again.
+  }, [editing, form.kinds]);
 
   // What the schedule means, as it is typed.
   useEffect(() => {
@@ -76,6 +92,12 @@ function NewTask() {
     const what = form.read({ command });
     if (!what) return;
     const ok = await act(async (a) => {
+      if (editing) {
+        const task = await a.updateTask({ id: editing.id, name, ...what, lane });
+        if (cron.trim()) await a.setSchedule({ taskId: task.id, cron: cron.trim(), timeZone: zone, overlap, catchUp });
+        else if (editing.schedule) await a.clearSchedule({ taskId: task.id });
+        return task;
+      }
       const task = await a.createTask({ name, ...what, lane });
       if (cron.trim()) {
         try {
@@ -87,11 +109,11 @@ function NewTask() {
       }
       return task;
     }, `Task ${name} saved`, (error) => form.said(error));
-    if (ok) { setName(''); setCommand(''); setCron(''); form.reset(); }
+    if (ok) { setName(''); setCommand(''); setCron(''); form.reset(); form.choose('command'); onDone(); }
   };
 
   return (
-    <form className="new-task" aria-label="new task" onSubmit={(e) => void submit(e)}>
+    <form className="new-task" aria-label={editing ? `edit task ${editing.name}` : 'new task'} onSubmit={(e) => void submit(e)}>
       <div className="row">
         <input aria-label="task name" placeholder="task name, e.g. backup" value={name} onChange={(e) => setName(e.target.value)} />
         <KindPicker form={form} label="task kind" />
@@ -111,7 +133,8 @@ function NewTask() {
           <option value="skip">skip</option><option value="queue">queue one</option><option value="allow">run anyway</option></select></label>
         <label>missed while off <select aria-label="catch up" value={catchUp} onChange={(e) => setCatchUp(e.target.value as typeof catchUp)}>
           <option value="once">run once</option><option value="all">run each</option><option value="skip">skip</option></select></label>
-        <button type="submit">Save task</button>
+        <button type="submit">{editing ? 'Save changes' : 'Save task'}</button>
+        {editing && <button type="button" onClick={() => { setName(''); setCron(''); form.choose('command'); onDone(); }}>Cancel</button>}
       </div>
       {preview !== null && (
         <p className="preview" data-testid="schedule-preview">
