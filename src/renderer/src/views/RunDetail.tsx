@@ -7,6 +7,7 @@ import { useApp } from '../context';
 import { clock, duration, originText, runTime, title } from '../format';
 import { inputFacts, resultFacts, type Fact as FactRow } from '../runFacts';
 import { RunLog } from './RunLog';
+import { useKeys } from '../keys';
 
 function Fact({ fact }: { fact: FactRow }) {
   return <><dt>{fact.label}</dt><dd>{fact.code ? <pre className="fact">{fact.value}</pre> : fact.value}</dd></>;
@@ -52,6 +53,13 @@ export function RunDetailPanel() {
     api.whyWaiting({ id: run.id }).then((w) => { if (current) setWhy(w.reasons); }, () => { /* shown by the next read */ });
     return () => { current = false; };
   }, [api, run?.id, run?.status, run?.updatedAt, waiting]);
+
+  // Keys while a run is open: Esc closes it; r retries it, c cancels it (when it can be).
+  const key = (label: string) => () => {
+    const action = run && runActions(run).find((a) => a.label === label);
+    if (action) void act(action.call, action.done);
+  };
+  useKeys({ Escape: () => openRun(null), r: key('Retry'), c: key('Cancel') });
 
   return (
     <aside className="detail" aria-label={`run ${id}`}>

@@ -82,7 +82,8 @@ export function RunLog({ runId, lines, status, focusLine, attempts, run }: RunLo
   }, [lines.length, focusLine, needle, follow]);
 
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Escape') { setTyped(''); return; }
+    // Esc empties the box first (and only then, pressed again, closes the run).
+    if (e.key === 'Escape') { if (typed) { e.preventDefault(); setTyped(''); } return; }
     if (e.key !== 'Enter') return;
     e.preventDefault();
     const n = nextMatch(matches.length, current, e.shiftKey);

@@ -1,11 +1,12 @@
 // The list of runs shared by Runs and Dead letter: one row per run, click to open it. Rows are
 // memoised by their run (a row the events did not touch keeps its object, so it does not
 // render again); only a running run's row follows the clock.
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 // @tanstack/react-virtual: the well-kept, headless virtualiser (TanStack, small, no styles of its
 // own), so the table keeps its markup and only the rows in view are in the page.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Run } from '../../../core/api/types';
+import { useKeys } from '../keys';
 import { useApp } from '../context';
 import { clock, runTime, title } from '../format';
 
@@ -33,11 +34,15 @@ interface RowProps {
   selected?: boolean; onSelect?: (id: number, on: boolean) => void;
   /** For the virtual list: the row's element (VirtualRow numbers and measures it). */
   rowRef?: (el: HTMLTableRowElement | null) => void;
+  /** The row Tab reaches (tabindex 0; the others -1). */
+  focusable?: boolean;
 }
 
-const RunRow = memo(function RunRow({ run: r, open, now, onOpen, selected, onSelect, rowRef }: RowProps) {
+const RunRow = memo(function RunRow({ run: r, open, now, onOpen, selected, onSelect, rowRef, focusable }: RowProps) {
   return (
-    <tr data-run-id={r.id} ref={rowRef} className={open ? 'open' : ''} onClick={() => onOpen(r.id)}>
+    // One row takes the focus by Tab (the open one, else the first: roving); j and k move it.
+    <tr data-run-id={r.id} ref={rowRef} className={open ? 'open' : ''} onClick={() => onOpen(r.id)} tabIndex={focusable ? 0 : -1}
+      aria-selected={open} onKeyDown={(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(r.id); }}>
       {onSelect && (
         <td onClick={(e) => e.stopPropagation()}>
           <input type="checkbox" aria-label={`select run ${r.id}`} checked={selected ?? false}
@@ -133,11 +138,28 @@ export function VirtualRunTable({ runs, more, total, loading, onMore, empty }: {
     if (more && !loading && lastIndex >= runs.length - NEAR_END) onMore();
   }, [more, loading, lastIndex, runs.length, onMore]);
 
+  // j / k (and the arrows, from a row): the next or previous run opens, comes into view and
+  // takes the focus.
+  const step = (by: number) => {
+    if (!runs.length) return;
+    const at = runs.findIndex((r) => r.id === openRunId);
+    const next = Math.min(runs.length - 1, Math.max(0, at < 0 ? 0 : at + by));
+    const id = runs[next].id;
+    openRun(id);
+    v.scrollToIndex(next, { align: 'auto' });
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`tr[data-run-id="${id}"]`)?.focus({ preventScroll: true }));
+  };
+  useKeys({ j: () => step(1), k: () => step(-1) });
+  const openShown = openRunId !== null && runs.some((x) => x.id === openRunId);
+  const onArrows = (e: ReactKeyboardEvent) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') { e.preventDefault(); step(e.key === 'ArrowDown' ? 1 : -1); }
+  };
+
   if (!runs.length) return <p className="empty">{empty}</p>;
   const top = items.length ? items[0].start - HEAD_PX : 0;
   const bottom = items.length ? v.getTotalSize() - items[items.length - 1].end : 0;
   return (
-    <div className="runs-scroll" ref={scroller} data-testid="runs-scroll">
+    <div className="runs-scroll" ref={scroller} data-testid="runs-scroll" onKeyDown={onArrows}>
       <table className="runs" aria-rowcount={total != null ? total + 1 : more ? -1 : runs.length + 1}>
         <Head select={false} />
         <tbody>
@@ -151,7 +173,8 @@ export function VirtualRunTable({ runs, more, total, loading, onMore, empty }: {
                 </tr>
               );
             }
-            return <VirtualRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} measure={v.measureElement} />;
+            const focusable = openShown ? r.id === openRunId : it.index === 0;
+            return <VirtualRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} measure={v.measureElement} focusable={focusable} />;
           })}
           {bottom > 0 && <tr aria-hidden className="spacer" style={{ height: bottom }} />}
         </tbody>

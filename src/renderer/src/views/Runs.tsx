@@ -1,5 +1,6 @@
 import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../context';
+import { useKeys } from '../keys';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
@@ -46,6 +47,8 @@ export function Runs() {
     saidFor.current = filter;
     setSaid(count);
   }, [filter, count]);
+  // '/' goes to the search box, as in most lists of this kind.
+  useKeys({ '/': () => document.querySelector<HTMLInputElement>('input[aria-label="search runs"]')?.focus() });
   return (
     <>
       <NewRun />

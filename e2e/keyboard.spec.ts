@@ -1,0 +1,45 @@
+// The window by keyboard alone, in a real browser against a real `tasklane serve`: Tab reaches
+// the list's row, j and k walk the runs (each opens and takes the focus), r retries a dead
+// one, Esc closes it, / goes to the search box; keys typed in a field stay in the field.
+import { expect, test } from './fixtures';
+
+test('keyboard only: walk the runs, retry a dead one, close it, search', async ({ page, served }) => {
+  for (const args of [['--', 'echo', 'first'], ['--attempts', '1', '--', 'sh', '-c', 'echo broken; exit 2'], ['--', 'echo', 'third']]) {
+    expect(served.cli('add', ...args).status).toBe(0);
+  }
+  await expect(page.locator('tr[data-run-id="2"] .status')).toHaveText('dead');
+  await expect(page.locator('tr[data-run-id="3"] .status')).toHaveText('succeeded');
+
+  // Newest first: j opens run 3, then run 2; k goes back to 3; j again to 2.
+  await page.keyboard.press('j');
+  await expect(page.getByRole('complementary', { name: 'run 3' })).toBeVisible();
+  await expect(page.locator('tr[data-run-id="3"]')).toBeFocused();
+  await page.keyboard.press('j');
+  const panel = page.getByRole('complementary', { name: 'run 2' });
+  await expect(panel).toBeVisible();
+  await expect(page.locator('tr[data-run-id="2"]')).toBeFocused();
+  await page.keyboard.press('k');
+  await expect(page.getByRole('complementary', { name: 'run 3' })).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await expect(panel).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/keyboard.png', fullPage: true });
+
+  // r retries the open dead run (it runs again and goes dead again: its attempts go on).
+  await page.keyboard.press('r');
+  await expect(page.locator('.notice')).toContainText('Run 2 queued again');
+  await expect(panel.locator('.attempts tbody tr')).toHaveCount(2);
+  // Esc closes the run; Tab and Enter open one again from the list.
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await page.locator('tr[data-run-id="1"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('complementary', { name: 'run 1' })).toBeVisible();
+
+  // / goes to the search box; what is typed there stays there (j does not move the list).
+  await page.keyboard.press('/');
+  const box = page.getByLabel('search runs');
+  await expect(box).toBeFocused();
+  await page.keyboard.type('broken j');
+  await expect(box).toHaveValue('broken j');
+  await expect(page.getByRole('complementary', { name: 'run 1' })).toBeVisible();
+});
