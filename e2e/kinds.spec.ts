@@ -50,6 +50,16 @@ test('an http run made in the form reaches a local server; a bad URL is said und
     await expect(panel.locator('dt:text-is("result") + dd')).toHaveText('HTTP 201');
     await expect(panel).not.toContainText('s3cret');
     await page.screenshot({ path: 'test-results/screens/run-http.png', fullPage: true });
+
+    // Duplicate: the form shows the run's kind and fields, to change and run again.
+    await panel.getByRole('button', { name: 'Duplicate' }).click();
+    await expect(form.getByLabel('kind')).toHaveValue('http');
+    await expect(form.getByLabel('url *')).toHaveValue(`http://127.0.0.1:${port}/hooks/backup`);
+    await expect(form.getByLabel('headers')).toHaveValue('X-Token=s3cret');
+    await form.getByLabel('url *').fill(`http://127.0.0.1:${port}/hooks/again`);
+    await form.getByRole('button', { name: 'Run' }).click();
+    await expect(page.locator('tr[data-run-id="2"] .status')).toHaveText('succeeded');
+    expect(got.map((g) => [g.method, g.url, g.token])).toEqual([['POST', '/hooks/backup', 's3cret'], ['POST', '/hooks/again', 's3cret']]);
   } finally {
     server.close();
   }
@@ -71,6 +81,10 @@ test('a task of another kind made in the form: its fields from the schema, zones
   await row.getByRole('button', { name: 'Run now' }).click();
   await page.getByRole('button', { name: 'Runs' }).click();
   await expect(page.locator('tr[data-run-id="1"] .status')).toHaveText('succeeded');
+  // The run's panel opens the task it came from.
+  await page.locator('tr[data-run-id="1"]').click();
+  await page.getByRole('complementary', { name: 'run 1' }).getByRole('button', { name: 'Open task' }).click();
+  await expect(page.getByRole('form', { name: 'edit task lunch' }).getByLabel('title *')).toHaveValue('Time for lunch');
   // Saved as the engine takes it.
   const tasks = JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; kind: string; input: unknown }[];
   expect(tasks.find((t) => t.name === 'lunch')).toMatchObject({ kind: 'notify', input: { title: 'Time for lunch', urgency: 'low' } });

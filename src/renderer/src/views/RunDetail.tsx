@@ -8,6 +8,7 @@ import { clock, duration, originText, runTime, title } from '../format';
 import { inputFacts, resultFacts, type Fact as FactRow } from '../runFacts';
 import { RunLog } from './RunLog';
 import { useKeys } from '../keys';
+import { handOff } from '../draft';
 
 function Fact({ fact }: { fact: FactRow }) {
   return <><dt>{fact.label}</dt><dd>{fact.code ? <pre className="fact">{fact.value}</pre> : fact.value}</dd></>;
@@ -41,6 +42,7 @@ export function RunDetailPanel() {
   const openLine = useApp((s) => s.openLine);
   const openRun = useApp((s) => s.openRun);
   const act = useApp((s) => s.act);
+  const setView = useApp((s) => s.setView);
   const now = useNow();
   // Why a waiting run is not running: read again whenever the run or its status changes.
   const api = useApp((s) => s.api);
@@ -76,6 +78,8 @@ export function RunDetailPanel() {
               <><progress max={100} value={run.progress} /> {run.progress}% {run.progressMessage}</>}</p>
             <div className="actions">
               {runActions(run).map(({ label, call, done }) => <button key={label} onClick={() => void act(call, done)}>{label}</button>)}
+              <button onClick={() => { handOff({ run: { kind: run.kind, input: run.input, lane: run.lane, name: run.name } }); setView('runs'); }}>Duplicate</button>
+              {run.taskId !== null && <button onClick={() => { handOff({ taskId: run.taskId! }); setView('tasks'); }}>Open task</button>}
             </div>
           </>
         )}

@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../context';
 import { useKeys } from '../keys';
+import { takeHandoff } from '../draft';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
@@ -111,6 +112,17 @@ const NewRun = memo(function NewRun() {
   const api = useApp((s) => s.api);
   // The command line (through the shell), or a kind with its fields made from its schema.
   const form = useKindForm(api);
+  // A run handed over to duplicate (its panel's Duplicate): the form shows it, to change
+  // and run. A shell run shows as its kind's fields (its args, folder and env with it).
+  useEffect(() => {
+    if (!form.kinds.length) return; // its fields come from the kinds' schemas
+    return takeHandoff('run', (d) => {
+      form.load(d.kind, d.input);
+      setLane(d.lane);
+      setName(d.name ?? '');
+      setMore(true);
+    });
+  }, [form.kinds]);
   const [command, setCommand] = useState('');
   const [name, setName] = useState('');
   const [lane, setLane] = useState('default');

@@ -5,6 +5,7 @@ import { useApp } from '../context';
 import { clock, title } from '../format';
 import { errorText } from '../store';
 import { KindFields, KindPicker, useKindForm } from './KindFields';
+import { takeHandoff } from '../draft';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 /** The zones this browser knows (IANA names), offered as the time zone is typed. */
@@ -14,6 +15,11 @@ export function Tasks() {
   const tasks = useApp((s) => s.tasks);
   // The task whose definition the form shows to change (null: the form makes a new one).
   const [editing, setEditing] = useState<Task | null>(null);
+  // A task handed over to edit (a run's panel: Open task).
+  useEffect(() => {
+    if (!tasks.length) return;
+    return takeHandoff('taskId', (id) => setEditing(tasks.find((t) => t.id === id) ?? null));
+  }, [tasks]);
   return (
     <>
       <NewTask editing={editing} onDone={() => setEditing(null)} />
