@@ -4,7 +4,7 @@ import { expect, test } from './fixtures';
 
 test('discard waits with Undo: undone, the run stays; not undone, it goes', async ({ page, served }) => {
   for (const word of ['one', 'two']) expect(served.cli('add', '--attempts', '1', '--', 'sh', '-c', `echo ${word}; exit 1`).status).toBe(0);
-  await page.getByRole('button', { name: /^Dead letter/ }).click();
+  await page.getByRole('tab', { name: /^Dead letter/ }).click();
   const row = (id: number) => page.locator(`tr[data-run-id="${id}"]`);
   await expect(row(2)).toBeVisible();
 

@@ -43,3 +43,21 @@ test('keyboard only: walk the runs, retry a dead one, close it, search', async (
   await expect(box).toHaveValue('broken j');
   await expect(page.getByRole('complementary', { name: 'run 1' })).toBeVisible();
 });
+
+test('the views are ARIA tabs: one tab stop, the arrows move between them', async ({ page, served }) => {
+  void served;
+  const runs = page.getByRole('tab', { name: 'Runs' });
+  await expect(runs).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-runs');
+  await runs.focus();
+  await page.keyboard.press('ArrowRight');
+  const dead = page.getByRole('tab', { name: /^Dead letter/ });
+  await expect(dead).toBeFocused();
+  await expect(dead).toHaveAttribute('aria-selected', 'true');
+  await expect(runs).toHaveAttribute('tabindex', '-1');
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: 'Tasks' })).toBeFocused();
+  await expect(page.getByRole('form', { name: 'new task' })).toBeVisible();
+  await page.keyboard.press('Home');
+  await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
+});

@@ -66,7 +66,7 @@ test('an http run made in the form reaches a local server; a bad URL is said und
 });
 
 test('a task of another kind made in the form: its fields from the schema, zones offered, run by hand', async ({ page, served }) => {
-  await page.getByRole('button', { name: 'Tasks' }).click();
+  await page.getByRole('tab', { name: 'Tasks' }).click();
   const form = page.getByRole('form', { name: 'new task' });
   await form.getByLabel('task name').fill('lunch');
   await form.getByLabel('task kind').selectOption('notify');
@@ -79,7 +79,7 @@ test('a task of another kind made in the form: its fields from the schema, zones
   await expect(row).toContainText('Time for lunch');
   await page.screenshot({ path: 'test-results/screens/tasks-notify.png', fullPage: true });
   await row.getByRole('button', { name: 'Run now' }).click();
-  await page.getByRole('button', { name: 'Runs' }).click();
+  await page.getByRole('tab', { name: 'Runs' }).click();
   await expect(page.locator('tr[data-run-id="1"] .status')).toHaveText('succeeded');
   // The run's panel opens the task it came from.
   await page.locator('tr[data-run-id="1"]').click();
@@ -93,7 +93,7 @@ test('a task of another kind made in the form: its fields from the schema, zones
 test('a task opened to edit shows its saved fields; a changed schedule moves its next fire', async ({ page, served }) => {
   const add = served.cli('task', 'add', 'ping', '--http', 'POST', 'http://127.0.0.1:9/ping', '--header', 'X-Token:abc', '--cron', '0 3 * * *', '--tz', 'UTC');
   expect(add.status, add.stderr).toBe(0);
-  await page.getByRole('button', { name: 'Tasks' }).click();
+  await page.getByRole('tab', { name: 'Tasks' }).click();
   const row = page.locator('tr[data-task="ping"]');
   await expect(row).toContainText('At 03:00');
   const before = await row.locator('td').nth(4).textContent();

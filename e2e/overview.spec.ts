@@ -18,7 +18,7 @@ const failing = (name: string) => ({ kind: 'shell', input: { command: `echo "${n
 
 test('a run that fails shows in the latest failures within a second, and opens from there', async ({ page, served }) => {
   void served;
-  await page.getByRole('button', { name: 'Overview' }).click();
+  await page.getByRole('tab', { name: 'Overview' }).click();
   await expect(page).toHaveURL(/#overview$/);
   await expect(page.getByText('No failures.')).toBeVisible();
   // When its row comes into the page, on the page's clock (the engine's is the same machine's).
@@ -64,7 +64,7 @@ test('the next fires list a scheduled task on both clocks; the Overview as it lo
   ] });
   await call(page, 'runTask', { id: task.id });
 
-  await page.getByRole('button', { name: 'Overview' }).click();
+  await page.getByRole('tab', { name: 'Overview' }).click();
   // The next 10 fires of every schedule, soonest first: the daily backup fills most of them.
   const fires = page.getByTestId('next-fires').locator('tr[data-task]');
   await expect(fires).toHaveCount(10);

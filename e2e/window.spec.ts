@@ -25,14 +25,14 @@ test('a run that keeps failing lands in Dead letter, and a retry from there runs
   await page.getByRole('button', { name: 'more options' }).click();
   await page.getByLabel('attempts').fill('1');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(page.getByRole('button', { name: /Dead letter/ })).toContainText('1');
-  await page.getByRole('button', { name: /Dead letter/ }).click();
+  await expect(page.getByRole('tab', { name: /Dead letter/ })).toContainText('1');
+  await page.getByRole('tab', { name: /Dead letter/ }).click();
   await expect(runRow(page, 1)).toContainText('EXIT_CODE');
   // "All" is every dead or failed run, not only those shown: the window says how many first.
   page.once('dialog', (d) => { expect(d.message()).toBe('Retry all 1 dead or failed runs?'); void d.accept(); });
   await page.getByRole('button', { name: 'Retry all 1' }).click();
   await expect(page.getByText('Nothing dead.')).toBeVisible();
-  await page.getByRole('button', { name: 'Runs' }).click();
+  await page.getByRole('tab', { name: 'Runs' }).click();
   await runRow(page, 1).click();
   const panel = page.getByRole('complementary', { name: 'run 1' });
   await expect(panel.locator('.status')).toHaveText('succeeded');
@@ -40,12 +40,12 @@ test('a run that keeps failing lands in Dead letter, and a retry from there runs
 });
 
 test('bad input gets a clear message and changes nothing', async ({ page, served }) => {
-  await page.getByRole('button', { name: 'Lanes' }).click();
+  await page.getByRole('tab', { name: 'Lanes' }).click();
   await page.getByLabel('lane name').fill('no spaces allowed');
   await page.getByRole('button', { name: 'Add lane' }).click();
   await expect(page.getByRole('alert')).toContainText('a lane name is 1–40 letters, digits, dots, dashes or underscores');
   await expect(page.locator('tr[data-lane]')).toHaveCount(2);
-  await page.getByRole('button', { name: 'Runs' }).click();
+  await page.getByRole('tab', { name: 'Runs' }).click();
   await page.getByLabel('command').fill('echo never');
   await page.getByRole('button', { name: 'more options' }).click();
   await page.getByLabel('timeout').fill('soon');
@@ -56,7 +56,7 @@ test('bad input gets a clear message and changes nothing', async ({ page, served
 });
 
 test('a paused lane holds its runs until it is resumed', async ({ page, served }) => {
-  await page.getByRole('button', { name: 'Lanes' }).click();
+  await page.getByRole('tab', { name: 'Lanes' }).click();
   const lane = page.locator('tr[data-lane="default"]');
   await lane.getByRole('button', { name: 'Pause' }).click();
   await expect(lane).toContainText('paused');
@@ -65,7 +65,7 @@ test('a paused lane holds its runs until it is resumed', async ({ page, served }
   // In a browser page, starting at login is `tasklane service install`'s job.
   await expect(page.getByText('tasklane service install')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/lanes.png', fullPage: true });
-  await page.getByRole('button', { name: 'Runs' }).click();
+  await page.getByRole('tab', { name: 'Runs' }).click();
   await expect(runRow(page, 1).locator('.status')).toHaveText('queued');
   // A waiting run can be held, and then released.
   await runRow(page, 1).click();
@@ -83,7 +83,7 @@ test('a paused lane holds its runs until it is resumed', async ({ page, served }
 
 /** Opens Tasks and fills the new-task form (not saved). */
 async function taskForm(page: import('@playwright/test').Page, task: { name: string; command: string; cron: string; zone: string }) {
-  await page.getByRole('button', { name: 'Tasks' }).click();
+  await page.getByRole('tab', { name: 'Tasks' }).click();
   await page.getByLabel('task name').fill(task.name);
   await page.getByLabel('task command').fill(task.command);
   await page.getByLabel('cron').fill(task.cron);
@@ -101,7 +101,7 @@ test('a task with a cron schedule says when it runs, and runs now on demand', as
   const row = page.locator('tr[data-task="backup"]');
   await expect(row).toContainText('At 03:00');
   await row.getByRole('button', { name: 'Run now' }).click();
-  await page.getByRole('button', { name: 'Runs' }).click();
+  await page.getByRole('tab', { name: 'Runs' }).click();
   await expect(runRow(page, 1).locator('.status')).toHaveText('succeeded');
   await runRow(page, 1).click();
   await expect(page.getByRole('complementary', { name: 'run 1' })).toContainText('by the window');
@@ -134,7 +134,7 @@ test('a burst of runs from outside: the header, the list and Dead letter end exa
     return res.json() as Promise<{ ok: boolean }>;
   }, { runs });
   expect(answer.ok).toBe(true);
-  await expect(page.getByRole('button', { name: /Dead letter/ })).toContainText('30', { timeout: 60_000 });
+  await expect(page.getByRole('tab', { name: /Dead letter/ })).toContainText('30', { timeout: 60_000 });
   await expect(page.getByTestId('count-queued')).toHaveText('0 queued');
   await expect(page.getByTestId('count-running')).toHaveText('0 running');
   // The list is virtualised (only the rows in view are in the page): its total says what it holds.
@@ -144,7 +144,7 @@ test('a burst of runs from outside: the header, the list and Dead letter end exa
   await page.getByRole('button', { name: 'All', exact: true }).click();
   await expect(page.getByTestId('runs-total')).toHaveText('150 runs');
   await page.screenshot({ path: 'test-results/screens/runs.png', fullPage: true });
-  await page.getByRole('button', { name: /Dead letter/ }).click();
+  await page.getByRole('tab', { name: /Dead letter/ }).click();
   await expect(page.locator('tr[data-run-id]')).toHaveCount(30);
   await page.screenshot({ path: 'test-results/screens/dead-letter.png', fullPage: true });
   // The window's numbers are the engine's, read afresh.

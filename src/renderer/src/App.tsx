@@ -37,9 +37,19 @@ export function App() {
         </button>
         <span className={connected ? 'link up' : 'link down'} title={connected ? 'live' : 'not connected'}>{connected ? '● live' : '○ offline'}</span>
       </header>
-      <nav>
+      {/* ARIA tabs: one tab stop (the chosen view); the arrows, Home and End move between them. */}
+      <nav role="tablist" aria-label="views" onKeyDown={(e) => {
+        const at = VIEWS.findIndex((x) => x.view === view);
+        const to = e.key === 'ArrowRight' ? (at + 1) % VIEWS.length : e.key === 'ArrowLeft' ? (at + VIEWS.length - 1) % VIEWS.length
+          : e.key === 'Home' ? 0 : e.key === 'End' ? VIEWS.length - 1 : -1;
+        if (to < 0) return;
+        e.preventDefault();
+        setView(VIEWS[to].view);
+        requestAnimationFrame(() => document.getElementById(`tab-${VIEWS[to].view}`)?.focus());
+      }}>
         {VIEWS.map(({ view: v, label }) => (
-          <button key={v} className={v === view ? 'tab active' : 'tab'} onClick={() => setView(v)}>
+          <button key={v} id={`tab-${v}`} role="tab" aria-selected={v === view} aria-controls="view-panel" tabIndex={v === view ? 0 : -1}
+            className={v === view ? 'tab active' : 'tab'} onClick={() => setView(v)}>
             {label}{v === 'dead' && deadCount > 0 ? <span className="badge">{deadCount}</span> : null}
           </button>
         ))}
@@ -50,7 +60,7 @@ export function App() {
         </div>
       )}
       <main className={openRunId !== null ? 'with-detail' : ''}>
-        <section className={view === 'runs' ? 'view runs-view' : 'view'}>
+        <section id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className={view === 'runs' ? 'view runs-view' : 'view'}>
           {view === 'overview' && <Overview />}
           {view === 'runs' && <Runs />}
           {view === 'dead' && <DeadLetter />}
