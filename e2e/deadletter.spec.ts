@@ -1,5 +1,7 @@
-// Dead letter's discard can be taken back for a few seconds, in a real browser against a
-// real `tasklane serve`: Undo keeps the run; without it the run and its log are gone.
+// Acting on many runs, in a real browser against a real `tasklane serve`: Dead letter's
+// discard can be taken back for a few seconds (Undo keeps the run; without it the run and its
+// log are gone); the Runs view's "all matching" acts on every run a filter matches, after
+// saying how many.
 import { expect, test } from './fixtures';
 
 test('discard waits with Undo: undone, the run stays; not undone, it goes', async ({ page, served }) => {
@@ -24,4 +26,21 @@ test('discard waits with Undo: undone, the run stays; not undone, it goes', asyn
   await expect(row(2)).toBeHidden({ timeout: 10_000 });
   expect(served.cli('show', '2').status).toBe(4);
   await expect(row(1)).toBeVisible();
+});
+
+test('retry all runs matching a filter: the count is said first, and only those runs go again', async ({ page, served }) => {
+  expect(served.cli('lane', 'add', 'nightly').status).toBe(0);
+  for (let i = 0; i < 3; i++) expect(served.cli('add', '--lane', 'nightly', '--attempts', '1', '--', 'sh', '-c', 'exit 1').status).toBe(0);
+  expect(served.cli('add', '--attempts', '1', '--', 'sh', '-c', 'exit 1').status).toBe(0);
+  await expect(page.locator('tr[data-run-id="4"] .status')).toHaveText('dead');
+  await page.getByLabel('lane filter').selectOption('nightly');
+  await page.getByRole('button', { name: 'Dead or failed' }).click();
+  await expect(page.getByTestId('runs-total')).toHaveText('3 runs');
+  page.once('dialog', (d) => { expect(d.message()).toBe('Retry all 3 runs matching this filter? Those it does not apply to are left as they are.'); void d.accept(); });
+  await page.getByRole('group', { name: 'all matching' }).getByRole('button', { name: 'Retry all 3' }).click();
+  await expect(page.locator('.notice')).toContainText('3 queued again');
+  // Each of the three ran again (a second attempt); run 4, in another lane, did not.
+  const attempts = (id: number) => (JSON.parse(served.cli('show', String(id), '--json').stdout) as { attempts: unknown[] }).attempts.length;
+  await expect.poll(() => [1, 2, 3].map(attempts), { timeout: 15_000 }).toEqual([2, 2, 2]);
+  expect(attempts(4)).toBe(1);
 });

@@ -104,6 +104,15 @@ const EMPTY: Snapshot = {
  *  kept by the same events as the rows shown. */
 const CATCH_UP_MS = 5_000;
 
+/** The Runs filter as the engine takes it (listRuns, bulk). It has no text: a text is the
+ *  search's. */
+export function filterInput(f: RunFilter) {
+  return {
+    ...(f.status.length ? { status: f.status } : {}), ...(f.lane ? { lane: f.lane } : {}),
+    ...(f.taskId != null ? { taskId: f.taskId } : {}), ...(f.kind ? { kind: f.kind } : {}), ...createdRange(f),
+  };
+}
+
 export function createStore(transport: Transport, initial: { view?: View; filter?: RunFilter } = {}) {
   const api = createApi(transport);
   const answer = createRead(transport);
@@ -227,11 +236,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       ask(out.need);
     };
     const listOf = (p: RunPage): RunList => ({ runs: p.runs, more: p.nextCursor !== null });
-    // (The list's filter has no text: a text is the search's.)
-    const pageInput = (f: RunFilter) => ({
-      limit: PAGE, ...(f.status.length ? { status: f.status } : {}), ...(f.lane ? { lane: f.lane } : {}),
-      ...(f.taskId != null ? { taskId: f.taskId } : {}), ...(f.kind ? { kind: f.kind } : {}), ...createdRange(f),
-    });
+    const pageInput = (f: RunFilter) => ({ limit: PAGE, ...filterInput(f) });
     /** The first page asks for the total when it is not known (or only the engine can keep it). */
     const wantTotal = (f: RunFilter) => listFilter !== f || snap.page.total == null || engineMatches(f);
     const readDead = () => read('listRuns', { limit: PAGE, status: [...DEAD_STATUSES] });

@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../context';
 import { useKeys } from '../keys';
+import { filterInput } from '../store';
 import { takeHandoff } from '../draft';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
@@ -96,11 +97,41 @@ export function Runs() {
           onChange={(e) => setFilter({ from: e.target.value })} /> – <input type="date" aria-label="created to" value={filter.to ?? ''}
           onChange={(e) => setFilter({ to: e.target.value })} /></span>
       </div>
+      {!searching && filtered && total !== null && total > 0 && <AllMatching total={total} />}
       {searching ? <SearchResults filtered={hashOf('runs', { ...filter, text: '' }) !== '#runs'} /> : (
         <VirtualRunTable runs={runs} more={more} total={total} loading={loading} onMore={onMore}
           empty={filtered ? 'No runs match these filters.' : 'No runs here yet. Add one above.'} />
       )}
     </>
+  );
+}
+
+/** What can be done to every run the filter matches, not only those loaded: the engine does
+ *  it in chunks (bulk), after a confirmation that says how many. */
+function AllMatching({ total }: { total: number }) {
+  const filter = useApp((s) => s.filter);
+  const act = useApp((s) => s.act);
+  const say = useApp((s) => s.say);
+  const n = total.toLocaleString('en-US');
+  const run = (action: 'cancel' | 'retry' | 'discard') => {
+    const verb = { cancel: 'Cancel', retry: 'Retry', discard: 'Discard (delete, with their logs)' }[action];
+    if (!window.confirm(`${verb} all ${n} runs matching this filter? Those it does not apply to are left as they are.`)) return;
+    void act(async (a) => {
+      const r = await a.bulk({ action, filter: filterInput(filter) });
+      return r;
+    }).then((r) => {
+      if (!r) return;
+      const did = { cancel: 'cancelled', retry: 'queued again', discard: 'discarded' }[action];
+      say({ kind: 'info', text: `${r.done.toLocaleString('en-US')} ${did}${r.skipped ? `; ${r.skipped.toLocaleString('en-US')} left as they were` : ''}` });
+    });
+  };
+  return (
+    <div className="toolbar bulk" role="group" aria-label="all matching">
+      <span>All {n} matching:</span>
+      <button onClick={() => run('cancel')}>Cancel all {n}</button>
+      <button onClick={() => run('retry')}>Retry all {n}</button>
+      <button onClick={() => run('discard')}>Discard all {n}</button>
+    </div>
   );
 }
 
