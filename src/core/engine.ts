@@ -75,7 +75,7 @@ export function createEngine(opts: EngineOptions) {
   // The tables derived from the others follow them in the background, in slices, while the
   // loop has no work (search-index.ts): the search index, then the daily rollups.
   const derived = {
-    catchUp: (ms: number) => searchIndex.catchUp(ms) && store.rollups.compact(clock.now(), ms) >= clock.now() - (clock.now() % 86_400_000),
+    catchUp: (ms: number) => searchIndex.catchUp(ms) && store.rollups.catchUp(clock.now(), ms),
   };
   const indexer = new Indexer(derived, () => !loop.isIdle(), (e) => logger.error('indexing runs for search failed; will try again', e));
   const loop = new WriteLoop({

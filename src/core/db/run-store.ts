@@ -213,8 +213,7 @@ export function createRunStore(db: Database.Database) {
      *  caller knows of the run (a drain's claimed row); otherwise it is read. */
     ended: (id: number, status: RunStatus, finishedAt: number,
       claimed?: { taskId: number | null; lane: string; kind: string; startedAt: number | null }) => {
-      const facts = claimed ?? endedFacts.get(id)!;
-      ended.push({ taskId: facts.taskId, lane: facts.lane, kind: facts.kind, startedAt: facts.startedAt, status, finishedAt });
+      ended.push({ ...(claimed ?? endedFacts.get(id)!), status, finishedAt });
     },
     /** Stats and history, read from the rollups. */
     rollups,

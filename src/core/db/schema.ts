@@ -154,18 +154,14 @@ export const runLogs = sqliteTable('run_logs', {
   text: text('text').notNull(),
 }, (t) => [index('run_logs_run_seq').on(t.runId, t.seq)]);
 
-/**
- * History that outlives the runs it counts (prune deletes runs, never rollups): per hour
- * (UTC, epoch ms of its start), task (0: runs without one), lane and kind, how many runs
- * ended and how. Written in the same transaction as the ends it counts (run-store.ts), so
- * it always agrees with them. A run retried by hand after it ended counts again when it
- * ends again.
- */
-export const runRollups = sqliteTable('run_rollups', {
-  hour: integer('hour').notNull(),
+/** A rollup's group (after its hour or day): task (0: runs without one), lane and kind. */
+const rollupGroup = () => ({
   taskId: integer('task_id').notNull(),
   lane: text('lane').notNull(),
   kind: text('kind').notNull(),
+});
+/** How many runs of a rollup's group ended, and how. */
+const rollupCounts = () => ({
   runs: integer('runs').notNull(),
   succeeded: integer('succeeded').notNull(),
   failed: integer('failed').notNull(),
@@ -174,46 +170,35 @@ export const runRollups = sqliteTable('run_rollups', {
   /** Of the runs that ran (started): how many, and their durations' sum. */
   ran: integer('ran').notNull(),
   msSum: integer('ms_sum').notNull(),
-}, (t) => [primaryKey({ columns: [t.hour, t.taskId, t.lane, t.kind] })]);
+});
+/** A duration histogram's bucket (DURATION_BUCKETS_MS) and how many runs it holds. */
+const rollupBucket = () => ({ bucket: integer('bucket').notNull(), n: integer('n').notNull() });
+
+/**
+ * History that outlives the runs it counts (prune deletes runs, never rollups): per hour
+ * (UTC, epoch ms of its start), task (0: runs without one), lane and kind, how many runs
+ * ended and how. Written in the same transaction as the ends it counts (run-store.ts), so
+ * it always agrees with them. A run retried by hand after it ended counts again when it
+ * ends again.
+ */
+export const runRollups = sqliteTable('run_rollups', { hour: integer('hour').notNull(), ...rollupGroup(), ...rollupCounts() },
+  (t) => [primaryKey({ columns: [t.hour, t.taskId, t.lane, t.kind] })]);
 
 /** The durations of the runs each rollup counts, as a histogram (DURATION_BUCKETS_MS). */
-export const runRollupDurations = sqliteTable('run_rollup_durations', {
-  hour: integer('hour').notNull(),
-  taskId: integer('task_id').notNull(),
-  lane: text('lane').notNull(),
-  kind: text('kind').notNull(),
-  bucket: integer('bucket').notNull(),
-  n: integer('n').notNull(),
-}, (t) => [primaryKey({ columns: [t.hour, t.taskId, t.lane, t.kind, t.bucket] })]);
+export const runRollupDurations = sqliteTable('run_rollup_durations', { hour: integer('hour').notNull(), ...rollupGroup(), ...rollupBucket() },
+  (t) => [primaryKey({ columns: [t.hour, t.taskId, t.lane, t.kind, t.bucket] })]);
 
 /**
  * The hourly rollups summed per day (UTC), for the days that have ended: a month of stats
  * reads ~30 rows per task here instead of ~720 (history/rollups.ts compacts a day into
  * them once it is over). `day` is the epoch ms of the day's start.
  */
-export const runRollupsDaily = sqliteTable('run_rollups_daily', {
-  day: integer('day').notNull(),
-  taskId: integer('task_id').notNull(),
-  lane: text('lane').notNull(),
-  kind: text('kind').notNull(),
-  runs: integer('runs').notNull(),
-  succeeded: integer('succeeded').notNull(),
-  failed: integer('failed').notNull(),
-  dead: integer('dead').notNull(),
-  cancelled: integer('cancelled').notNull(),
-  ran: integer('ran').notNull(),
-  msSum: integer('ms_sum').notNull(),
-}, (t) => [primaryKey({ columns: [t.day, t.taskId, t.lane, t.kind] })]);
+export const runRollupsDaily = sqliteTable('run_rollups_daily', { day: integer('day').notNull(), ...rollupGroup(), ...rollupCounts() },
+  (t) => [primaryKey({ columns: [t.day, t.taskId, t.lane, t.kind] })]);
 
 /** The daily rollups' duration histograms. */
-export const runRollupDurationsDaily = sqliteTable('run_rollup_durations_daily', {
-  day: integer('day').notNull(),
-  taskId: integer('task_id').notNull(),
-  lane: text('lane').notNull(),
-  kind: text('kind').notNull(),
-  bucket: integer('bucket').notNull(),
-  n: integer('n').notNull(),
-}, (t) => [primaryKey({ columns: [t.day, t.taskId, t.lane, t.kind, t.bucket] })]);
+export const runRollupDurationsDaily = sqliteTable('run_rollup_durations_daily', { day: integer('day').notNull(), ...rollupGroup(), ...rollupBucket() },
+  (t) => [primaryKey({ columns: [t.day, t.taskId, t.lane, t.kind, t.bucket] })]);
 
 /** One row: every day before `days_done` (epoch ms, a day's start) is in the daily rollups. */
 export const rollupState = sqliteTable('rollup_state', {

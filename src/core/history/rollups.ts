@@ -102,35 +102,34 @@ type HistoryQuery = z.output<typeof historyInput>;
 const MAX_POINTS = 2_400;
 
 export function createRollups(db: Database.Database) {
-  // Positional parameters: this runs at every commit that ended runs.
-  const addRuns = db.prepare<unknown[]>(`INSERT INTO run_rollups (hour, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
+  // Positional parameters: these run at every commit that ended runs. The daily tables take
+  // an hour counted after its day was compacted (a clock set back).
+  const upsertCounts = (table: string, at: string) => db.prepare<unknown[]>(`INSERT INTO ${table} (${at}, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (hour, task_id, lane, kind) DO UPDATE SET runs = runs + excluded.runs,
+    ON CONFLICT (${at}, task_id, lane, kind) DO UPDATE SET runs = runs + excluded.runs,
       succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed, dead = dead + excluded.dead,
       cancelled = cancelled + excluded.cancelled, ran = ran + excluded.ran, ms_sum = ms_sum + excluded.ms_sum`);
-  const addDurations = db.prepare<unknown[]>(`INSERT INTO run_rollup_durations (hour, task_id, lane, kind, bucket, n)
-    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hour, task_id, lane, kind, bucket) DO UPDATE SET n = n + excluded.n`);
-  // Into the daily rollups: an hour counted after its day was compacted (a clock set back).
-  const addDay = db.prepare<unknown[]>(`INSERT INTO run_rollups_daily (day, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (day, task_id, lane, kind) DO UPDATE SET runs = runs + excluded.runs,
-      succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed, dead = dead + excluded.dead,
-      cancelled = cancelled + excluded.cancelled, ran = ran + excluded.ran, ms_sum = ms_sum + excluded.ms_sum`);
-  const addDayDurations = db.prepare<unknown[]>(`INSERT INTO run_rollup_durations_daily (day, task_id, lane, kind, bucket, n)
-    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, task_id, lane, kind, bucket) DO UPDATE SET n = n + excluded.n`);
+  const upsertDurations = (table: string, at: string) => db.prepare<unknown[]>(`INSERT INTO ${table} (${at}, task_id, lane, kind, bucket, n)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (${at}, task_id, lane, kind, bucket) DO UPDATE SET n = n + excluded.n`);
+  const hourly = { counts: upsertCounts('run_rollups', 'hour'), durations: upsertDurations('run_rollup_durations', 'hour') };
+  const daily = { counts: upsertCounts('run_rollups_daily', 'day'), durations: upsertDurations('run_rollup_durations_daily', 'day') };
   const daysDone = db.prepare<[], number>(`SELECT days_done FROM rollup_state WHERE id = 1`).pluck();
+  const setDaysDone = db.prepare<[number]>(`UPDATE rollup_state SET days_done = ? WHERE id = 1`);
   const firstHour = db.prepare<[number], number | null>(`SELECT MIN(hour) FROM run_rollups WHERE hour >= ?`).pluck();
+  const dayCounts = db.prepare<[number, number, number]>(`INSERT INTO run_rollups_daily (day, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
+    SELECT ?, task_id, lane, kind, SUM(runs), SUM(succeeded), SUM(failed), SUM(dead), SUM(cancelled), SUM(ran), SUM(ms_sum)
+    FROM run_rollups WHERE hour >= ? AND hour < ? GROUP BY task_id, lane, kind`);
+  const dayDurations = db.prepare<[number, number, number]>(`INSERT INTO run_rollup_durations_daily (day, task_id, lane, kind, bucket, n)
+    SELECT ?, task_id, lane, kind, bucket, SUM(n) FROM run_rollup_durations WHERE hour >= ? AND hour < ?
+    GROUP BY task_id, lane, kind, bucket`);
   const compactDay = db.transaction((day: number) => {
-    db.prepare(`INSERT INTO run_rollups_daily (day, task_id, lane, kind, runs, succeeded, failed, dead, cancelled, ran, ms_sum)
-      SELECT ?, task_id, lane, kind, SUM(runs), SUM(succeeded), SUM(failed), SUM(dead), SUM(cancelled), SUM(ran), SUM(ms_sum)
-      FROM run_rollups WHERE hour >= ? AND hour < ? GROUP BY task_id, lane, kind`).run(day, day, day + DAY);
-    db.prepare(`INSERT INTO run_rollup_durations_daily (day, task_id, lane, kind, bucket, n)
-      SELECT ?, task_id, lane, kind, bucket, SUM(n) FROM run_rollup_durations WHERE hour >= ? AND hour < ?
-      GROUP BY task_id, lane, kind, bucket`).run(day, day, day + DAY);
-    db.prepare(`UPDATE rollup_state SET days_done = ? WHERE id = 1`).run(day + DAY);
+    dayCounts.run(day, day, day + DAY);
+    dayDurations.run(day, day, day + DAY);
+    setDaysDone.run(day + DAY);
   });
-  /** Days compacted into the daily rollups: every day before this one. */
+  /** Days compacted into the daily rollups: every day before this one (read once). */
   let compactedTo: number | null = null;
+  const compacted = () => (compactedTo ??= daysDone.get()!);
 
   /**
    * Sums the days that have ended (by `now`) into the daily rollups, a day per transaction,
@@ -138,14 +137,14 @@ export function createRollups(db: Database.Database) {
    * ended; an hour of it counted later (a clock set back) is added to both (record).
    */
   function compact(now: number, ms = 20): number {
-    let done = (compactedTo ??= daysDone.get()!);
+    let done = compacted();
     const today = now - (now % DAY);
     const until = performance.now() + ms;
     while (done < today && performance.now() < until) {
       const first: number | null = firstHour.get(done) ?? null;
       if (first === null || first >= today) {
         // Nothing counted between here and today: skip the empty days in one move.
-        db.prepare(`UPDATE rollup_state SET days_done = ? WHERE id = 1`).run(today);
+        setDaysDone.run(today);
         done = today;
         break;
       }
@@ -208,7 +207,9 @@ export function createRollups(db: Database.Database) {
   }
 
   return {
-    compact,
+    /** Compacts for at most `ms`; true when every day that has ended is compacted (the
+     *  engine's background work: search-index.ts's Indexer). */
+    catchUp: (now: number, ms: number): boolean => compact(now, ms) >= now - (now % DAY),
 
     /** The runs that ended in the transaction under way: count them. They are summed in
      *  memory first (a flush's runs mostly share one hour, task, lane and kind), so a commit
@@ -237,15 +238,14 @@ export function createRollups(db: Database.Database) {
           g.buckets.set(b, (g.buckets.get(b) ?? 0) + 1);
         }
       }
-      compactedTo ??= daysDone.get()!;
+      const done = compacted();
+      const write = (to: typeof hourly, at: number, g: Group) => {
+        to.counts.run(at, g.taskId, g.lane, g.kind, g.runs, g.succeeded, g.failed, g.dead, g.cancelled, g.ran, g.msSum);
+        for (const [b, n] of g.buckets) to.durations.run(at, g.taskId, g.lane, g.kind, b, n);
+      };
       for (const g of groups.values()) {
-        addRuns.run(g.hour, g.taskId, g.lane, g.kind, g.runs, g.succeeded, g.failed, g.dead, g.cancelled, g.ran, g.msSum);
-        for (const [b, n] of g.buckets) addDurations.run(g.hour, g.taskId, g.lane, g.kind, b, n);
-        if (g.hour < compactedTo) {
-          const day = g.hour - (g.hour % DAY);
-          addDay.run(day, g.taskId, g.lane, g.kind, g.runs, g.succeeded, g.failed, g.dead, g.cancelled, g.ran, g.msSum);
-          for (const [b, n] of g.buckets) addDayDurations.run(day, g.taskId, g.lane, g.kind, b, n);
-        }
+        write(hourly, g.hour, g);
+        if (g.hour < done) write(daily, g.hour - (g.hour % DAY), g);
       }
     },
 

@@ -32,8 +32,9 @@ const CLOCK_SLACK_MS = 3_600_000;
  * Each filter reads its first page newest first from an index (runs/plans.test.ts reads the
  * plans): a status from runs_status_id (several statuses: one arm each, merged by SQLite in
  * id order, no sort), a lane or kind from runs_lane_id / runs_kind_id, a task from
- * runs_task; statuses of a lane smaller than they are, from runs_lane_id; dates become bounds on the id (found by a binary search over ids, as ids follow
- * creation), so they narrow the scan instead of filtering all of it. The total, asked once
+ * runs_task; statuses of a lane smaller than they are, from runs_lane_id; dates become
+ * bounds on the id (found by a binary search over ids, as ids follow creation), so they
+ * narrow the scan instead of filtering all of it. The total, asked once
  * per filter, comes from the counts kept in memory when the filter is only statuses and a
  * lane, else from a COUNT.
  */
@@ -77,6 +78,10 @@ export function createRunQueries(db: Database.Database, counts: () => Counts) {
     if (q.createdFrom !== undefined) { where.push('id >= ?'); params.push(firstIdFrom(q.createdFrom - CLOCK_SLACK_MS)); }
     if (q.createdTo !== undefined) { where.push('id < ?'); params.push(firstIdFrom(q.createdTo + CLOCK_SLACK_MS)); }
     const statuses = [...new Set(q.status ?? [])];
+    // The page: past the cursor, in id order, one more than asked (there are more).
+    const cursor = q.cursor !== undefined ? [q.oldestFirst ? 'id > ?' : 'id < ?'] : [];
+    const cursorParams = q.cursor !== undefined ? [q.cursor] : [];
+    const page = `ORDER BY id ${q.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
     // Statuses of one lane: read the lane's runs (runs_lane_id) when the lane has fewer runs
     // than the statuses have together (the kept counts say so exactly): the dead runs of a
     // lane with 500 runs are found among those 500, not among every dead run.
@@ -84,12 +89,7 @@ export function createRunQueries(db: Database.Database, counts: () => Counts) {
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
       params.push(...statuses);
       const laneSql = (extra: string[]) => `SELECT ${RUN_COLUMNS} FROM runs INDEXED BY runs_lane_id WHERE ${[...where, ...extra].join(' AND ')}`;
-      const cursor = q.cursor !== undefined ? [q.oldestFirst ? 'id > ?' : 'id < ?'] : [];
-      return {
-        sql: `${laneSql(cursor)} ORDER BY id ${q.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`,
-        params: [...params, ...(q.cursor !== undefined ? [q.cursor] : []), q.limit + 1],
-        statuses, arms: [[laneSql([]), params] as const],
-      };
+      return { sql: `${laneSql(cursor)} ${page}`, params: [...params, ...cursorParams, q.limit + 1], statuses, arms: [[laneSql([]), params] as const] };
     }
     /** One arm per status (each ordered by its index), or one arm for no status filter. */
     const arms = statuses.length ? statuses : [null];
@@ -105,9 +105,7 @@ export function createRunQueries(db: Database.Database, counts: () => Counts) {
       return `SELECT ${RUN_COLUMNS} FROM runs ${w.length ? `WHERE ${w.join(' AND ')}` : ''}`;
     };
     const armParams = (status: string | null, extra: unknown[]) => [...(status === null ? [] : [status]), ...params, ...extra];
-    const cursor = q.cursor !== undefined ? [q.oldestFirst ? 'id > ?' : 'id < ?'] : [];
-    const cursorParams = q.cursor !== undefined ? [q.cursor] : [];
-    const sql = `${arms.map((s) => armSql(s, cursor)).join(' UNION ALL ')} ORDER BY id ${q.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
+    const sql = `${arms.map((s) => armSql(s, cursor)).join(' UNION ALL ')} ${page}`;
     return { sql, params: [...arms.flatMap((s) => armParams(s, cursorParams)), q.limit + 1], statuses, arms: arms.map((s) => [armSql(s, []), armParams(s, [])] as const) };
   }
 

@@ -109,15 +109,26 @@ function hitWords(q: { query: string; syntax: 'words' | 'fts' }): HitWord[] {
   return out;
 }
 
+/** What a word of a text counts for a query word: 1 when it is the word, ½ when it is a
+ *  longer word the query's last word starts (typed in part), else 0. */
+function weightOf(word: string, w: HitWord): number {
+  const f = folded(word);
+  return f === w.word ? 1 : w.prefix && f.startsWith(w.word) ? 0.5 : 0;
+}
+const isHit = (word: string, words: readonly HitWord[]) => words.some((w) => weightOf(word, w) > 0);
+
+/** What a run is indexed by (search_runs' columns): its name, its tags, its input's text. */
+function runFields(r: { name: string | null; tags: string; input: string }): [name: string, tags: string, body: string] {
+  return [r.name ?? '', r.tags === '[]' ? '' : (JSON.parse(r.tags) as string[]).join(' '), inputText(r.input)];
+}
+
 /** A text's length in words, and how often it has each of `words`. */
 function termCounts(text: string, words: readonly HitWord[]): { length: number; tf: number[] } {
   const tf = words.map(() => 0);
   let length = 0;
   for (const m of text.matchAll(WORD)) {
     length++;
-    const f = folded(m[0]);
-    // A word typed in full counts whole; a longer word it only starts counts half.
-    words.forEach((w, i) => { if (f === w.word) tf[i]++; else if (w.prefix && f.startsWith(w.word)) tf[i] += 0.5; });
+    words.forEach((w, i) => { tf[i] += weightOf(m[0], w); });
   }
   return { length, tf };
 }
@@ -129,11 +140,7 @@ const CONTEXT_WORDS = 8;
  *  the text (reading it through FTS5 again costs a scan of the word's matches). */
 export function snippet(text: string, words: readonly HitWord[]): SnippetPart[] {
   const tokens = [...text.matchAll(WORD)];
-  const isHit = (t: string) => {
-    const f = folded(t);
-    return words.some((w) => (w.prefix ? f.startsWith(w.word) : f === w.word));
-  };
-  const first = tokens.findIndex((t) => isHit(t[0]));
+  const first = tokens.findIndex((t) => isHit(t[0], words));
   const from = Math.max(0, (first < 0 ? 0 : first) - CONTEXT_WORDS);
   const to = Math.min(tokens.length, from + 2 * CONTEXT_WORDS + 1);
   const start = from === 0 ? 0 : tokens[from].index!;
@@ -149,7 +156,7 @@ export function snippet(text: string, words: readonly HitWord[]): SnippetPart[] 
   let at = start;
   for (let i = from; i < to; i++) {
     const t = tokens[i];
-    if (!isHit(t[0])) continue;
+    if (!isHit(t[0], words)) continue;
     push(text.slice(at, t.index));
     push(t[0], true);
     at = t.index! + t[0].length;
@@ -211,9 +218,8 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
       if (performance.now() >= until) { cut = true; break; }
       const runs = newRuns.all(runsDone, BATCH);
       for (const r of runs) {
-        const tags = r.tags === '[]' ? '' : (JSON.parse(r.tags) as string[]).join(' ');
-        const body = inputText(r.input);
-        if (r.name || tags || body) addRun.run(r.id, r.name ?? '', tags, body);
+        const fields = runFields(r);
+        if (fields.some(Boolean)) addRun.run(r.id, ...fields);
         runsDone = r.id;
       }
       indexed += runs.length;
@@ -264,7 +270,7 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
     if (runs.length) {
       const rows = new Map((prepared(`SELECT id, name, tags, input FROM runs WHERE id IN (SELECT value FROM json_each(?))`)
         .all(json(runs.map((c) => c.id))) as { id: number; name: string | null; tags: string; input: string }[])
-        .map((r) => [r.id, `${r.name ?? ''} ${r.tags === '[]' ? '' : (JSON.parse(r.tags) as string[]).join(' ')} ${inputText(r.input)}`]));
+        .map((r) => [r.id, runFields(r).join(' ')]));
       for (const c of runs) texts.set(c, rows.get(c.id) ?? '');
     }
     if (logs.length) {
@@ -368,9 +374,9 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
         if (line) {
           hits.push({ run: toRun(row), match: { field: 'log', parts: snippet(line.text, marks), seq: line.seq, stream: line.stream, at: line.at } });
         } else {
-          const tags = (JSON.parse(row.tags) as string[]).join(' ');
-          const fields = [row.name ?? '', tags, inputText(row.input)];
-          const text = fields.find((f) => snippet(f, marks).some((p) => p.hit)) ?? fields.find(Boolean) ?? '';
+          // The field the words are in (name, tags, input), else the first that has text.
+          const fields = runFields(row);
+          const text = fields.find((f) => [...f.matchAll(WORD)].some((t) => isHit(t[0], marks))) ?? fields.find(Boolean) ?? '';
           hits.push({ run: toRun(row), match: { field: 'run', parts: snippet(text, marks) } });
         }
       }
