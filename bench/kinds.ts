@@ -1,5 +1,6 @@
-// Kinds for benches that run the engine on its own thread (engine-thread.ts, kindsModule):
-// the same as benchEngine's (engine.ts).
+// Kinds for the scale bench, in its engine and in the engine thread (engine-thread.ts,
+// kindsModule): a no-op, and one that writes a log line. (benchEngine in engine.ts keeps its
+// own: A/B runs copy engine.ts alone into older checkouts.)
 import { z } from 'zod';
 
 export const kinds = {
