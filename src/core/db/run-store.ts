@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { INDEX_PREDICATES } from './schema';
 import { RunCounts } from '../runs/counts';
-import { createRollups, type EndedRun } from '../history/rollups';
+import { createRollups } from '../history/rollups';
 import type { Attempt, AttemptOutcome, Run, Trigger } from '../api/types';
 import {
   ACTIVE_STATUSES, DUE_STATUSES, ENDED_WITHOUT_SUCCESS, NOT_STARTED_STATUSES, sqlSet, WAITING_STATUSES, type RunStatus,
@@ -93,14 +93,10 @@ export function promoteDueSql(from: RunStatus): string {
 export function createRunStore(db: Database.Database) {
   const runCounts = new RunCounts();
   const rollups = createRollups(db);
-  /** Runs that ended in the transaction under way: counted in the rollups before it commits. */
-  let ended: EndedRun[] = [];
+  // The runs that ended in the transaction are counted in the rollups before it commits.
   const inTransaction = db.transaction((fn: () => unknown) => {
     const result = fn();
-    if (ended.length) {
-      rollups.record(ended);
-      ended = [];
-    }
+    rollups.commit();
     return result;
   });
   // Hot statements bind positional parameters: measurably cheaper than named ones.
@@ -213,7 +209,8 @@ export function createRunStore(db: Database.Database) {
      *  caller knows of the run (a drain's claimed row); otherwise it is read. */
     ended: (id: number, status: RunStatus, finishedAt: number,
       claimed?: { taskId: number | null; lane: string; kind: string; startedAt: number | null }) => {
-      ended.push({ ...(claimed ?? endedFacts.get(id)!), status, finishedAt });
+      const run = claimed ?? endedFacts.get(id)!;
+      rollups.add(run.taskId, run.lane, run.kind, status, run.startedAt, finishedAt);
     },
     /** Stats and history, read from the rollups. */
     rollups,
@@ -226,7 +223,7 @@ export function createRunStore(db: Database.Database) {
         return inTransaction(fn) as T;
       } catch (error) {
         runCounts.forget();
-        ended = [];
+        rollups.discard();
         throw error;
       }
     },

@@ -42,12 +42,6 @@ export function bucketIndex(ms: number): number {
   return lo;
 }
 
-/** A run that has just ended, as the rollups count it. */
-export interface EndedRun {
-  taskId: number | null; lane: string; kind: string; status: RunStatus;
-  startedAt: number | null; finishedAt: number;
-}
-
 interface Group {
   hour: number; taskId: number; lane: string; kind: string;
   runs: number; succeeded: number; failed: number; dead: number; cancelled: number; ran: number; msSum: number;
@@ -156,6 +150,15 @@ export function createRollups(db: Database.Database) {
     return done;
   }
 
+  /** The groups of the runs that ended in the transaction under way (add, commit). */
+  const pending = new Map<string, Group>();
+  /** The group added to last: consecutive ends mostly share it (no key to build). */
+  let last: Group | null = null;
+  function discard(): void {
+    pending.clear();
+    last = null;
+  }
+
   const prepared = statementCache(db);
   const taskNames = db.prepare<[], { id: number; name: string }>(`SELECT id, name FROM tasks`);
 
@@ -211,43 +214,55 @@ export function createRollups(db: Database.Database) {
      *  engine's background work: search-index.ts's Indexer). */
     catchUp: (now: number, ms: number): boolean => compact(now, ms) >= now - (now % DAY),
 
-    /** The runs that ended in the transaction under way: count them. They are summed in
-     *  memory first (a flush's runs mostly share one hour, task, lane and kind), so a commit
-     *  writes a row or two, not one per run. */
-    record(runs: readonly EndedRun[]): void {
-      const groups = new Map<string, Group>();
-      for (const r of runs) {
-        const hour = r.finishedAt - (r.finishedAt % HOUR);
-        const taskId = r.taskId ?? 0;
-        const key = `${hour}\u0000${taskId}\u0000${r.lane}\u0000${r.kind}`;
-        let g = groups.get(key);
-        if (!g) {
-          g = { hour, taskId, lane: r.lane, kind: r.kind, runs: 0, succeeded: 0, failed: 0, dead: 0, cancelled: 0, ran: 0, msSum: 0, buckets: new Map() };
-          groups.set(key, g);
+    /** A run has just ended in the transaction under way: it is summed into its group in
+     *  memory (a flush's runs mostly share one hour, task, lane and kind), and `commit`
+     *  writes the groups, a row or two, before the transaction commits. Nothing per run is
+     *  kept: the drain calls this for every run. */
+    add(taskId: number | null, lane: string, kind: string, status: RunStatus, startedAt: number | null, finishedAt: number): void {
+      const hour = finishedAt - (finishedAt % HOUR);
+      const task = taskId ?? 0;
+      let g = last;
+      if (g === null || g.hour !== hour || g.taskId !== task || g.lane !== lane || g.kind !== kind) {
+        const key = `${hour}\u0000${task}\u0000${lane}\u0000${kind}`;
+        g = pending.get(key) ?? null;
+        if (g === null) {
+          g = { hour, taskId: task, lane, kind, runs: 0, succeeded: 0, failed: 0, dead: 0, cancelled: 0, ran: 0, msSum: 0, buckets: new Map() };
+          pending.set(key, g);
         }
-        g.runs++;
-        if (r.status === 'succeeded') g.succeeded++;
-        else if (r.status === 'failed') g.failed++;
-        else if (r.status === 'dead') g.dead++;
-        else if (r.status === 'cancelled') g.cancelled++;
-        if (r.startedAt !== null && r.startedAt <= r.finishedAt) {
-          const ms = r.finishedAt - r.startedAt;
-          g.ran++;
-          g.msSum += ms;
-          const b = bucketIndex(ms);
-          g.buckets.set(b, (g.buckets.get(b) ?? 0) + 1);
-        }
+        last = g;
       }
+      g.runs++;
+      if (status === 'succeeded') g.succeeded++;
+      else if (status === 'failed') g.failed++;
+      else if (status === 'dead') g.dead++;
+      else if (status === 'cancelled') g.cancelled++;
+      if (startedAt !== null && startedAt <= finishedAt) {
+        const ms = finishedAt - startedAt;
+        g.ran++;
+        g.msSum += ms;
+        const b = bucketIndex(ms);
+        g.buckets.set(b, (g.buckets.get(b) ?? 0) + 1);
+      }
+    },
+
+    /** Writes the groups summed since the last commit (inside the transaction, before it
+     *  commits). */
+    commit(): void {
+      if (pending.size === 0) return;
       const done = compacted();
       const write = (to: typeof hourly, at: number, g: Group) => {
         to.counts.run(at, g.taskId, g.lane, g.kind, g.runs, g.succeeded, g.failed, g.dead, g.cancelled, g.ran, g.msSum);
         for (const [b, n] of g.buckets) to.durations.run(at, g.taskId, g.lane, g.kind, b, n);
       };
-      for (const g of groups.values()) {
+      for (const g of pending.values()) {
         write(hourly, g.hour, g);
         if (g.hour < done) write(daily, g.hour - (g.hour % DAY), g);
       }
+      discard();
     },
+
+    /** The transaction rolled back: what it summed is forgotten. */
+    discard,
 
     stats(q: StatsQuery, now: number): Stats {
       const { from, to } = range(q, now);
