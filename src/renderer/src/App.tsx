@@ -1,5 +1,6 @@
 import { useApp } from './context';
 import type { View } from './store';
+import { ThemePicker } from './views/ThemePicker';
 import { DeadLetter } from './views/DeadLetter';
 import { Lanes } from './views/Lanes';
 import { Overview } from './views/Overview';
@@ -35,6 +36,7 @@ export function App() {
         <button onClick={() => void act((a) => (anyPaused ? a.resumeAll() : a.pauseAll()), anyPaused ? 'All lanes resumed' : 'All lanes paused')}>
           {anyPaused ? 'Resume all' : 'Pause all'}
         </button>
+        <ThemePicker />
         <span className={connected ? 'link up' : 'link down'} title={connected ? 'live' : 'not connected'}>{connected ? '● live' : '○ offline'}</span>
       </header>
       {/* ARIA tabs: one tab stop (the chosen view); the arrows, Home and End move between them. */}

@@ -4,8 +4,12 @@ import { httpTransport, ipcTransport, type PreloadApi } from './api';
 import { App } from './App';
 import { StoreContext } from './context';
 import { createStore } from './store';
+import { startTheme } from './theme';
 import { hashOf, readHash } from './url';
 import './styles.css';
+
+// The kept colour scheme, before the first paint (theme.ts).
+startTheme();
 
 // In the desktop app the preload puts the API on window.tasklane; in a browser the page
 // talks to `tasklane serve` that served it.

@@ -12,9 +12,18 @@ function rulesOf(css: string): Rule[] {
     decls: Object.fromEntries(body.split(';').map((d) => d.split(':').map((x) => x.trim())).filter((d) => d.length === 2 && d[0])),
   }));
 }
-const DARK = /@media\s*\(prefers-color-scheme:\s*dark\)\s*\{((?:[^{}]*\{[^{}]*\})*)\s*\}/g;
-const light = rulesOf(CSS.replace(DARK, ''));
-const dark = [...CSS.matchAll(DARK)].flatMap((m) => rulesOf(m[1]));
+// The dark scheme's rules start with :root[data-theme=dark] (theme.ts sets it); read
+// without it, they override the light rules for the same selectors.
+const DARK = ':root[data-theme=dark]';
+const all = rulesOf(CSS);
+const isDark = (r: Rule) => r.selectors.every((x) => x.startsWith(DARK));
+const light = all.filter((r) => !isDark(r));
+const dark = all.filter(isDark).map((r) => ({ ...r, selectors: r.selectors.map((x) => x.slice(DARK.length).trim() || ':root') }));
+it('writes every dark rule under :root[data-theme=dark] (no rule mixes schemes; no media query the switch cannot override)', () => {
+  expect(all.filter((r) => r.selectors.some((x) => x.startsWith(DARK)) && !isDark(r))).toEqual([]);
+  expect(CSS).not.toMatch(/prefers-color-scheme/);
+  expect(dark.length).toBeGreaterThan(0);
+});
 
 /** A property of the element matching `selectors` (most specific first) in a scheme; `var()` resolved. */
 function prop(scheme: 'light' | 'dark', selectors: string[], name: string): string | undefined {

@@ -198,7 +198,7 @@ function FailureRow({ run: r, open, onOpen }: { run: Run; open: boolean; onOpen(
     <tr data-run-id={r.id} className={open ? 'open' : ''} onClick={() => onOpen(r.id)}>
       <td className="num">{r.id}</td>
       <td className="title">
-        <button className="link-button" aria-label={`open run ${r.id}`} onClick={(e) => { e.stopPropagation(); onOpen(r.id); }}>{title(r)}</button>
+        <button className="link-button" aria-label={`${title(r)} (open run ${r.id})`} onClick={(e) => { e.stopPropagation(); onOpen(r.id); }}>{title(r)}</button>
         {r.error && <div className="error-line">{r.error.code}: {r.error.message}</div>}
       </td>
       <td>{r.lane}</td>

@@ -114,11 +114,10 @@ export function TimeChart(p: TimeChartProps) {
     });
     resized.observe(el);
     // Canvas colours do not follow the stylesheet: a change of scheme draws the chart again.
-    const scheme = matchMedia('(prefers-color-scheme: dark)');
-    scheme.addEventListener('change', make);
+    window.addEventListener('themechange', make);
     return () => {
       resized.disconnect();
-      scheme.removeEventListener('change', make);
+      window.removeEventListener('themechange', make);
       chart.current?.destroy();
       chart.current = null;
     };

@@ -1,0 +1,85 @@
+// Every screen in the light and the dark theme, in a real browser against a real `tasklane
+// serve` with real runs in it: axe (WCAG 2 A and AA rules) finds no serious or critical
+// violation, and a screenshot of each is saved (test-results/screens/<screen>-<theme>.png).
+// The theme is chosen in the window's own picker, which keeps it across a reload.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+async function call<T = unknown>(page: Page, name: string, body: unknown): Promise<T> {
+  const answer = await page.evaluate(async ([n, b]) => {
+    const res = await fetch(`/api/${n}`, { method: 'POST', body: JSON.stringify(b),
+      headers: { authorization: `Bearer ${sessionStorage.getItem('tasklane.token')}`, 'content-type': 'application/json' } });
+    return res.json() as Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
+  }, [name, body] as const);
+  expect(answer, `${name}: ${JSON.stringify(answer.error)}`).toMatchObject({ ok: true });
+  return answer.value as T;
+}
+
+/** Serious and critical WCAG 2 A/AA violations on the page as it is, one line each. */
+async function violations(page: Page): Promise<string[]> {
+  const { violations: found } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`));
+}
+
+test('every screen, light and dark: no serious or critical accessibility violation; a screenshot of each', async ({ page, served }) => {
+  void served;
+  test.setTimeout(90_000);
+  // Something on every screen: tasks (one on a schedule), lanes (one limited, one paused),
+  // runs that succeeded, one dead with an error, one waiting.
+  const task = await call<{ id: number }>(page, 'createTask', { name: 'backup photos', kind: 'shell', input: { command: 'echo "copied 12 files"', shell: true }, lane: 'default' });
+  await call(page, 'setSchedule', { taskId: task.id, cron: '0 3 * * *', timeZone: 'Europe/Berlin' });
+  await call(page, 'createTask', { name: 'ping status page', kind: 'http', input: { url: 'http://127.0.0.1:9/health' }, lane: 'default' });
+  await call(page, 'createLane', { name: 'uploads', concurrency: 2, rateLimit: { max: 10, intervalMs: 60_000 } });
+  await call(page, 'createLane', { name: 'night' });
+  await call(page, 'pauseLane', { name: 'night' });
+  await call(page, 'runTask', { id: task.id });
+  const dead = await call<{ id: number }>(page, 'enqueue', { kind: 'shell', input: { command: 'echo "disk full" >&2; exit 3', shell: true }, maxAttempts: 1, name: 'export report' });
+  await call(page, 'enqueue', { kind: 'shell', input: { command: 'echo waiting' }, lane: 'night', name: 'night job' });
+  await expect.poll(async () => (await call<{ status: string }>(page, 'getRun', { id: dead.id })).status).toBe('dead');
+
+  const screens: { name: string; open(): Promise<void> }[] = [
+    { name: 'overview', open: async () => { await page.getByRole('tab', { name: 'Overview' }).click(); await expect(page.getByTestId('latest-failures')).toContainText('export report'); } },
+    { name: 'runs', open: async () => { await page.getByRole('tab', { name: 'Runs' }).click(); await expect(page.locator(`tr[data-run-id="${dead.id}"]`)).toBeVisible(); } },
+    { name: 'run-detail', open: async () => {
+      await page.locator(`tr[data-run-id="${dead.id}"]`).click();
+      await expect(page.getByRole('complementary', { name: `run ${dead.id}` })).toContainText('disk full');
+    } },
+    { name: 'dead-letter', open: async () => {
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('complementary')).toHaveCount(0);
+      await page.getByRole('tab', { name: /Dead letter/ }).click(); await expect(page.locator(`tr[data-run-id="${dead.id}"]`).first()).toBeVisible(); } },
+    { name: 'lanes', open: async () => { await page.getByRole('tab', { name: 'Lanes' }).click(); await expect(page.getByText('uploads').first()).toBeVisible(); } },
+    { name: 'tasks', open: async () => { await page.getByRole('tab', { name: 'Tasks' }).click(); await expect(page.getByText('backup photos').first()).toBeVisible(); } },
+  ];
+  const found: string[] = [];
+  for (const theme of ['Light', 'Dark'] as const) {
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme.toLowerCase());
+    for (const screen of screens) {
+      await screen.open();
+      found.push(...(await violations(page)).map((v) => `${screen.name} (${theme}): ${v}`));
+      await page.screenshot({ path: `test-results/screens/${screen.name}-${theme.toLowerCase()}.png`, fullPage: true });
+    }
+  }
+  expect(found).toEqual([]);
+});
+
+test('the theme picked stays across a reload and does not follow the system once chosen', async ({ page, served }) => {
+  void served;
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  // System: follows the system's change.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.getByText('● live')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('combobox', { name: 'Theme' })).toHaveValue('dark');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(21, 23, 28)');
+});
