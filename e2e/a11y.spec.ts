@@ -52,6 +52,11 @@ test('every screen, light and dark: no serious or critical accessibility violati
       await page.getByRole('tab', { name: /Dead letter/ }).click(); await expect(page.locator(`tr[data-run-id="${dead.id}"]`).first()).toBeVisible(); } },
     { name: 'lanes', open: async () => { await page.getByRole('tab', { name: 'Lanes' }).click(); await expect(page.getByText('uploads').first()).toBeVisible(); } },
     { name: 'tasks', open: async () => { await page.getByRole('tab', { name: 'Tasks' }).click(); await expect(page.getByText('backup photos').first()).toBeVisible(); } },
+    { name: 'task-page', open: async () => {
+      await page.locator('tr[data-task="backup photos"]').getByRole('button', { name: 'backup photos' }).click();
+      await expect(page.getByTestId('task-fires').locator('li')).toHaveCount(5);
+      await expect(page.getByTestId('task-chart-runs')).toBeVisible();
+    } },
   ];
   const found: string[] = [];
   for (const theme of ['Light', 'Dark'] as const) {

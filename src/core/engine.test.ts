@@ -402,6 +402,26 @@ describe('tasks', () => {
     expect(e.listTasks()).toEqual([]);
     expect(e.getRun({ id: run.id }).taskId).toBeNull();
   });
+
+  it('lists each task with its newest run: none yet, then the one that ran last, as it ends', async () => {
+    const e = h.engine;
+    const task = e.createTask({ name: 'Count', kind: 'echo', input: { value: 1 } });
+    const other = e.createTask({ name: 'Other', kind: 'noop' });
+    expect(e.listTasks().map((t) => t.lastRun)).toEqual([null, null]);
+    e.start();
+    const first = e.runTask({ id: task.id });
+    await e.idle();
+    e.pauseAll();
+    const second = e.runTask({ id: task.id });
+    const listed = e.listTasks();
+    expect(listed.find((t) => t.id === task.id)!.lastRun).toEqual({ id: second.id, status: 'queued', at: e.getRun({ id: second.id }).createdAt });
+    expect(listed.find((t) => t.id === other.id)!.lastRun).toBeNull();
+    expect(first.id).toBeLessThan(second.id);
+    e.resumeAll();
+    await e.idle();
+    const done = e.getRun({ id: second.id });
+    expect(e.listTasks().find((t) => t.id === task.id)!.lastRun).toEqual({ id: second.id, status: 'succeeded', at: done.finishedAt });
+  });
 });
 
 describe('lanes', () => {

@@ -92,7 +92,7 @@ export function createEngine(opts: EngineOptions) {
     ...enqueueCommands(enqueuer),
     ...runCommands({ sqlite, store, clock, events, loop }),
     ...laneCommands({ sqlite, laneStore, store, taskStore, clock, events, loop }),
-    ...taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer }),
+    ...taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store }),
     ...scheduleCommands({ taskStore, clock, scheduler }),
     ...configCommands({ sqlite, taskStore, kinds, clock, loop, invoke: (name, input) => registry.invoke(name, input) }),
     search: (q) => { loop.flush(); return searchIndex.search(q); },

@@ -51,7 +51,7 @@ export const COMMANDS = {
   resumeAll: writes(s.emptyInput).returns<T.Lane[]>(),
   deleteLane: writes(s.laneByName).returns<{ name: string }>(),
   // tasks
-  listTasks: reads(s.emptyInput).returns<T.Task[]>(),
+  listTasks: reads(s.emptyInput).returns<T.TaskListItem[]>(),
   createTask: writes(s.createTaskInput).returns<T.Task>(),
   updateTask: writes(s.updateTaskInput).returns<T.Task>(),
   deleteTask: writes(s.deleteTaskInput).returns<{ id: number }>(),

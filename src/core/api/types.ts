@@ -143,6 +143,11 @@ export interface Task {
   schedule: Schedule | null;
 }
 
+/** The newest run of a task: its status and when that was (ended, else started, else created). */
+export interface TaskLastRun { id: number; status: RunStatus; at: number }
+/** A task as the tasks list shows it: with its newest run (null: it never ran). */
+export interface TaskListItem extends Task { lastRun: TaskLastRun | null }
+
 export type StatusCounts = Partial<Record<RunStatus, number>>;
 export interface Counts { lanes: Record<string, StatusCounts>; total: StatusCounts }
 

@@ -188,6 +188,8 @@ export function createRunStore(db: Database.Database) {
     FROM run_deps d JOIN runs p ON p.id = d.after_id WHERE d.run_id = ? AND p.status IN ${ENDED_BADLY}
     ORDER BY p.id LIMIT 1`);
   const deleteRun = db.prepare<[number]>(`DELETE FROM runs WHERE id = ?`);
+  const lastOfTask = db.prepare<[number], { id: number; status: RunStatus; at: number }>(
+    `SELECT id, status, COALESCE(finished_at, started_at, created_at) AS at FROM runs WHERE task_id = ? ORDER BY id DESC LIMIT 1`);
   const endedFacts = db.prepare<[number], { taskId: number | null; lane: string; kind: string; startedAt: number | null }>(
     `SELECT task_id AS taskId, lane, kind, started_at AS startedAt FROM runs WHERE id = ?`);
   const counts = db.prepare<[], { lane: string; status: RunStatus; n: number }>(
@@ -214,6 +216,8 @@ export function createRunStore(db: Database.Database) {
     },
     /** Stats and history, read from the rollups. */
     rollups,
+    /** A task's newest run (runs_task), or null. */
+    lastRunOf: (taskId: number) => lastOfTask.get(taskId) ?? null,
     /** A status written by a transition: the counts follow (runs/counts.ts). */
     moved: (lane: string, from: RunStatus | null, to: RunStatus | null) => runCounts.move(lane, from, to),
     /** Runs `fn` in one transaction (prepared once: the flush runs one per batch); a rollback

@@ -6,6 +6,7 @@ import { TasklaneError } from '../errors';
 import { assertLane, type Enqueuer, type LaneLookup } from '../runs/enqueue';
 import { DEFAULT_BACKOFF } from '../runs/backoff';
 import { toTask, type TaskStore } from './task-store';
+import type { RunStore } from '../db/run-store';
 
 export interface TaskCommandDeps {
   taskStore: TaskStore;
@@ -13,6 +14,7 @@ export interface TaskCommandDeps {
   lanes: LaneLookup;
   clock: Clock;
   enqueuer: Pick<Enqueuer, 'enqueueRows' | 'buildRow'>;
+  runs: Pick<RunStore, 'lastRunOf'>;
 }
 
 type TaskHandlers = Pick<Handlers, 'listTasks' | 'createTask' | 'updateTask' | 'deleteTask' | 'runTask'>;
@@ -31,7 +33,7 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
   };
 
   return {
-    listTasks: () => taskStore.all().map(toTask),
+    listTasks: () => taskStore.all().map((row) => ({ ...toTask(row), lastRun: d.runs.lastRunOf(row.id) })),
 
     createTask(req) {
       assertLane(lanes, req.lane);

@@ -15,7 +15,7 @@
 // keeps the rest of the filter (the text is never sent to listRuns), so it stays live behind
 // the search and is there at once when the text is cleared.
 import { create } from 'zustand';
-import type { Counts, EngineEvent, Lane, LogLine, Run, RunDetail, RunPage, Task } from '../../core/api/types';
+import type { Counts, EngineEvent, Lane, LogLine, Run, RunDetail, RunPage, TaskListItem } from '../../core/api/types';
 import { ApiError, createApi, createRead, type Answer, type Api, type Read, type Transport } from './api';
 import { Reader } from './reader';
 import {
@@ -46,7 +46,7 @@ export interface State {
   dead: Run[];
   counts: Counts;
   lanes: Lane[];
-  tasks: Task[];
+  tasks: TaskListItem[];
   /** The search for the filter's text (empty hits and not busy while there is no text). */
   search: SearchView;
   openRunId: number | null;
@@ -396,6 +396,9 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         ask(need);
       }
       for (const l of listeners) l.events?.(events);
+      // The tasks list shows each task's last run: read again when runs move while it is shown
+      // (one read at a time, Reader; a read asked for meanwhile follows it).
+      if (get().view === 'tasks' && events.some((e) => e.type !== 'run.log' && e.type !== 'run.progress' && e.type.startsWith('run.'))) void tasks.request();
     };
     onReset = (connected, lastSeq) => {
       set({ connected });

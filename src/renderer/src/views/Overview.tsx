@@ -104,7 +104,9 @@ function LanesCard() {
   );
 }
 
-function TrendCharts({ series, span, label }: { series: Series | null; span: Span; label: string }) {
+/** Runs ended and durations over a window, as two charts (the Overview's, and a task page's:
+ *  `id` names the section's heading, `testPrefix` the charts). */
+export function TrendCharts({ series, span, label, id = 'ov-trends', testPrefix = 'chart' }: { series: Series | null; span: Span; label: string; id?: string; testPrefix?: string }) {
   const s = spanOf(span);
   const bucketMs = s.bucket === 'day' ? 86_400_000 : 3_600_000;
   const per = s.bucket === 'day' ? 'day' : 'hour';
@@ -119,12 +121,12 @@ function TrendCharts({ series, span, label }: { series: Series | null; span: Spa
   ] : []), [series]);
   if (!series) return <section className="card wide" aria-busy="true"><h2>Runs</h2><p className="empty">Reading the history…</p></section>;
   return (
-    <section className="card wide" aria-labelledby="ov-trends">
-      <h2 id="ov-trends">Runs, {label}</h2>
+    <section className="card wide" aria-labelledby={id}>
+      <h2 id={id}>Runs, {label}</h2>
       <div className="charts">
-        <TimeChart title={`Runs ended per ${per}`} testId="chart-runs" at={series.at} bucketMs={bucketMs} series={ended} label={at} utc={s.bucket === 'day'}
+        <TimeChart title={`Runs ended per ${per}`} testId={`${testPrefix}-runs`} at={series.at} bucketMs={bucketMs} series={ended} label={at} utc={s.bucket === 'day'}
           summary={countSummary(series, per, label)} />
-        <TimeChart title={`Duration per ${per} (p50, p95)`} testId="chart-durations" at={series.at} bucketMs={bucketMs} series={durations} label={at}
+        <TimeChart title={`Duration per ${per} (p50, p95)`} testId={`${testPrefix}-durations`} at={series.at} bucketMs={bucketMs} series={durations} label={at}
           utc={s.bucket === 'day'} format={duration} summary={durationSummary(series, label)} />
       </div>
     </section>

@@ -1,11 +1,14 @@
 // Tasks: saved work, run by hand or on a schedule (cron in a time zone).
 import { useEffect, useState, type FormEvent } from 'react';
-import type { SchedulePreview, Task } from '../../../core/api/types';
+import type { SchedulePreview, StatsRow, Task, TaskListItem } from '../../../core/api/types';
 import { useApp } from '../context';
 import { clock, title } from '../format';
 import { errorText } from '../store';
 import { KindFields, KindPicker, useKindForm } from './KindFields';
 import { takeHandoff } from '../draft';
+import { copyName, scheduleText, successText, TASK_SPAN_MS } from '../taskView';
+import { StatusBadge } from './RunTable';
+import { TaskPage } from './TaskPage';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 /** The zones this browser knows (IANA names), offered as the time zone is typed. */
@@ -13,48 +16,65 @@ const TIME_ZONES: readonly string[] = (Intl as { supportedValuesOf?: (key: strin
 
 export function Tasks() {
   const tasks = useApp((s) => s.tasks);
-  // The task whose definition the form shows to change (null: the form makes a new one).
-  const [editing, setEditing] = useState<Task | null>(null);
+  const api = useApp((s) => s.api);
+  // The task whose definition the form shows: to change it, or (clone) to save a copy.
+  const [editing, setEditing] = useState<{ task: Task; clone: boolean } | null>(null);
+  // The task whose page is shown instead of the list (null: the list).
+  const [openId, setOpenId] = useState<number | null>(null);
+  // Success over the last 30 days, per task (read with the tasks).
+  const [stats, setStats] = useState<Map<number, StatsRow>>(new Map());
+  useEffect(() => {
+    let live = true;
+    api.stats({ groupBy: 'task', from: Date.now() - TASK_SPAN_MS })
+      .then((st) => { if (live) setStats(new Map(st.rows.filter((r) => r.taskId !== null).map((r) => [r.taskId!, r]))); }, () => {});
+    return () => { live = false; };
+  }, [api, tasks]);
   // A task handed over to edit (a run's panel: Open task).
   useEffect(() => {
     if (!tasks.length) return;
-    return takeHandoff('taskId', (id) => setEditing(tasks.find((t) => t.id === id) ?? null));
+    return takeHandoff('taskId', (id) => { const t = tasks.find((x) => x.id === id); setEditing(t ? { task: t, clone: false } : null); setOpenId(null); });
   }, [tasks]);
+  const edit = (task: Task, clone = false) => { setEditing({ task, clone }); setOpenId(null); };
+  const open = openId === null ? undefined : tasks.find((t) => t.id === openId);
+  if (open) return <TaskPage task={open} onBack={() => setOpenId(null)} onEdit={() => edit(open)} onClone={() => edit(open, true)} />;
   return (
     <>
-      <NewTask editing={editing} onDone={() => setEditing(null)} />
+      <NewTask editing={editing} taken={new Set(tasks.map((t) => t.name))} onDone={() => setEditing(null)} />
       {tasks.length === 0 ? <p className="empty">No tasks yet. A task is work you run again: by hand or on a schedule.</p> : (
         <table className="tasks">
-          <thead><tr><th>task</th><th>runs</th><th>lane</th><th>schedule</th><th>next</th><th /></tr></thead>
-          <tbody>{tasks.map((t) => <TaskRow key={t.id} task={t} onEdit={() => setEditing(t)} />)}</tbody>
+          <thead><tr><th>task</th><th>runs</th><th>lane</th><th>schedule</th><th>next</th><th>last run</th><th>last 30 days</th><th><span className="visually-hidden">actions</span></th></tr></thead>
+          <tbody>{tasks.map((t) => <TaskRow key={t.id} task={t} stats={stats.get(t.id)} onOpen={() => setOpenId(t.id)} onEdit={() => edit(t)} onClone={() => edit(t, true)} />)}</tbody>
         </table>
       )}
     </>
   );
 }
 
-function TaskRow({ task, onEdit }: { task: Task; onEdit(): void }) {
+function TaskRow({ task, stats, onOpen, onEdit, onClone }: { task: TaskListItem; stats: StatsRow | undefined; onOpen(): void; onEdit(): void; onClone(): void }) {
   const act = useApp((s) => s.act);
   const s = task.schedule;
   return (
     <tr data-task={task.name}>
-      <td>{task.name}</td>
+      <td><button className="link-button task-name" onClick={onOpen}>{task.name}</button><div className="muted small">{task.kind}</div></td>
       <td className="title">{title({ name: null, kind: task.kind, input: task.input })}</td>
       <td>{task.lane}</td>
-      <td>{s ? <>{s.description}{!s.enabled && <span className="status cancelled"> paused</span>}</> : 'by hand'}</td>
+      <td>{s ? <>{scheduleText(s, localZone)}{!s.enabled && <span className="status cancelled"> paused</span>}</> : 'by hand'}</td>
       <td>{s?.enabled ? clock(s.nextRunAt) : ''}</td>
+      <td>{task.lastRun ? <><StatusBadge status={task.lastRun.status} /> <span className="muted small">{clock(task.lastRun.at)}</span></> : <span className="muted">never</span>}</td>
+      <td>{successText(stats)}</td>
       <td className="actions">
         <button onClick={() => void act((a) => a.runTask({ id: task.id }), `Task ${task.name} queued`)}>Run now</button>
         <button onClick={onEdit}>Edit</button>
-        {s && <button onClick={() => void act((a) => (s.enabled ? a.pauseSchedule({ taskId: task.id }) : a.resumeSchedule({ taskId: task.id })),
-          `Schedule of ${task.name} ${s.enabled ? 'paused' : 'resumed'}`)}>{s.enabled ? 'Pause schedule' : 'Resume schedule'}</button>}
-        <button onClick={() => void act((a) => a.deleteTask({ id: task.id }), `Task ${task.name} deleted`)}>Delete</button>
+        <button onClick={onClone}>Clone</button>
       </td>
     </tr>
   );
 }
 
-function NewTask({ editing, onDone }: { editing: Task | null; onDone(): void }) {
+function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; clone: boolean } | null; taken: ReadonlySet<string>; onDone(): void }) {
+  // A clone is a new task filled from another: saved with createTask.
+  const editing = chosen && !chosen.clone ? chosen.task : null;
+  const source = chosen?.task ?? null;
   const act = useApp((s) => s.act);
   const api = useApp((s) => s.api);
   const lanes = useApp((s) => s.lanes);
@@ -71,16 +91,16 @@ function NewTask({ editing, onDone }: { editing: Task | null; onDone(): void }) 
 
   // Editing: the form shows the task as it is saved.
   useEffect(() => {
-    if (!editing) return;
-    setName(editing.name);
-    setLane(editing.lane);
-    form.load(editing.kind, editing.input);
-    const sch = editing.schedule;
+    if (!source) return;
+    setName(chosen?.clone ? copyName(source.name, taken) : source.name);
+    setLane(source.lane);
+    form.load(source.kind, source.input);
+    const sch = source.schedule;
     setCron(sch?.cron ?? '');
     if (sch?.timeZone) setZone(sch.timeZone);
     if (sch) { setOverlap(sch.overlap as typeof overlap); setCatchUp(sch.catchUp as typeof catchUp); }
     // form.load changes with the kinds loaded: a task opened before they came is shown again.
-  }, [editing, form.kinds]);
+  }, [chosen, form.kinds]);
 
   // What the schedule means, as it is typed.
   useEffect(() => {
@@ -104,7 +124,9 @@ function NewTask({ editing, onDone }: { editing: Task | null; onDone(): void }) 
         else if (editing.schedule) await a.clearSchedule({ taskId: task.id });
         return task;
       }
-      const task = await a.createTask({ name, ...what, lane });
+      // A clone takes the run options of its source too (the form does not show them yet).
+      const options = chosen?.clone ? { priority: source!.priority, maxAttempts: source!.maxAttempts, backoff: source!.backoff, timeoutMs: source!.timeoutMs, tags: source!.tags } : {};
+      const task = await a.createTask({ name, ...what, lane, ...options });
       if (cron.trim()) {
         try {
           await a.setSchedule({ taskId: task.id, cron: cron.trim(), timeZone: zone, overlap, catchUp });
@@ -140,7 +162,7 @@ function NewTask({ editing, onDone }: { editing: Task | null; onDone(): void }) 
         <label>missed while off <select aria-label="catch up" value={catchUp} onChange={(e) => setCatchUp(e.target.value as typeof catchUp)}>
           <option value="once">run once</option><option value="all">run each</option><option value="skip">skip</option></select></label>
         <button type="submit">{editing ? 'Save changes' : 'Save task'}</button>
-        {editing && <button type="button" onClick={() => { setName(''); setCron(''); form.choose('command'); onDone(); }}>Cancel</button>}
+        {chosen && <button type="button" onClick={() => { setName(''); setCron(''); form.choose('command'); onDone(); }}>Cancel</button>}
       </div>
       {preview !== null && (
         <p className="preview" data-testid="schedule-preview">

@@ -1,0 +1,53 @@
+// The tasks list and a task's page in a real browser against a real `tasklane serve`: the
+// list says each task's schedule with its zone, its last run and its success; the page shows
+// the definition, the next fires on the task's clock and this one, the runs and their charts;
+// Clone saves a copy with the same definition.
+import { expect, test } from './fixtures';
+
+test('a task page: definition, next fires in its zone, last run, success and latest runs; Clone saves a copy', async ({ page, served }) => {
+  const add = served.cli('task', 'add', 'backup', '--cron', '0 3 * * *', '--tz', 'Pacific/Auckland', '--priority', '7', '--attempts', '3', '--', 'echo', 'copied');
+  expect(add.status, add.stderr).toBe(0);
+  expect(served.cli('task', 'run', 'backup').status).toBe(0);
+  await page.getByRole('tab', { name: 'Tasks' }).click();
+  const row = page.locator('tr[data-task="backup"]');
+  await expect(row).toContainText('At 03:00 (Pacific/Auckland)');
+  // Its last run and its success, live as the run ends.
+  await expect(row.locator('.status')).toHaveText('succeeded');
+  await expect(row).toContainText('100% of 1 run');
+
+  await row.getByRole('button', { name: 'backup' }).click();
+  const task = page.getByRole('article', { name: /backup/ });
+  await expect(task.getByRole('heading', { name: /backup/ })).toBeFocused();
+  await expect(task).toContainText('echo copied');
+  await expect(task).toContainText('up to 3');
+  await expect(task.getByTestId('task-schedule')).toContainText('At 03:00 (Pacific/Auckland)');
+  // Five next fires, each at 03:00 in Auckland and, unless this machine is there, on this clock too.
+  const fires = task.getByTestId('task-fires').locator('li');
+  await expect(fires).toHaveCount(5);
+  await expect(fires.first()).toContainText('03:00');
+  const here = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  if (here !== 'Pacific/Auckland') await expect(fires.first()).toContainText('Pacific/Auckland ·');
+  await expect(task.getByTestId('task-last-run')).toContainText('run 1');
+  await expect(task.getByTestId('task-success')).toHaveText('100% of 1 run');
+  await expect(task.getByTestId('task-chart-runs')).toBeVisible();
+  await expect(task.locator('tr[data-run-id="1"] .status')).toHaveText('succeeded');
+  // Run now from the page: the new run joins its latest runs.
+  await task.getByRole('button', { name: 'Run now' }).click();
+  await expect(task.locator('tr[data-run-id="2"] .status')).toHaveText('succeeded');
+  await expect(task.getByTestId('task-last-run')).toContainText('run 2');
+
+  // Clone: the form holds a copy under a new name; saved, it has the same definition and options.
+  await task.getByRole('button', { name: 'Clone' }).click();
+  const form = page.getByRole('form', { name: 'new task' });
+  await expect(form.getByLabel('task name')).toHaveValue('backup (copy)');
+  await expect(form.getByLabel('task kind')).toHaveValue('shell');
+  await expect(form.getByLabel('command *')).toHaveValue('echo');
+  await expect(form.getByLabel('args')).toHaveValue('copied');
+  await expect(form.getByLabel('cron')).toHaveValue('0 3 * * *');
+  await expect(form.getByLabel('time zone')).toHaveValue('Pacific/Auckland');
+  await form.getByRole('button', { name: 'Save task' }).click();
+  await expect(page.locator('tr[data-task="backup (copy)"]')).toContainText('At 03:00 (Pacific/Auckland)');
+  const saved = JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; priority: number; maxAttempts: number; input: unknown }[];
+  const original = saved.find((t) => t.name === 'backup')!;
+  expect(saved.find((t) => t.name === 'backup (copy)')).toMatchObject({ priority: 7, maxAttempts: 3, input: original.input });
+});
