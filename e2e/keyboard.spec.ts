@@ -1,6 +1,7 @@
 // The window by keyboard alone, in a real browser against a real `tasklane serve`: Tab reaches
 // the list's row, j and k walk the runs (each opens and takes the focus), r retries a dead
 // one, Esc closes it, / goes to the search box; keys typed in a field stay in the field.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
 
 test('keyboard only: walk the runs, retry a dead one, close it, search', async ({ page, served }) => {
@@ -60,4 +61,53 @@ test('the views are ARIA tabs: one tab stop, the arrows move between them', asyn
   await expect(page.getByRole('form', { name: 'new task' })).toBeVisible();
   await page.keyboard.press('Home');
   await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
+});
+
+test('the command palette: Ctrl-K, a few letters and Enter go anywhere, open a run or a task, run a task', async ({ page, served }) => {
+  expect(served.cli('task', 'add', 'backup', '--', 'echo', 'backing up').status).toBe(0);
+  expect(served.cli('add', '--', 'echo', 'hello').status).toBe(0);
+  await expect(page.locator('tr[data-run-id="1"] .status')).toHaveText('succeeded');
+  const palette = page.getByRole('dialog');
+
+  // Go to a view by name.
+  await page.keyboard.press('Control+k');
+  await expect(palette.getByRole('combobox', { name: 'command' })).toBeFocused();
+  await page.keyboard.type('dead let');
+  await page.screenshot({ path: 'test-results/screens/palette.png' });
+  const { violations } = await new AxeBuilder({ page }).include('[role=dialog]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByRole('tab', { name: /Dead letter/ })).toHaveAttribute('aria-selected', 'true');
+
+  // A number opens that run.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('1');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('complementary', { name: 'run 1' })).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  // A task: run it now, then open its page.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('run task backup');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.notice')).toContainText('Task backup queued');
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('open task backup');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('article', { name: /backup/ })).toBeVisible();
+  await expect(page.getByTestId('task-last-run')).toContainText('run 2');
+
+  // Any other text searches the runs; Escape closes without doing anything.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('hello');
+  await expect(palette.getByRole('option', { name: 'Search runs for “hello”' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByRole('tab', { name: 'Tasks' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('hello');
+  await palette.getByRole('option', { name: 'Search runs for “hello”' }).click();
+  await expect(page.getByLabel('search runs')).toHaveValue('hello');
+  await expect(page.locator('[data-run-id="1"]').first()).toBeVisible();
 });

@@ -1,6 +1,8 @@
 import { useApp } from './context';
 import type { View } from './store';
 import { ThemePicker } from './views/ThemePicker';
+import { useCallback, useState } from 'react';
+import { Palette, usePaletteKey } from './views/Palette';
 import { DeadLetter } from './views/DeadLetter';
 import { Lanes } from './views/Lanes';
 import { Overview } from './views/Overview';
@@ -11,6 +13,8 @@ import { Tasks } from './views/Tasks';
 const VIEWS: { view: View; label: string }[] = [
   { view: 'overview', label: 'Overview' }, { view: 'runs', label: 'Runs' }, { view: 'dead', label: 'Dead letter' }, { view: 'lanes', label: 'Lanes' }, { view: 'tasks', label: 'Tasks' },
 ];
+
+const MAC = /Mac|iPhone|iPad/.test(navigator.platform);
 
 export function App() {
   const view = useApp((s) => s.view);
@@ -23,6 +27,8 @@ export function App() {
   const openRunId = useApp((s) => s.openRunId);
   const anyPaused = useApp((s) => s.lanes.some((l) => l.paused));
   const deadCount = (total.dead ?? 0) + (total.failed ?? 0);
+  const [palette, setPalette] = useState(false);
+  usePaletteKey(useCallback(() => setPalette(true), []));
 
   return (
     <div className="app">
@@ -36,6 +42,7 @@ export function App() {
         <button onClick={() => void act((a) => (anyPaused ? a.resumeAll() : a.pauseAll()), anyPaused ? 'All lanes resumed' : 'All lanes paused')}>
           {anyPaused ? 'Resume all' : 'Pause all'}
         </button>
+        <button className="palette-button" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K Meta+K">Commands <kbd>{MAC ? '⌘K' : 'Ctrl K'}</kbd></button>
         <ThemePicker />
         <span className={connected ? 'link up' : 'link down'} title={connected ? 'live' : 'not connected'}>{connected ? '● live' : '○ offline'}</span>
       </header>
@@ -71,6 +78,7 @@ export function App() {
         </section>
         {openRunId !== null && <RunDetailPanel />}
       </main>
+      <Palette open={palette} onOpenChange={setPalette} />
     </div>
   );
 }

@@ -64,6 +64,8 @@ export interface State {
   /** Reads the filter's next page after `runs` (one read at a time). */
   loadMore(): Promise<void>;
   refresh(): Promise<void>;
+  /** Reads the tasks again (they change by commands, some sent by other clients). */
+  readTasks(): void;
   /** Runs a command from a button or form; its error becomes the notice, and the result is returned. */
   /** Runs a command; its error is said in the notice line, unless `handled` says it was said
    *  elsewhere (under a form's field). */
@@ -469,6 +471,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
         }
       },
       refresh: () => all.request(),
+      readTasks: () => { void tasks.request(); },
       async act(fn, done, handled) {
         try {
           const value = await fn(api);

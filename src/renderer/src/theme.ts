@@ -1,7 +1,7 @@
 // The window's colour scheme: the person picks system, light or dark (kept across restarts
 // in the page's storage); the page carries the scheme it shows as `data-theme` on <html>,
 // which styles.css reads. Modes: 'system' follows the operating system's setting and moves
-// when it changes; 'light' and 'dark' stay put. Charts (canvas) listen for `themechange`.
+// when it changes; 'light' and 'dark' stay put. Charts (canvas) listen for `themechange`, pickers for `themechoice`.
 
 export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEME_CHOICES)[number];
@@ -48,4 +48,6 @@ export function chooseTheme(choice: ThemeChoice): void {
   current = choice;
   try { storage()?.setItem(KEY, choice); } catch { /* full or refused: kept for this page only */ }
   show();
+  // The pickers (the header's, the palette) show the choice wherever it was made.
+  window.dispatchEvent(new Event('themechoice'));
 }

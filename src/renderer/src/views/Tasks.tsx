@@ -34,6 +34,8 @@ export function Tasks() {
     if (!tasks.length) return;
     return takeHandoff('taskId', (id) => { const t = tasks.find((x) => x.id === id); setEditing(t ? { task: t, clone: false } : null); setOpenId(null); });
   }, [tasks]);
+  // A task whose page was asked for (the command palette).
+  useEffect(() => takeHandoff('openTaskId', (id) => setOpenId(id)), []);
   const edit = (task: Task, clone = false) => { setEditing({ task, clone }); setOpenId(null); };
   const open = openId === null ? undefined : tasks.find((t) => t.id === openId);
   if (open) return <TaskPage task={open} onBack={() => setOpenId(null)} onEdit={() => edit(open)} onClone={() => edit(open, true)} />;
