@@ -42,7 +42,7 @@ export function App() {
         <button onClick={() => void act((a) => (anyPaused ? a.resumeAll() : a.pauseAll()), anyPaused ? 'All lanes resumed' : 'All lanes paused')}>
           {anyPaused ? 'Resume all' : 'Pause all'}
         </button>
-        <button className="palette-button" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K Meta+K">Commands <kbd>{MAC ? '⌘K' : 'Ctrl K'}</kbd></button>
+        <button className="palette-button" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K Meta+K"><span className="label">Commands</span> <kbd>{MAC ? '⌘K' : 'Ctrl K'}</kbd></button>
         <ThemePicker />
         <span className={connected ? 'link up' : 'link down'} title={connected ? 'live' : 'not connected'}>{connected ? '● live' : '○ offline'}</span>
       </header>

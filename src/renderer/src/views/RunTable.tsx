@@ -25,7 +25,7 @@ const clockFor = (r: Run, now: number) => (r.startedAt !== null && r.finishedAt 
 
 const Head = ({ select }: { select: boolean }) => (
   <thead>
-    <tr aria-rowindex={1}>{select && <th />}<th>#</th><th>run</th><th>lane</th><th>status</th><th>attempt</th><th>progress</th><th>created</th><th>time</th></tr>
+    <tr aria-rowindex={1}>{select && <th />}<th>#</th><th>run</th><th>lane</th><th>status</th><th className="col-attempt">attempt</th><th className="col-progress">progress</th><th className="col-time">created</th><th className="col-time">time</th></tr>
   </thead>
 );
 
@@ -53,10 +53,10 @@ const RunRow = memo(function RunRow({ run: r, open, now, onOpen, selected, onSel
       <td className="title" title={title(r)}>{title(r)}{r.error && <div className="error-line">{r.error.code}: {r.error.message}</div>}</td>
       <td>{r.lane}</td>
       <td><StatusBadge status={r.status} /></td>
-      <td className="num">{r.attempt}/{r.maxAttempts}</td>
-      <td>{r.progress !== null && r.status === 'running' ? <progress max={100} value={r.progress} title={r.progressMessage ?? ''} /> : null}</td>
-      <td>{clock(r.createdAt)}</td>
-      <td>{runTime(r, now)}</td>
+      <td className="num col-attempt">{r.attempt}/{r.maxAttempts}</td>
+      <td className="col-progress">{r.progress !== null && r.status === 'running' ? <progress max={100} value={r.progress} title={r.progressMessage ?? ''} /> : null}</td>
+      <td className="col-time">{clock(r.createdAt)}</td>
+      <td className="col-time">{runTime(r, now)}</td>
     </tr>
   );
 });

@@ -44,7 +44,7 @@ export function Tasks() {
       <NewTask editing={editing} taken={new Set(tasks.map((t) => t.name))} onDone={() => setEditing(null)} />
       {tasks.length === 0 ? <p className="empty">No tasks yet. A task is work you run again: by hand or on a schedule.</p> : (
         <table className="tasks">
-          <thead><tr><th>task</th><th>runs</th><th>lane</th><th>schedule</th><th>next</th><th>last run</th><th>last 30 days</th><th><span className="visually-hidden">actions</span></th></tr></thead>
+          <thead><tr><th>task</th><th className="col-command">runs</th><th>lane</th><th>schedule</th><th>next</th><th>last run</th><th>30 days</th><th><span className="visually-hidden">actions</span></th></tr></thead>
           <tbody>{tasks.map((t) => <TaskRow key={t.id} task={t} stats={stats.get(t.id)} onOpen={() => setOpenId(t.id)} onEdit={() => edit(t)} onClone={() => edit(t, true)} />)}</tbody>
         </table>
       )}
@@ -58,7 +58,7 @@ function TaskRow({ task, stats, onOpen, onEdit, onClone }: { task: TaskListItem;
   return (
     <tr data-task={task.name}>
       <td><button className="link-button task-name" onClick={onOpen}>{task.name}</button><div className="muted small">{task.kind}</div></td>
-      <td className="title">{title({ name: null, kind: task.kind, input: task.input })}</td>
+      <td className="title col-command">{title({ name: null, kind: task.kind, input: task.input })}</td>
       <td>{task.lane}</td>
       <td>{s ? <>{scheduleText(s, localZone)}{!s.enabled && <span className="status cancelled"> paused</span>}</> : 'by hand'}</td>
       <td>{s?.enabled ? clock(s.nextRunAt) : ''}</td>
