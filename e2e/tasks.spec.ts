@@ -51,3 +51,36 @@ test('a task page: definition, next fires in its zone, last run, success and lat
   const original = saved.find((t) => t.name === 'backup')!;
   expect(saved.find((t) => t.name === 'backup (copy)')).toMatchObject({ priority: 7, maxAttempts: 3, input: original.input });
 });
+
+test('run options in the task form: saved, shown again to edit, and an engine error lands under its field', async ({ page, served }) => {
+  void served;
+  await page.getByRole('tab', { name: 'Tasks' }).click();
+  const form = page.getByRole('form', { name: 'new task' });
+  await form.getByLabel('task name').fill('sync');
+  await form.getByLabel('task command').fill('echo syncing');
+  await form.getByText('Run options').click();
+  await form.getByLabel('task priority').fill('9');
+  await form.getByLabel('task attempts').fill('5');
+  await form.getByLabel('task backoff', { exact: true }).selectOption('fixed');
+  await form.getByLabel('task backoff delay').fill('30s');
+  await form.getByLabel('task timeout').fill('10m');
+  await form.getByLabel('task tags').fill('nightly, photos');
+  await form.getByRole('button', { name: 'Save task' }).click();
+  await expect(page.locator('tr[data-task="sync"]')).toBeVisible();
+  const saved = (JSON.parse(served.cli('tasks', '--json').stdout) as Record<string, unknown>[]).find((t) => t.name === 'sync');
+  expect(saved).toMatchObject({ priority: 9, maxAttempts: 5, backoff: { type: 'fixed', delayMs: 30_000 }, timeoutMs: 600_000, tags: ['nightly', 'photos'] });
+
+  // Edit: the form shows them as saved; a time limit the engine refuses is said under its field, and nothing changes.
+  await page.locator('tr[data-task="sync"]').getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: 'edit task sync' });
+  // A task with options of its own shows them unfolded.
+  await expect(edit.getByLabel('task priority')).toHaveValue('9');
+  await expect(edit.getByLabel('task backoff delay')).toHaveValue('30s');
+  await expect(edit.getByLabel('task timeout')).toHaveValue('10m');
+  await expect(edit.getByLabel('task tags')).toHaveValue('nightly, photos');
+  await edit.getByLabel('task timeout').fill('60d');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit.locator('label.option', { hasText: 'time limit' }).getByRole('alert')).toContainText(/30|less|too big/i);
+  const after = (JSON.parse(served.cli('tasks', '--json').stdout) as Record<string, unknown>[]).find((t) => t.name === 'sync');
+  expect(after).toMatchObject({ timeoutMs: 600_000 });
+});

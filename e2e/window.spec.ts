@@ -50,7 +50,8 @@ test('bad input gets a clear message and changes nothing', async ({ page, served
   await page.getByRole('button', { name: 'more options' }).click();
   await page.getByLabel('timeout').fill('soon');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('durations are a number with s, m, h or d');
+  // Said under the field it is about.
+  await expect(page.locator('label.option', { hasText: 'time limit' }).getByRole('alert')).toHaveText('a duration, e.g. 30s, 10m, 2h, 1d');
   await expect(page.getByText('No runs here yet.')).toBeVisible();
   expect(JSON.parse(served.cli('ls', '--json').stdout).runs).toEqual([]);
 });

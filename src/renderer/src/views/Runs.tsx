@@ -3,6 +3,7 @@ import { useApp } from '../context';
 import { useKeys } from '../keys';
 import { filterInput } from '../store';
 import { takeHandoff } from '../draft';
+import { RunOptionFields, useRunOptions } from './RunOptions';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
@@ -157,9 +158,7 @@ const NewRun = memo(function NewRun() {
   const [command, setCommand] = useState('');
   const [name, setName] = useState('');
   const [lane, setLane] = useState('default');
-  const [priority, setPriority] = useState(5);
-  const [attempts, setAttempts] = useState(3);
-  const [timeout, setTimeoutText] = useState('');
+  const options = useRunOptions({ dedupe: true });
   const [delay, setDelay] = useState('');
   const [cwd, setCwd] = useState('');
   const [more, setMore] = useState(false);
@@ -167,21 +166,24 @@ const NewRun = memo(function NewRun() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     // Empty: not given. Otherwise a duration, or null when it cannot be read.
-    const timeoutMs = timeout.trim() ? parseDuration(timeout) : undefined;
     const delayMs = delay.trim() ? parseDuration(delay) : undefined;
     const what = form.read({ command, cwd: cwd.trim() || undefined });
+    const opts = options.read();
     if (!what) return;
+    if (!opts) { setMore(true); return; }
     const ok = await act(async (a) => {
-      if (timeoutMs === null || delayMs === null) throw new Error(`durations are a number with s, m, h or d (e.g. ${DURATION_EXAMPLES})`);
+      if (delayMs === null) throw new Error(`durations are a number with s, m, h or d (e.g. ${DURATION_EXAMPLES})`);
       const run = await a.enqueue({
         ...what,
-        lane, priority, maxAttempts: attempts,
+        lane, ...opts,
         ...(name.trim() ? { name: name.trim() } : {}),
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(delayMs !== undefined ? { delayMs } : {}),
       });
       return run;
-    }, undefined, (error) => form.said(error));
+    }, undefined, (error) => {
+      if (options.said(error)) { setMore(true); return true; }
+      return form.said(error);
+    });
     if (!ok) return;
     form.reset();
     setCommand('');
@@ -206,10 +208,8 @@ const NewRun = memo(function NewRun() {
         <div className="options">
           <label>name <input aria-label="name" value={name} onChange={(e) => setName(e.target.value)} /></label>
           <label>folder <input aria-label="folder" placeholder="where it runs" value={cwd} onChange={(e) => setCwd(e.target.value)} /></label>
-          <label>priority <input aria-label="priority" type="number" min={0} max={10} value={priority} onChange={(e) => setPriority(Number(e.target.value))} /></label>
-          <label>attempts <input aria-label="attempts" type="number" min={1} max={100} value={attempts} onChange={(e) => setAttempts(Number(e.target.value))} /></label>
-          <label>timeout <input aria-label="timeout" placeholder="e.g. 10m" value={timeout} onChange={(e) => setTimeoutText(e.target.value)} /></label>
           <label>start in <input aria-label="delay" placeholder="e.g. 2h" value={delay} onChange={(e) => setDelay(e.target.value)} /></label>
+          <RunOptionFields form={options} />
         </div>
       )}
     </form>

@@ -9,6 +9,7 @@ import { takeHandoff } from '../draft';
 import { copyName, scheduleText, successText, TASK_SPAN_MS } from '../taskView';
 import { StatusBadge } from './RunTable';
 import { TaskPage } from './TaskPage';
+import { RunOptionFields, useRunOptions } from './RunOptions';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 /** The zones this browser knows (IANA names), offered as the time zone is typed. */
@@ -83,6 +84,9 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
   const [name, setName] = useState('');
   // The command line (through the shell), or a kind with its fields made from its schema.
   const form = useKindForm(api);
+  const options = useRunOptions();
+  // The run options are folded away unless asked for, or a loaded task has some of its own.
+  const [showOptions, setShowOptions] = useState(false);
   const [command, setCommand] = useState('');
   const [lane, setLane] = useState('default');
   const [cron, setCron] = useState('');
@@ -97,6 +101,8 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
     setName(chosen?.clone ? copyName(source.name, taken) : source.name);
     setLane(source.lane);
     form.load(source.kind, source.input);
+    options.load(source);
+    setShowOptions(source.priority !== 5 || source.maxAttempts !== 3 || source.timeoutMs !== null || source.tags.length > 0 || source.backoff.type !== 'exponential' || source.backoff.delayMs !== 5_000);
     const sch = source.schedule;
     setCron(sch?.cron ?? '');
     if (sch?.timeZone) setZone(sch.timeZone);
@@ -118,17 +124,18 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const what = form.read({ command });
-    if (!what) return;
+    const read = options.read();
+    if (!what || !read) return;
+    // A task's time limit left empty is none (not "as before").
+    const opts = { ...read, timeoutMs: read.timeoutMs ?? null };
     const ok = await act(async (a) => {
       if (editing) {
-        const task = await a.updateTask({ id: editing.id, name, ...what, lane });
+        const task = await a.updateTask({ id: editing.id, name, ...what, lane, ...opts });
         if (cron.trim()) await a.setSchedule({ taskId: task.id, cron: cron.trim(), timeZone: zone, overlap, catchUp });
         else if (editing.schedule) await a.clearSchedule({ taskId: task.id });
         return task;
       }
-      // A clone takes the run options of its source too (the form does not show them yet).
-      const options = chosen?.clone ? { priority: source!.priority, maxAttempts: source!.maxAttempts, backoff: source!.backoff, timeoutMs: source!.timeoutMs, tags: source!.tags } : {};
-      const task = await a.createTask({ name, ...what, lane, ...options });
+      const task = await a.createTask({ name, ...what, lane, ...opts });
       if (cron.trim()) {
         try {
           await a.setSchedule({ taskId: task.id, cron: cron.trim(), timeZone: zone, overlap, catchUp });
@@ -138,8 +145,8 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
         }
       }
       return task;
-    }, `Task ${name} saved`, (error) => form.said(error));
-    if (ok) { setName(''); setCommand(''); setCron(''); form.reset(); form.choose('command'); onDone(); }
+    }, `Task ${name} saved`, (error) => options.said(error) || form.said(error));
+    if (ok) { setName(''); setCommand(''); setCron(''); form.reset(); options.reset(); form.choose('command'); onDone(); }
   };
 
   return (
@@ -155,6 +162,11 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
         </select>
       </div>
       {form.kind !== 'command' && <KindFields fields={form.fields} values={form.values} errors={form.errors} onChange={form.set} />}
+      <details className="run-options-box" open={showOptions || Object.keys(options.errors).length > 0}
+        onToggle={(e) => setShowOptions((e.target as HTMLDetailsElement).open)}>
+        <summary>Run options: priority, attempts, time limit, tags</summary>
+        <RunOptionFields form={options} prefix="task " />
+      </details>
       <div className="row">
         <input aria-label="cron" placeholder="cron, e.g. 0 3 * * * (empty: by hand)" value={cron} onChange={(e) => setCron(e.target.value)} />
         <input aria-label="time zone" list="time-zones" value={zone} onChange={(e) => setZone(e.target.value)} />
@@ -164,7 +176,7 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
         <label>missed while off <select aria-label="catch up" value={catchUp} onChange={(e) => setCatchUp(e.target.value as typeof catchUp)}>
           <option value="once">run once</option><option value="all">run each</option><option value="skip">skip</option></select></label>
         <button type="submit">{editing ? 'Save changes' : 'Save task'}</button>
-        {chosen && <button type="button" onClick={() => { setName(''); setCron(''); form.choose('command'); onDone(); }}>Cancel</button>}
+        {chosen && <button type="button" onClick={() => { setName(''); setCron(''); form.choose('command'); options.reset(); onDone(); }}>Cancel</button>}
       </div>
       {preview !== null && (
         <p className="preview" data-testid="schedule-preview">
