@@ -135,6 +135,8 @@ describe('every verb', () => {
   it('words instead of JSON: what happened, in the window\'s words', async () => {
     expect((await cli(s.dir, 'logs', '1')).stdout).toBe('hello you\n');
     expect((await cli(s.dir, 'lane', 'add', 'slow', '--rate', '10/1m')).stdout.trim()).toBe('lane slow: 1 at once, 10 per minute');
+    expect((await cli(s.dir, 'lane', 'set', 'slow', '--pause-on-failure')).stdout.trim()).toBe('lane slow: 1 at once, 10 per minute, pauses on failure');
+    expect((await cli(s.dir, 'lane', 'set', 'slow', '--no-pause-on-failure')).stdout.trim()).toBe('lane slow: 1 at once, 10 per minute');
     const dead = await cli(s.dir, 'add', '--after', '5000', '--', 'true');
     expect(dead).toMatchObject({ code: 4 });
     expect(dead.stderr).toContain('run 5000 does not exist');

@@ -81,6 +81,7 @@ export function createEngine(opts: EngineOptions) {
   const loop = new WriteLoop({
     store, transaction: (fn) => store.transaction(fn), events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
     flushed: () => indexer.kick(),
+    saveLane: (config) => laneStore.update(config),
   }, laneStore.all());
   const enqueuer = createEnqueuer({ sqlite, store, kinds, clock, events, loop });
   const scheduler = new Scheduler({ sqlite, taskStore, store, clock, logger, loop, enqueuer });

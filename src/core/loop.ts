@@ -50,6 +50,8 @@ export interface LoopDeps {
   processTag(runId: number, attempt: number): string;
   /** After each commit of a flush (the search index follows the new rows). */
   flushed?(): void;
+  /** Writes a lane the flush paused (pause on failure), inside its transaction. */
+  saveLane?(config: LaneConfig): void;
 }
 
 interface LogRow { runId: number; lane: string; seq: number; stream: LogStream; at: number; text: string }
@@ -270,6 +272,8 @@ export class WriteLoop {
     const woken = new Set<string>();
     let retryAt: number | null = null;
     let hasDeps = this.#hasDeps;
+    /** Lanes this flush paused because a run of theirs failed (pause on failure). */
+    const pausedHere: Lane[] = [];
     let hasWaiters = this.#hasWaiters;
     try {
       this.#d.transaction(() => {
@@ -278,6 +282,7 @@ export class WriteLoop {
         const announce = hasDeps || bus.wants('run.succeeded');
         for (const c of completions) {
           const result = settleAttempt(store, c, this.#d.random, announce);
+          this.#pauseOnFailure(c.exec.lane, result.events, pausedHere, events);
           if (hasDeps) this.#settleDependents(c, result.events, now, woken);
           if (result.events.length) events.push(...result.events);
           if (result.retryAt !== null && (retryAt === null || result.retryAt < retryAt)) retryAt = result.retryAt;
@@ -296,7 +301,9 @@ export class WriteLoop {
         if (hasWaiters) hasWaiters = store.anyWaiters();
       });
     } catch (error) {
-      // Rolled back: runs taken from the read-ahead were not claimed; read again.
+      // Rolled back: runs taken from the read-ahead were not claimed; read again. A lane the
+      // flush paused was not paused in the database: it runs again.
+      for (const lane of pausedHere) lane.resume();
       for (const lane of dirty) lane.wake();
       this.#d.logger.error('writing to the database failed; will try again in 1 s', error);
       clock.setTimeout(() => this.#scheduleFlush(), 1000);
@@ -379,6 +386,23 @@ export class WriteLoop {
 
   /** Before the handler is called: it may settle at once. */
   readonly #register = (exec: Execution): void => { this.#inflight.set(exec.row.id, exec); };
+
+  /**
+   * A run that ended failed or dead pauses its lane when the lane says so (pause on failure):
+   * in the flush's transaction, before it claims more of the lane's runs; the lane says why.
+   */
+  #pauseOnFailure(laneName: string, settled: readonly EventInput[], pausedHere: Lane[], events: EventInput[]): void {
+    const lane = this.#lanes.get(laneName);
+    if (!lane || !lane.pauseOnFailure || lane.paused) return;
+    const failure = settled.find((e) => (e.type === 'run.failed' && e.status !== 'retrying') || e.type === 'run.dead');
+    if (!failure || (failure.type !== 'run.failed' && failure.type !== 'run.dead')) return;
+    const how = failure.type === 'run.failed' && failure.status === 'failed' ? 'failed' : 'went dead';
+    const message = `${failure.error.code}: ${failure.error.message}`;
+    lane.pause(`run ${failure.runId} ${how} (${message.length > 160 ? `${message.slice(0, 159)}…` : message})`);
+    this.#d.saveLane?.(lane.config());
+    pausedHere.push(lane);
+    events.push(ev.laneChanged(lane.name));
+  }
 
   #log(runId: number, stream: LogStream, text: string): void {
     let seq = this.#logSeq.get(runId);

@@ -147,11 +147,13 @@ export const createLaneInput = z.strictObject({
   name: laneName,
   concurrency: z.int().min(1).max(1000).default(1),
   rateLimit: rateLimit.nullable().default(null),
+  pauseOnFailure: z.boolean().default(false),
 });
 export const updateLaneInput = z.strictObject({
   name: laneName,
   concurrency: z.int().min(1).max(1000).optional(),
   rateLimit: rateLimit.nullable().optional(),
+  pauseOnFailure: z.boolean().optional(),
 });
 export const laneByName = z.strictObject({ name: laneName });
 

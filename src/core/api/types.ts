@@ -76,6 +76,10 @@ export interface Lane {
   createdAt: number;
   running: number;
   queued: number;
+  /** A run of the lane that fails or goes dead pauses the lane. */
+  pauseOnFailure: boolean;
+  /** Why the engine paused it ("run 42 failed: …"); null when a person paused it, or it runs. */
+  pausedReason: string | null;
 }
 
 export type OverlapPolicy = 'skip' | 'queue' | 'allow';

@@ -26,6 +26,10 @@ export const lanes = sqliteTable('lanes', {
   rateIntervalMs: integer('rate_interval_ms'),
   paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
+  /** A run of the lane that fails or goes dead pauses it (and says why in paused_reason). */
+  pauseOnFailure: integer('pause_on_failure', { mode: 'boolean' }).notNull().default(false),
+  /** Why the lane was paused when the engine paused it (pause on failure); null otherwise. */
+  pausedReason: text('paused_reason'),
 });
 
 export const tasks = sqliteTable('tasks', {

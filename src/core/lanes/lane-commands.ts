@@ -44,7 +44,7 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
   };
   const setPaused = (targets: Lane[], paused: boolean) => {
     sqlite.transaction(() => {
-      for (const lane of targets) laneStore.update({ ...lane.config(), paused });
+      for (const lane of targets) laneStore.update({ ...lane.config(), paused, pausedReason: null });
     })();
     for (const lane of targets) {
       if (paused) lane.pause(); else lane.resume();
@@ -58,7 +58,8 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
 
     createLane(req) {
       if (loop.hasLane(req.name)) throw new TasklaneError('LANE_EXISTS', `lane '${req.name}' already exists`, 'name');
-      const config = { name: req.name, concurrency: req.concurrency, rateLimit: req.rateLimit, paused: false, createdAt: d.clock.now() };
+      const config = { name: req.name, concurrency: req.concurrency, rateLimit: req.rateLimit, paused: false, createdAt: d.clock.now(),
+        pauseOnFailure: req.pauseOnFailure, pausedReason: null };
       laneStore.insert(config);
       const lane = loop.addLane(config);
       changed(lane.name);
@@ -70,8 +71,10 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
       const lane = get(req.name);
       const concurrency = req.concurrency ?? lane.concurrency;
       const rateLimit = req.rateLimit === undefined ? lane.rateLimit : req.rateLimit;
-      laneStore.update({ ...lane.config(), concurrency, rateLimit });
+      const pauseOnFailure = req.pauseOnFailure ?? lane.pauseOnFailure;
+      laneStore.update({ ...lane.config(), concurrency, rateLimit, pauseOnFailure });
       lane.configure(concurrency, rateLimit);
+      lane.pauseOnFailure = pauseOnFailure;
       changed(lane.name);
       loop.wake(lane);
       return describe(lane);

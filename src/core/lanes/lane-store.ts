@@ -15,6 +15,8 @@ export function createLaneStore(db: Db) {
     rateLimit: row.rateMax !== null && row.rateIntervalMs !== null ? { max: row.rateMax, intervalMs: row.rateIntervalMs } : null,
     paused: row.paused,
     createdAt: row.createdAt,
+    pauseOnFailure: row.pauseOnFailure,
+    pausedReason: row.pausedReason,
   });
 
   return {
@@ -32,13 +34,14 @@ export function createLaneStore(db: Db) {
     insert(config: LaneConfig): void {
       db.insert(lanes).values({
         name: config.name, concurrency: config.concurrency, paused: config.paused, createdAt: config.createdAt,
+        pauseOnFailure: config.pauseOnFailure, pausedReason: config.pausedReason,
         rateMax: config.rateLimit?.max ?? null, rateIntervalMs: config.rateLimit?.intervalMs ?? null,
       }).run();
     },
 
     update(config: LaneConfig): void {
       db.update(lanes).set({
-        concurrency: config.concurrency, paused: config.paused,
+        concurrency: config.concurrency, paused: config.paused, pauseOnFailure: config.pauseOnFailure, pausedReason: config.pausedReason,
         rateMax: config.rateLimit?.max ?? null, rateIntervalMs: config.rateLimit?.intervalMs ?? null,
       }).where(eq(lanes.name, config.name)).run();
     },

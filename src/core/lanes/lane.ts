@@ -14,12 +14,18 @@ export interface LaneConfig {
   rateLimit: RateLimit | null;
   paused: boolean;
   createdAt: number;
+  /** A run of the lane that fails or goes dead pauses the lane. */
+  pauseOnFailure: boolean;
+  /** Why the engine paused the lane (pause on failure); null when a person did, or it runs. */
+  pausedReason: string | null;
 }
 
 export class Lane {
   readonly name: string;
   readonly createdAt: number;
   #paused: boolean;
+  #pauseOnFailure: boolean;
+  #pausedReason: string | null;
   #concurrency: number;
   #rateLimit: RateLimit | null;
   /** Runs holding a slot (started and not yet settled). */
@@ -37,11 +43,15 @@ export class Lane {
     this.name = config.name;
     this.createdAt = config.createdAt;
     this.#paused = config.paused;
+    this.#pauseOnFailure = config.pauseOnFailure;
+    this.#pausedReason = config.paused ? config.pausedReason : null;
     this.#rateLimit = config.rateLimit;
     this.#concurrency = config.concurrency;
   }
 
   get paused(): boolean { return this.#paused; }
+  get pauseOnFailure(): boolean { return this.#pauseOnFailure; }
+  set pauseOnFailure(on: boolean) { this.#pauseOnFailure = on; }
   get concurrency(): number { return this.#concurrency; }
   get rateLimit(): RateLimit | null { return this.#rateLimit; }
   get running(): number { return this.#running; }
@@ -104,8 +114,9 @@ export class Lane {
 
   // ---- configuration ----------------------------------------------------------------------
 
-  pause(): void { this.#paused = true; }
-  resume(): void { this.#paused = false; this.wake(); }
+  /** Paused by a person (no reason) or by the engine (pause on failure: why). */
+  pause(reason: string | null = null): void { this.#paused = true; this.#pausedReason = reason; }
+  resume(): void { this.#paused = false; this.#pausedReason = null; this.wake(); }
 
   configure(concurrency: number, rateLimit: RateLimit | null): void {
     this.#concurrency = concurrency;
@@ -115,13 +126,14 @@ export class Lane {
   }
 
   config(): LaneConfig {
-    return { name: this.name, concurrency: this.#concurrency, rateLimit: this.#rateLimit, paused: this.#paused, createdAt: this.createdAt };
+    return { name: this.name, concurrency: this.#concurrency, rateLimit: this.#rateLimit, paused: this.#paused, createdAt: this.createdAt,
+      pauseOnFailure: this.#pauseOnFailure, pausedReason: this.#pausedReason };
   }
 
   info(queued: number): LaneInfo {
     return {
       name: this.name, concurrency: this.#concurrency, rateLimit: this.#rateLimit, paused: this.#paused,
-      createdAt: this.createdAt, running: this.#running, queued,
+      createdAt: this.createdAt, running: this.#running, queued, pauseOnFailure: this.#pauseOnFailure, pausedReason: this.#pausedReason,
     };
   }
 

@@ -39,7 +39,7 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
   };
   return {
     exportConfig(): ConfigFile {
-      const lanes = d.loop.lanes().map((l) => ({ name: l.name, concurrency: l.concurrency, rateLimit: l.rateLimit }));
+      const lanes = d.loop.lanes().map((l) => ({ name: l.name, concurrency: l.concurrency, rateLimit: l.rateLimit, pauseOnFailure: l.pauseOnFailure }));
       const tasks = d.taskStore.all().map(toTask).map((t) => ({
         name: t.name, kind: t.kind, input: t.input, lane: t.lane, priority: t.priority, maxAttempts: t.maxAttempts,
         backoff: t.backoff, timeoutMs: t.timeoutMs, tags: t.tags,
@@ -81,7 +81,7 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
       });
       const applyImport = d.sqlite.transaction(() => {
         for (const l of lanes) {
-          if (d.loop.hasLane(l.name)) cmd.updateLane({ name: l.name, concurrency: l.concurrency, rateLimit: l.rateLimit });
+          if (d.loop.hasLane(l.name)) cmd.updateLane({ name: l.name, concurrency: l.concurrency, rateLimit: l.rateLimit, pauseOnFailure: l.pauseOnFailure });
           else cmd.createLane(l);
         }
         for (const t of tasks) {
@@ -96,14 +96,14 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
       });
       // Lanes live in memory too: a failure half way (a full disk) rolls the database back,
       // and this puts the lanes back as they were.
-      const before = new Map(d.loop.lanes().map((l) => [l.name, { concurrency: l.concurrency, rateLimit: l.rateLimit }]));
+      const before = new Map(d.loop.lanes().map((l) => [l.name, { concurrency: l.concurrency, rateLimit: l.rateLimit, pauseOnFailure: l.pauseOnFailure }]));
       try {
         applyImport();
       } catch (error) {
         for (const lane of d.loop.lanes()) {
           const was = before.get(lane.name);
           if (!was) d.loop.removeLane(lane.name);
-          else lane.configure(was.concurrency, was.rateLimit);
+          else { lane.configure(was.concurrency, was.rateLimit); lane.pauseOnFailure = was.pauseOnFailure; }
         }
         throw error;
       }

@@ -38,7 +38,7 @@ describe('history as chart series', () => {
 });
 
 describe('lanes and failures from the snapshot', () => {
-  const lane = (name: string, over: Partial<Lane> = {}): Lane => ({ name, concurrency: 2, rateLimit: null, paused: false, createdAt: 0, running: 0, queued: 0, ...over });
+  const lane = (name: string, over: Partial<Lane> = {}): Lane => ({ name, concurrency: 2, rateLimit: null, paused: false, createdAt: 0, running: 0, queued: 0, pauseOnFailure: false, pausedReason: null, ...over });
 
   it('a lane is running, waiting (queued, scheduled, retrying, held) and failing (failed, dead) by its counts', () => {
     const lines = laneLines([lane('default', { paused: true }), lane('gpu', { running: 1, queued: 4 })], {

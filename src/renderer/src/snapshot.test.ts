@@ -20,7 +20,7 @@ function run(id: number, status: RunStatus, lane = 'default'): Run {
   };
 }
 function lane(name: string, running = 0, queued = 0): Lane {
-  return { name, concurrency: 1, rateLimit: null, paused: false, createdAt: 0, running, queued };
+  return { name, concurrency: 1, rateLimit: null, paused: false, createdAt: 0, running, queued, pauseOnFailure: false, pausedReason: null };
 }
 function snapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {

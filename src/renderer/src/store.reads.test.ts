@@ -6,7 +6,7 @@ import type { Counts, EngineEvent, Lane, Run, RunPage } from '../../core/api/typ
 import type { Transport } from './api';
 import { createStore } from './store';
 
-const lane: Lane = { name: 'default', concurrency: 4, rateLimit: null, paused: false, createdAt: 0, running: 0, queued: 1_000 };
+const lane: Lane = { name: 'default', concurrency: 4, rateLimit: null, paused: false, createdAt: 0, running: 0, queued: 1_000, pauseOnFailure: false, pausedReason: null };
 const run = (id: number): Run => ({
   id, taskId: null, kind: 'shell', input: { command: 'true' }, lane: 'default', priority: 0, status: 'queued', runAt: 0, createdAt: 0,
   updatedAt: 0, startedAt: null, finishedAt: null, attempt: 0, maxAttempts: 3, backoff: { type: 'fixed', delayMs: 0, maxDelayMs: 0, jitter: 0 },

@@ -33,7 +33,7 @@ function fakeEngine(runs: Run[], opts: { withSeq?: boolean } = {}) {
     return c;
   };
   const lane = (): Lane => ({
-    name: 'default', concurrency: 4, rateLimit: null, paused: false, createdAt: 0,
+    name: 'default', concurrency: 4, rateLimit: null, paused: false, createdAt: 0, pauseOnFailure: false, pausedReason: null,
     running: runs.filter((r) => r.status === 'running').length, queued: runs.filter((r) => r.status === 'queued').length,
   });
   const list = (input: { status?: RunStatus[] }): RunPage => ({

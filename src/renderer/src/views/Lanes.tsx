@@ -1,11 +1,18 @@
 // Lanes: how many runs at once, how fast, paused or not.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { Lane, RateLimit } from '../../../core/api/types';
 import { useApp } from '../context';
 import type { PreloadApi } from '../api';
 import { StartAtLogin } from './StartAtLogin';
 import { rateText } from '../format';
 import { parseRate, RATE_EXAMPLES } from '../../../shared/duration';
+
+/** A rate as it is typed: 10 per minute → "10/1m"; none → "". */
+function rateInput(r: RateLimit | null): string {
+  if (!r) return '';
+  const unit = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1_000, 's']].find(([ms]) => r.intervalMs % (ms as number) === 0);
+  return unit ? `${r.max}/${r.intervalMs / (unit[0] as number)}${unit[1]}` : `${r.max}/${r.intervalMs}ms`;
+}
 
 /** "10/1m" → 10 per minute; "" → no limit. */
 function rateOf(text: string): RateLimit | null {
@@ -21,7 +28,7 @@ export function Lanes() {
     <>
       <NewLane />
       <table className="lanes">
-        <thead><tr><th>lane</th><th>at once</th><th>rate</th><th>running</th><th>queued</th><th /></tr></thead>
+        <thead><tr><th>lane</th><th>at once</th><th>rate</th><th>on failure</th><th>running</th><th>queued</th><th><span className="visually-hidden">actions</span></th></tr></thead>
         <tbody>{lanes.map((l) => <LaneRow key={l.name} lane={l} />)}</tbody>
       </table>
       <h2 className="section">This computer</h2>
@@ -33,6 +40,15 @@ export function Lanes() {
 function LaneRow({ lane }: { lane: Lane }) {
   const act = useApp((s) => s.act);
   const [concurrency, setConcurrency] = useState(String(lane.concurrency));
+  const [rate, setRate] = useState(rateInput(lane.rateLimit));
+  // Changed elsewhere (another client, the CLI): the fields show it.
+  useEffect(() => { setRate(rateInput(lane.rateLimit)); }, [lane.rateLimit]);
+  useEffect(() => { setConcurrency(String(lane.concurrency)); }, [lane.concurrency]);
+  const saveRate = () => {
+    if (rate.trim() === rateInput(lane.rateLimit)) return;
+    void act((a) => a.updateLane({ name: lane.name, rateLimit: rateOf(rate) }), `Lane ${lane.name}: ${rate.trim() ? `at most ${rateText(rateOf(rate))}` : 'no rate limit'}`)
+      .then((r) => { if (!r) setRate(rateInput(lane.rateLimit)); });
+  };
   const save = () => {
     if (Number(concurrency) !== lane.concurrency) {
       void act((a) => a.updateLane({ name: lane.name, concurrency: Number(concurrency) }), `Lane ${lane.name} runs ${concurrency} at once`)
@@ -41,10 +57,15 @@ function LaneRow({ lane }: { lane: Lane }) {
   };
   return (
     <tr data-lane={lane.name} className={lane.paused ? 'paused' : ''}>
-      <td>{lane.name}{lane.paused && <span className="status cancelled"> paused</span>}</td>
+      <td>{lane.name}{lane.paused && <span className="status cancelled"> paused</span>}
+        {lane.pausedReason && <div className="error-line" data-testid="paused-reason">paused: {lane.pausedReason}</div>}</td>
       <td><input aria-label={`concurrency of ${lane.name}`} className="narrow" type="number" min={1} value={concurrency}
         onChange={(e) => setConcurrency(e.target.value)} onBlur={save} onKeyDown={(e) => { if (e.key === 'Enter') save(); }} /></td>
-      <td>{rateText(lane.rateLimit)}</td>
+      <td><input aria-label={`rate of ${lane.name}`} className="narrow rate" placeholder="no limit" value={rate} title={`e.g. ${RATE_EXAMPLES}; empty: no limit`}
+        onChange={(e) => setRate(e.target.value)} onBlur={saveRate} onKeyDown={(e) => { if (e.key === 'Enter') saveRate(); }} /></td>
+      <td><label className="check"><input type="checkbox" aria-label={`pause ${lane.name} on failure`} checked={lane.pauseOnFailure}
+        onChange={(e) => void act((a) => a.updateLane({ name: lane.name, pauseOnFailure: e.target.checked }),
+          e.target.checked ? `Lane ${lane.name} pauses when a run fails` : `Lane ${lane.name} goes on when a run fails`)} /> pause</label></td>
       <td className="num">{lane.running}</td>
       <td className="num">{lane.queued}</td>
       <td className="actions">
@@ -61,16 +82,18 @@ function NewLane() {
   const [name, setName] = useState('');
   const [concurrency, setConcurrency] = useState(1);
   const [rate, setRate] = useState('');
+  const [pauseOnFailure, setPauseOnFailure] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = await act(async (a) => a.createLane({ name, concurrency, rateLimit: rateOf(rate) }), `Lane ${name} created`);
-    if (ok) { setName(''); setRate(''); }
+    const ok = await act(async (a) => a.createLane({ name, concurrency, rateLimit: rateOf(rate), pauseOnFailure }), `Lane ${name} created`);
+    if (ok) { setName(''); setRate(''); setPauseOnFailure(false); }
   };
   return (
     <form className="new-lane" aria-label="new lane" onSubmit={(e) => void submit(e)}>
       <input aria-label="lane name" placeholder="new lane, e.g. gpu" value={name} onChange={(e) => setName(e.target.value)} />
       <label>at once <input aria-label="at once" className="narrow" type="number" min={1} value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))} /></label>
       <label>rate <input aria-label="rate" placeholder="e.g. 10/1m" value={rate} onChange={(e) => setRate(e.target.value)} /></label>
+      <label className="check"><input type="checkbox" checked={pauseOnFailure} onChange={(e) => setPauseOnFailure(e.target.checked)} /> pause when a run fails</label>
       <button type="submit">Add lane</button>
     </form>
   );
