@@ -312,6 +312,7 @@ export function examples(pools: () => Pools): Examples {
     discard: fc.record({ ids: fc.array(fc.oneof(deadId, runId), { minLength: 1, maxLength: 3 }) }),
     promote: fc.record({ ids: fc.array(fc.oneof(activeId, runId), { minLength: 1, maxLength: 3 }) }),
     hold: fc.record({ ids: fc.array(fc.oneof(activeId, runId), { minLength: 1, maxLength: 3 }) }),
+    editRun: fc.record({ id: fc.oneof(activeId, runId), priority: fc.integer({ min: -1, max: 11 }), lane: fc.constantFrom('default', 'serial', 'nope') }, { requiredKeys: ['id'] }),
     release: fc.record({ ids: fc.array(fc.oneof(activeId, runId), { minLength: 1, maxLength: 3 }) }),
     bulk: fc.record({ action: fc.constantFrom('retry', 'cancel', 'discard'), filter: opt({ status: fc.subarray([...RUN_STATUSES]), lane, taskId, kind: fc.constantFrom('shell', 'http') }) }),
     stats: opt({ from: fc.constantFrom(0, 1_700_000_000_000), to: fc.constantFrom(8.64e15, 4_102_444_800_000), groupBy: fc.constantFrom('task', 'lane', 'kind') }),

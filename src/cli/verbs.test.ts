@@ -53,6 +53,7 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'ls', args: ['--status', 'succeeded', '--limit', '5'] },
   { path: 'search', args: ['hello', '--status', 'succeeded'] },
   { path: 'add', args: ['--delay', '1h', '--', 'true'] },
+  { path: 'edit', args: ['4', '--priority', '9', '--lane', 'gpu'] },
   { path: 'hold', args: ['4'] },
   { path: 'release', args: ['4'] },
   { path: 'promote', args: ['4'] },

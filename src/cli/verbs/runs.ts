@@ -227,6 +227,20 @@ export function registerRunVerbs(cli: Cli): void {
       });
   }
 
+  verb(program, 'edit', 'change a waiting run before it starts: its priority, lane, name or input').argument('<id>', 'run id')
+    .option('--priority <0-10>', 'its priority', parseInteger)
+    .option('--lane <lane>', 'move it to this lane')
+    .option('--name <name>', 'its name')
+    .option('--input <json|@file|->', 'its whole input (checked against its kind)')
+    .action(async (id: string, o: { priority?: number; lane?: string; name?: string; input?: string; json?: boolean }) => {
+      const run = await client().call('editRun', {
+        id: ids([id])[0],
+        ...(o.priority !== undefined && { priority: o.priority }), ...(o.lane !== undefined && { lane: o.lane }),
+        ...(o.name !== undefined && { name: o.name }), ...(o.input !== undefined && { input: readJson(o.input, '--input') }),
+      });
+      out(run, o.json, () => `run ${run.id} (${run.status}): lane ${run.lane}, priority ${run.priority}: ${title(run)}`);
+    });
+
   listOptions(verb(program, 'bulk', 'retry, cancel or discard every run that matches a filter (asks for --yes, after saying how many)'))
     .argument('<action>', 'retry, cancel or discard')
     .option('--text <text>', 'only runs whose name, tags or kind contain this')

@@ -29,6 +29,7 @@ export const COMMANDS = {
   discard: writes(s.discardInput).returns<Ids>(),
   promote: writes(s.promoteInput).returns<Ids>(),
   hold: writes(s.holdInput).returns<Ids>(),
+  editRun: writes(s.editRunInput).returns<T.Run>(),
   release: writes(s.releaseInput).returns<Ids>(),
   bulk: writes(s.bulkInput).returns<Promise<T.BulkResult>>(),
   getRun: reads(s.getRunInput).returns<T.RunDetail>(),

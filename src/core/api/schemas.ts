@@ -77,6 +77,15 @@ export const getRunInput = byId;
 export const promoteInput = byIds;
 export const holdInput = byIds;
 export const releaseInput = byIds;
+/** A waiting run changed before it starts: its priority, lane, name or input (checked by its kind). */
+export const editRunInput = z.strictObject({
+  id,
+  priority: runOptions.priority.optional(),
+  lane: runOptions.lane.optional(),
+  name: runOptions.name.nullable().optional(),
+  input: z.unknown().optional(),
+}).refine((v) => v.priority !== undefined || v.lane !== undefined || v.name !== undefined || v.input !== undefined,
+  { message: 'give what to change: priority, lane, name or input', path: ['id'] });
 
 export const runStatus = z.enum(RUN_STATUSES);
 /** What filters runs: the window's and the CLI's filters, and a bulk action's. */

@@ -177,6 +177,9 @@ export type EngineEvent =
   | RunEventBase & Move<'running', 'abandoned'> & { type: 'run.abandoned'; attempt: number }
   | RunEventBase & Move<RunStatus, null> & { type: 'run.discarded' }
   | RunEventBase & Move<RunStatus, 'held'> & { type: 'run.held' }
+  /** A waiting run was changed before it started (editRun): its priority, name or input, or
+   *  its lane (`fromLane`: where it was; `lane`: where it is now). Not a move of status. */
+  | RunEventBase & { type: 'run.edited'; fromLane: string; status: RunStatus; priority: number }
   /** Finished runs were deleted by retention: counts and lists changed; read them again. */
   | { type: 'runs.pruned'; seq: number; at: number; deleted: number }
   | { type: 'lane.changed'; seq: number; at: number; lane: string; deleted: boolean }

@@ -141,6 +141,8 @@ export function createRunStore(db: Database.Database) {
   const retryLater = db.prepare<{ id: number; runAt: number; now: number; code: string; message: string }>(
     `UPDATE runs SET status = 'retrying', run_at = @runAt, updated_at = @now, error_code = @code,
       error_message = @message WHERE id = @id AND status = 'running'`);
+  const editWaiting = db.prepare<{ id: number; priority: number; lane: string; name: string | null; input: string; now: number }>(
+    `UPDATE runs SET priority = @priority, lane = @lane, name = @name, input = @input, updated_at = @now WHERE id = @id`);
   const setStatus = db.prepare<{ id: number; status: RunStatus; now: number }>(
     `UPDATE runs SET status = @status, updated_at = @now WHERE id = @id`);
   const requeueInterrupted = db.prepare<{ id: number; now: number }>(`UPDATE runs
@@ -250,6 +252,10 @@ export function createRunStore(db: Database.Database) {
       retryLater.run({ id, runAt, now, code, message });
     },
     setStatus: (id: number, status: RunStatus, now: number) => { setStatus.run({ id, status, now }); },
+    /** A waiting run's priority, lane, name and input, changed before it starts (editRun). */
+    editWaiting: (id: number, v: { priority: number; lane: string; name: string | null; input: string }, now: number) => {
+      editWaiting.run({ id, ...v, now });
+    },
     requeueInterrupted: (id: number, now: number) => { requeueInterrupted.run({ id, now }); },
     retryByPerson: (id: number, now: number) => { retryByPerson.run({ id, now }); },
     /** Queued at the front of its lane: priority 10, due now (transitions.promote). */

@@ -19,6 +19,9 @@ import { cancel, discard, hold, killDependents, promote, release, retry } from '
 import { runEvents as ev } from './run-events';
 import { pruneRuns } from './prune';
 import { createWhy } from './why';
+import type { KindRegistry } from '../kinds';
+import { assertLane } from './enqueue';
+import { WAITING_STATUSES } from './lifecycle';
 
 const DAY = 86_400_000;
 
@@ -27,10 +30,11 @@ export interface RunCommandDeps {
   store: RunStore;
   clock: Clock;
   events: Pick<EventBus, 'emitAll' | 'emit'>;
-  loop: Pick<WriteLoop, 'flush' | 'wake' | 'armDue' | 'execution' | 'hasDeps' | 'notePending' | 'lane'>;
+  loop: Pick<WriteLoop, 'flush' | 'wake' | 'armDue' | 'execution' | 'hasDeps' | 'notePending' | 'lane' | 'hasLane' | 'laneNames'>;
+  kinds: Pick<KindRegistry, 'parseInput'>;
 }
 
-type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | 'release' | 'stats' | 'history' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
+type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | 'editRun' | 'release' | 'stats' | 'history' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
   | 'counts' | 'getLogs' | 'tailLogs' | 'prune'>;
 
 export function runCommands(d: RunCommandDeps): RunHandlers {
@@ -165,6 +169,33 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
     hold({ ids }) {
       moveEach(ids, HOLDABLE_STATUSES, 'only scheduled, queued or retrying runs can be held', hold);
       return { ids };
+    },
+
+    /** A waiting run changed before it starts (pueue's edit): priority, lane, name, input.
+     *  Its lanes drop what they read ahead, so the next claim sees it as it is now. */
+    editRun({ id, ...change }) {
+      const now = d.clock.now();
+      const { event, from, to } = store.transaction(() => {
+        const row = store.statusOf(id);
+        if (!row) throw new TasklaneError('NOT_FOUND', `run ${id} does not exist`, 'id');
+        if (!WAITING_STATUSES.includes(row.status)) {
+          throw new TasklaneError('INVALID_TRANSITION', `run ${id} is ${row.status}; only a waiting run (scheduled, queued, retrying, held) can be changed`, 'id');
+        }
+        const run = store.get(id)!;
+        if (change.lane !== undefined) assertLane(loop, change.lane);
+        const input = change.input !== undefined ? JSON.stringify(d.kinds.parseInput(run.kind, change.input, 'input')) : run.input;
+        const next = { priority: change.priority ?? run.priority, lane: change.lane ?? run.lane, name: change.name === undefined ? run.name : change.name, input };
+        store.editWaiting(id, next, now);
+        if (next.lane !== run.lane) {
+          store.moved(run.lane, row.status, null);
+          store.moved(next.lane, null, row.status);
+        }
+        return { event: ev.edited(id, next.lane, run.lane, row.status, next.priority), from: run.lane, to: next.lane };
+      });
+      d.events.emitAll([event]);
+      loop.wake(from);
+      if (to !== from) loop.wake(to);
+      return toRun(store.get(id)!);
     },
 
     release({ ids }) {

@@ -43,6 +43,9 @@ export const runEvents = {
   abandoned(runId: number, lane: string, attempt: number): EventInput {
     return { type: 'run.abandoned', runId, lane, from: 'running', status: 'abandoned', attempt };
   },
+  edited(runId: number, lane: string, fromLane: string, status: RunStatus, priority: number): EventInput {
+    return { type: 'run.edited', runId, lane, fromLane, status, priority };
+  },
   held(runId: number, lane: string, from: RunStatus): EventInput {
     return { type: 'run.held', runId, lane, from, status: 'held' };
   },

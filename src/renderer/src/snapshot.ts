@@ -107,6 +107,18 @@ export function applyEvents(
       continue;
     }
     if (e.type === 'lane.changed') { if (fresh('lanes')) need.lanes = true; continue; }
+    // A waiting run changed (editRun): its row is read again, and when it moved to another
+    // lane, the counts and lanes are too (the event is not a move of status).
+    if (e.type === 'run.edited') {
+      if (e.fromLane !== e.lane) {
+        if (fresh('counts')) need.counts = true;
+        if (fresh('lanes')) need.lanes = true;
+        if (e.seq > totalSeq) total = null;
+      }
+      if (fresh('page')) need.page = true;
+      if (snap.openRunId === e.runId && fresh('detail')) need.detail = true;
+      continue;
+    }
     // A fire moves no run itself: the runs it enqueued come with their own run.queued.
     if (e.type === 'schedule.fired') continue;
     if (!('runId' in e) || !KNOWN_RUN_EVENTS.has(e.type)) { need.all = true; continue; }
@@ -171,6 +183,7 @@ export function inFilter(filter: RunFilter, status: RunStatus, lane: string): bo
 const RUN_EVENTS: Record<RunEvent['type'], true> = {
   'run.queued': true, 'run.started': true, 'run.progress': true, 'run.log': true, 'run.succeeded': true, 'run.failed': true,
   'run.retrying': true, 'run.dead': true, 'run.cancelled': true, 'run.abandoned': true, 'run.discarded': true, 'run.held': true,
+  'run.edited': true,
 };
 const KNOWN_RUN_EVENTS: ReadonlySet<string> = new Set(Object.keys(RUN_EVENTS));
 
@@ -188,6 +201,7 @@ function patchRun(run: Run, e: RunEvent, move: Move | null): Run {
     case 'run.dead': r.error = e.error; if (move) r.finishedAt = e.at; break;
     case 'run.cancelled': r.finishedAt = e.at; break;
     case 'run.abandoned': r.attempt = e.attempt; break;
+    case 'run.edited': r.lane = e.lane; r.priority = e.priority; break;
     default: break;
   }
   return r;

@@ -7,6 +7,7 @@ import { useApp } from '../context';
 import { clock, duration, originText, runTime, title } from '../format';
 import { inputFacts, resultFacts, type Fact as FactRow } from '../runFacts';
 import { RunLog } from './RunLog';
+import { EditWaiting } from './EditWaiting';
 import { useKeys } from '../keys';
 import { handOff } from '../draft';
 
@@ -48,6 +49,10 @@ export function RunDetailPanel() {
   const api = useApp((s) => s.api);
   const [why, setWhy] = useState<WaitReason[] | null>(null);
   const waiting = run !== null && WAITING.includes(run.status);
+  // The change form of a waiting run (closed when another run opens, or this one starts).
+  const [editing, setEditing] = useState(false);
+  useEffect(() => { setEditing(false); }, [id]);
+  useEffect(() => { if (!waiting) setEditing(false); }, [waiting]);
   useEffect(() => {
     setWhy(null);
     if (!run || !waiting) return;
@@ -78,6 +83,7 @@ export function RunDetailPanel() {
               <><progress max={100} value={run.progress} /> {run.progress}% {run.progressMessage}</>}</p>
             <div className="actions">
               {runActions(run).map(({ label, call, done }) => <button key={label} onClick={() => void act(call, done)}>{label}</button>)}
+              {waiting && !editing && <button onClick={() => setEditing(true)}>Change</button>}
               <button onClick={() => { handOff({ run: { kind: run.kind, input: run.input, lane: run.lane, name: run.name } }); setView('runs'); }}>Duplicate</button>
               {run.taskId !== null && <button onClick={() => { handOff({ taskId: run.taskId! }); setView('tasks'); }}>Open task</button>}
             </div>
@@ -86,6 +92,7 @@ export function RunDetailPanel() {
       </div>
       {!run ? <p>Loading…</p> : (
         <>
+          {editing && waiting && <EditWaiting key={`change-${run.id}`} run={run} onDone={() => setEditing(false)} />}
           {run.error && <p className="error-line" role="note">{run.error.code}: {run.error.message}</p>}
           {waiting && why && (
             <div className="why" aria-label="why it is waiting">
