@@ -3,17 +3,26 @@
 // --listen: a listener takes every event, as the window and `tasklane serve` do.
 // --counts: counts were read (and so are kept in memory as runs move).
 // --logs: each run writes a log line and has a command-like input.
+// --without a,b: these indexes dropped first (what each costs the drain).
 // --chain: a run `after` another ran to the end first, as in any database where someone
 //   once used `--after`; the drain should not pay for it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { benchEngine, queueNoops } from './engine';
 const n = Number(process.argv[2] ?? 100000);
 const profOut = process.argv.indexOf('--prof') > 0 ? process.argv[process.argv.indexOf('--prof') + 1] : null;
 const dir = mkdtempSync(join(tmpdir(), 'pd-'));
 const engine = benchEngine(dir);
+// --without a,b: with these indexes dropped (what each costs the drain).
+const without = process.argv.indexOf('--without');
+if (without > 0) {
+  const db = new Database(join(dir, 'tasklane.db'));
+  for (const index of process.argv[without + 1].split(',')) db.exec(`DROP INDEX ${index}`);
+  db.close();
+}
 engine.updateLane({ name: 'default', concurrency: 8 });
 if (process.argv.includes('--chain')) {
   const parent = engine.enqueue({ kind: 'noop' }).id;
