@@ -9,6 +9,8 @@ test('discard waits with Undo: undone, the run stays; not undone, it goes', asyn
   await page.getByRole('tab', { name: /^Dead letter/ }).click();
   const row = (id: number) => page.locator(`tr[data-run-id="${id}"]`);
   await expect(row(2)).toBeVisible();
+  // The page's clock, moved by the test: the undo window passes without waiting for it.
+  await page.clock.install();
 
   await page.getByLabel('select run 1').check();
   await page.getByRole('button', { name: 'Discard 1 selected' }).click();
@@ -17,13 +19,14 @@ test('discard waits with Undo: undone, the run stays; not undone, it goes', asyn
   await page.screenshot({ path: 'test-results/screens/dead-letter-undo.png', fullPage: true });
   await banner.getByRole('button', { name: 'Undo' }).click();
   await expect(banner).toBeHidden();
-  await page.waitForTimeout(6_000); // past the undo window: nothing was sent
+  await page.clock.runFor(6_000); // past the undo window: nothing was sent
   await expect(row(1)).toBeVisible();
   expect(served.cli('show', '1').status).toBe(0);
 
   await page.getByLabel('select run 2').check();
   await page.getByRole('button', { name: 'Discard 1 selected' }).click();
-  await expect(row(2)).toBeHidden({ timeout: 10_000 });
+  await page.clock.runFor(6_000);
+  await expect(row(2)).toBeHidden();
   expect(served.cli('show', '2').status).toBe(4);
   await expect(row(1)).toBeVisible();
 });
@@ -43,4 +46,29 @@ test('retry all runs matching a filter: the count is said first, and only those 
   const attempts = (id: number) => (JSON.parse(served.cli('show', String(id), '--json').stdout) as { attempts: unknown[] }).attempts.length;
   await expect.poll(() => [1, 2, 3].map(attempts), { timeout: 15_000 }).toEqual([2, 2, 2]);
   expect(attempts(4)).toBe(1);
+});
+
+test('discard all runs matching a filter waits with Undo too: undone, they stay; not undone, they go', async ({ page, served }) => {
+  for (let i = 0; i < 2; i++) expect(served.cli('add', '--attempts', '1', '--', 'sh', '-c', 'exit 1').status).toBe(0);
+  await expect(page.locator('tr[data-run-id="2"] .status')).toHaveText('dead');
+  // The page's clock, moved by the test: the undo window passes without waiting for it.
+  await page.clock.install();
+  await page.getByRole('button', { name: 'Dead or failed' }).click();
+  const all = page.getByRole('group', { name: 'all matching' });
+  page.once('dialog', (d) => { expect(d.message()).toBe('Discard (delete, with their logs) all 2 runs matching this filter? Those it does not apply to are left as they are.'); void d.accept(); });
+  await all.getByRole('button', { name: 'Discard all 2' }).click();
+  const banner = page.getByRole('status').filter({ hasText: 'Discarding all 2 runs matching this filter' });
+  await banner.getByRole('button', { name: 'Undo' }).click();
+  await expect(banner).toBeHidden();
+  await page.clock.runFor(6_000);
+  expect(served.cli('show', '1').status).toBe(0);
+  expect(served.cli('show', '2').status).toBe(0);
+
+  page.once('dialog', (d) => void d.accept());
+  await all.getByRole('button', { name: 'Discard all 2' }).click();
+  await expect(banner).toBeVisible();
+  await page.clock.runFor(6_000);
+  await expect(page.locator('.notice')).toContainText('2 discarded');
+  expect(served.cli('show', '1').status).toBe(4);
+  expect(served.cli('show', '2').status).toBe(4);
 });

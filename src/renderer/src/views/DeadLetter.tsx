@@ -4,10 +4,9 @@ import { DEAD_LETTER_STATUSES } from '../../../core/api/statuses';
 import type { RunStatus } from '../../../core/api/types';
 import { useApp } from '../context';
 import { RunTable } from './RunTable';
+import { useBulk, useUndoable } from './Bulk';
 
 const DEAD: RunStatus[] = [...DEAD_LETTER_STATUSES];
-/** How long a discard can be taken back before it is sent. */
-export const UNDO_MS = 5_000;
 
 export function DeadLetter() {
   const dead = useApp((s) => s.dead);
@@ -18,36 +17,24 @@ export function DeadLetter() {
   const ids = dead.filter((r) => selected.has(r.id)).map((r) => r.id);
   const done = () => setSelected(new Set());
   const which = ids.length ? `${ids.length} selected` : `all ${total.toLocaleString('en-US')}`;
-  // A discard waits UNDO_MS before it is sent, with Undo beside it: deleting runs and their
-  // logs cannot be taken back once done.
-  const [pending, setPending] = useState<{ what: string; timer: ReturnType<typeof setTimeout> } | null>(null);
-  const later = (what: string, send: () => void) => {
-    const timer = setTimeout(() => { setPending(null); send(); }, UNDO_MS);
-    setPending({ what, timer });
-    done();
-  };
-  const undo = () => { if (pending) clearTimeout(pending.timer); setPending(null); };
+  const undoable = useUndoable();
+  const bulk = useBulk(undoable);
   const run = (action: 'retry' | 'discard') => {
     if (ids.length) {
       const chosen = ids;
       if (action === 'retry') void act((a) => a.retry({ ids: chosen }), `${chosen.length} queued again`).then(done);
-      else later(`${chosen.length === 1 ? `run ${chosen[0]}` : `${chosen.length} runs`}`, () => void act((a) => a.discard({ ids: chosen }), `${chosen.length} discarded`));
+      else {
+        undoable.later(`${chosen.length === 1 ? `run ${chosen[0]}` : `${chosen.length} runs`}`, () => void act((a) => a.discard({ ids: chosen }), `${chosen.length} discarded`));
+        done();
+      }
       return;
     }
-    // Every dead or failed run: say how many first.
-    if (!window.confirm(`${action === 'retry' ? 'Retry' : 'Discard (delete, with their logs)'} all ${total.toLocaleString('en-US')} dead or failed runs?`)) return;
-    const all = () => void act((a) => a.bulk({ action, filter: { status: DEAD } }),
-      `${action === 'retry' ? 'Queued again' : 'Discarded'}: all dead or failed runs`).then(done);
-    if (action === 'retry') all();
-    else later(`all ${total.toLocaleString('en-US')} dead or failed runs`, all);
+    // Every dead or failed run: the engine's bulk, after saying how many.
+    bulk(action, { status: DEAD }, total, 'dead or failed runs');
   };
   return (
     <>
-      {pending && (
-        <div className="notice info" role="status">
-          Discarding {pending.what} in {UNDO_MS / 1000} s <button onClick={undo}>Undo</button>
-        </div>
-      )}
+      {undoable.notice}
       <div className="toolbar">
         <button disabled={!total} onClick={() => run('retry')}>Retry {which}</button>
         <button disabled={!total} onClick={() => run('discard')}>Discard {which}</button>

@@ -4,6 +4,7 @@ import { useKeys } from '../keys';
 import { filterInput } from '../store';
 import { takeHandoff } from '../draft';
 import { RunOptionFields, useRunOptions } from './RunOptions';
+import { useBulk, useUndoable, type BulkAction } from './Bulk';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
@@ -111,28 +112,20 @@ export function Runs() {
  *  it in chunks (bulk), after a confirmation that says how many. */
 function AllMatching({ total }: { total: number }) {
   const filter = useApp((s) => s.filter);
-  const act = useApp((s) => s.act);
-  const say = useApp((s) => s.say);
   const n = total.toLocaleString('en-US');
-  const run = (action: 'cancel' | 'retry' | 'discard') => {
-    const verb = { cancel: 'Cancel', retry: 'Retry', discard: 'Discard (delete, with their logs)' }[action];
-    if (!window.confirm(`${verb} all ${n} runs matching this filter? Those it does not apply to are left as they are.`)) return;
-    void act(async (a) => {
-      const r = await a.bulk({ action, filter: filterInput(filter) });
-      return r;
-    }).then((r) => {
-      if (!r) return;
-      const did = { cancel: 'cancelled', retry: 'queued again', discard: 'discarded' }[action];
-      say({ kind: 'info', text: `${r.done.toLocaleString('en-US')} ${did}${r.skipped ? `; ${r.skipped.toLocaleString('en-US')} left as they were` : ''}` });
-    });
-  };
+  const undoable = useUndoable();
+  const bulk = useBulk(undoable);
+  const run = (action: BulkAction) => bulk(action, filterInput(filter), total, 'runs matching this filter', 'Those it does not apply to are left as they are.');
   return (
+    <>
+    {undoable.notice}
     <div className="toolbar bulk" role="group" aria-label="all matching">
       <span>All {n} matching:</span>
       <button onClick={() => run('cancel')}>Cancel all {n}</button>
       <button onClick={() => run('retry')}>Retry all {n}</button>
       <button onClick={() => run('discard')}>Discard all {n}</button>
     </div>
+    </>
   );
 }
 
