@@ -55,7 +55,9 @@ test('an http run made in the form reaches a local server; a bad URL is said und
     await panel.getByRole('button', { name: 'Duplicate' }).click();
     await expect(form.getByLabel('kind')).toHaveValue('http');
     await expect(form.getByLabel('url *')).toHaveValue(`http://127.0.0.1:${port}/hooks/backup`);
-    await expect(form.getByLabel('headers')).toHaveValue('X-Token=s3cret');
+    // Its header's value is masked in the form too (and sent as it was).
+    await expect(form.getByLabel('headers')).toHaveValue('X-Token=••••••');
+    await expect(page.locator('main')).not.toContainText('s3cret');
     await form.getByLabel('url *').fill(`http://127.0.0.1:${port}/hooks/again`);
     await form.getByRole('button', { name: 'Run' }).click();
     await expect(page.locator('tr[data-run-id="2"] .status')).toHaveText('succeeded');
@@ -103,6 +105,9 @@ test('a task opened to edit shows its saved fields; a changed schedule moves its
   await expect(form.getByLabel('task kind')).toHaveValue('http');
   await expect(form.getByLabel('url *')).toHaveValue('http://127.0.0.1:9/ping');
   await expect(form.getByLabel('method')).toHaveValue('POST');
+  // Header values can be secrets: masked until asked for.
+  await expect(form.getByLabel('headers')).toHaveValue('X-Token=••••••');
+  await form.getByRole('button', { name: 'show values' }).click();
   await expect(form.getByLabel('headers')).toHaveValue('X-Token=abc');
   await expect(form.getByLabel('cron')).toHaveValue('0 3 * * *');
   await page.screenshot({ path: 'test-results/screens/task-edit.png', fullPage: true });

@@ -1,9 +1,9 @@
 // Forms from the engine's JSON Schemas: every built-in kind's fields come out of its schema,
 // what is typed becomes the input the engine takes, and its field errors land on the field.
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../core/index';
 import { tempDir } from '../../core/testing/harness';
-import { fieldOfError, fieldsOf, inputOf, stateOf } from './schemaForm';
+import { fieldOfError, fieldsOf, inputOf, maskPairs, stateOf } from './schemaForm';
 
 const temp = tempDir();
 const engine = createEngine({ dbPath: `${temp.dir}/t.db` });
@@ -56,4 +56,12 @@ it('an error the engine names a field of lands on that field', async () => {
   expect(fieldOfError('lane', fields)).toBeNull();
   await engine.stop();
   temp.cleanup();
+});
+
+describe('pairs shown masked', () => {
+  it('hides each value and keeps the names, empty values and lines without =', () => {
+    expect(maskPairs('TOKEN=abc123\nEMPTY=\nDEBUG=1')).toBe('TOKEN=••••••\nEMPTY=\nDEBUG=••••••');
+    expect(maskPairs('Authorization=Bearer x=y')).toBe('Authorization=••••••');
+    expect(maskPairs('')).toBe('');
+  });
 });

@@ -4,6 +4,15 @@
 // on that field.
 export type Control = 'text' | 'url' | 'textarea' | 'number' | 'checkbox' | 'select' | 'lines' | 'pairs' | 'json';
 
+/** NAME=value lines with each value hidden ("NAME=••••••"): env and headers as the forms show
+ *  them until asked to show the values. A line without "=" is kept as it is. */
+export function maskPairs(text: string): string {
+  return text.split('\n').map((line) => {
+    const at = line.indexOf('=');
+    return at < 0 ? line : `${line.slice(0, at)}=${line.slice(at + 1) ? '••••••' : ''}`;
+  }).join('\n');
+}
+
 export interface FieldSpec {
   name: string; label: string; control: Control; required: boolean;
   options?: string[]; min?: number; max?: number;

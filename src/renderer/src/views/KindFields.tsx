@@ -1,9 +1,9 @@
 // The fields of a kind's input, made from its JSON Schema (schemaForm.ts): one control per
 // property, its label, what it takes, and the error that names it.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { KindInfo } from '../../../core/api/types';
 import type { Api } from '../api';
-import { fieldOfError, fieldsOf, inputOf, stateOf, type FieldSpec, type FormState } from '../schemaForm';
+import { fieldOfError, fieldsOf, inputOf, maskPairs, stateOf, type FieldSpec, type FormState } from '../schemaForm';
 
 /** The kind a form makes ('command': the command line, through the shell) and its fields'
  *  state: shared by the new run and the new task forms. */
@@ -75,7 +75,9 @@ export function KindFields({ fields, values, errors, onChange }: {
               {f.options!.map((o) => <option key={o} value={o}>{o}</option>)}
             </select>
           );
-        } else if (f.control === 'lines' || f.control === 'pairs' || f.control === 'json' || f.control === 'textarea') {
+        } else if (f.control === 'pairs') {
+          control = <PairsField common={common} placeholder={f.placeholder} text={text} onChange={(v) => onChange(f.name, v)} />;
+        } else if (f.control === 'lines' || f.control === 'json' || f.control === 'textarea') {
           control = <textarea {...common} rows={f.control === 'textarea' ? 4 : 2} placeholder={f.placeholder} value={text} onChange={(e) => onChange(f.name, e.target.value)} />;
         } else {
           control = <input {...common} type={f.control === 'number' ? 'number' : f.control === 'url' ? 'url' : 'text'} min={f.min} max={f.max}
@@ -91,5 +93,28 @@ export function KindFields({ fields, values, errors, onChange }: {
         );
       })}
     </div>
+  );
+}
+
+/**
+ * NAME=value pairs (env, headers): values can be secrets, so the saved ones show masked
+ * ("NAME=••••••", read-only) until "show values" is pressed; what the person types shows.
+ */
+function PairsField({ common, placeholder, text, onChange }: {
+  common: Record<string, unknown>; placeholder?: string; text: string; onChange(value: string): void;
+}) {
+  // Masked while it holds values the person did not type and has not asked to see (a run or
+  // a task loaded into the form); what is typed shows as it is typed.
+  const typed = useRef(text);
+  const [shown, setShown] = useState(!/=./.test(text));
+  useEffect(() => { if (text !== typed.current) { typed.current = text; setShown(!/=./.test(text)); } }, [text]);
+  const masked = !shown;
+  return (
+    <>
+      {masked
+        ? <textarea {...common} rows={2} readOnly value={maskPairs(text)} />
+        : <textarea {...common} rows={2} placeholder={placeholder} value={text} onChange={(e) => { typed.current = e.target.value; onChange(e.target.value); }} />}
+      {masked && <button type="button" className="link-button" onClick={() => setShown(true)}>show values</button>}
+    </>
   );
 }
