@@ -84,3 +84,41 @@ test('run options in the task form: saved, shown again to edit, and an engine er
   const after = (JSON.parse(served.cli('tasks', '--json').stdout) as Record<string, unknown>[]).find((t) => t.name === 'sync');
   expect(after).toMatchObject({ timeoutMs: 600_000 });
 });
+
+test('a task that runs once at a set time; a run with changes leaves the task as it is', async ({ page, served }) => {
+  await page.getByRole('tab', { name: 'Tasks' }).click();
+  const form = page.getByRole('form', { name: 'new task' });
+  await form.getByLabel('task name').fill('renew domain');
+  await form.getByLabel('task command').fill('echo renewing');
+  await form.getByLabel('schedule').selectOption('once');
+  await form.getByLabel('once at').fill('2031-05-04T09:30');
+  await form.getByRole('button', { name: 'Save task' }).click();
+  const row = page.locator('tr[data-task="renew domain"]');
+  await expect(row).toBeVisible();
+  const saved = (JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; schedule: { cron: string | null; runAt: number | null } }[])
+    .find((t) => t.name === 'renew domain')!;
+  const expected = await page.evaluate(() => new Date('2031-05-04T09:30').getTime());
+  expect(saved.schedule).toMatchObject({ cron: null, runAt: expected });
+  // Opened to edit, it shows the same moment.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: 'edit task renew domain' });
+  await expect(edit.getByLabel('schedule')).toHaveValue('once');
+  await expect(edit.getByLabel('once at')).toHaveValue('2031-05-04T09:30');
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+
+  // Run with changes: another lane and other words, this once.
+  await row.getByRole('button', { name: 'renew domain' }).click();
+  const taskPage = page.getByRole('article', { name: /renew domain/ });
+  await taskPage.getByRole('button', { name: 'Run with changes…' }).click();
+  const changes = taskPage.getByRole('form', { name: 'run renew domain with changes' });
+  await expect(changes.getByLabel('command *')).toHaveValue('echo renewing');
+  await changes.getByLabel('command *').fill('echo renewing early');
+  await changes.getByLabel("this run's lane").selectOption('serial');
+  await changes.getByRole('button', { name: 'Run with these changes' }).click();
+  await expect(page.locator('.notice')).toContainText('queued with changes');
+  await expect(taskPage.locator('tr[data-run-id="1"] .status')).toHaveText('succeeded');
+  await expect(taskPage.locator('tr[data-run-id="1"]')).toContainText('serial');
+  expect(served.cli('logs', '1').stdout).toBe('renewing early\n');
+  const task = (JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; lane: string; input: unknown }[]).find((t) => t.name === 'renew domain')!;
+  expect(task).toMatchObject({ lane: 'default', input: { command: 'echo renewing' } });
+});

@@ -11,6 +11,7 @@ import { errorText } from '../store';
 import { fireText, optionFacts, scheduleText, successText, TASK_SPAN_MS } from '../taskView';
 import { TrendCharts } from './Overview';
 import { RunTable, StatusBadge } from './RunTable';
+import { RunWithChanges } from './RunWithChanges';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const READ_GAP_MS = 1_000;
@@ -60,6 +61,7 @@ export function TaskPage({ task, onBack, onEdit, onClone }: { task: TaskListItem
   const s = task.schedule;
   const zone = s?.timeZone ?? localZone;
   const heading = useRef<HTMLHeadingElement>(null);
+  const [changing, setChanging] = useState(false);
   // Opening the page puts focus on its heading (a keyboard user lands on it, not on the list).
   useEffect(() => { heading.current?.focus(); }, [task.id]);
   return (
@@ -72,12 +74,14 @@ export function TaskPage({ task, onBack, onEdit, onClone }: { task: TaskListItem
       </div>
       <div className="actions task-actions">
         <button onClick={() => void act((a) => a.runTask({ id: task.id }), `Task ${task.name} queued`)}>Run now</button>
+        <button onClick={() => setChanging(true)} disabled={changing}>Run with changes…</button>
         <button onClick={onEdit}>Edit</button>
         <button onClick={onClone}>Clone</button>
         {s && <button onClick={() => void act((a) => (s.enabled ? a.pauseSchedule({ taskId: task.id }) : a.resumeSchedule({ taskId: task.id })),
           `Schedule of ${task.name} ${s.enabled ? 'paused' : 'resumed'}`)}>{s.enabled ? 'Pause schedule' : 'Resume schedule'}</button>}
         <button onClick={() => { void act((a) => a.deleteTask({ id: task.id }), `Task ${task.name} deleted`).then((ok) => { if (ok) onBack(); }); }}>Delete</button>
       </div>
+      {changing && <RunWithChanges task={task} onDone={() => setChanging(false)} />}
       <div className="task-columns">
         <section aria-labelledby="task-definition">
           <h3 id="task-definition">Definition</h3>

@@ -90,6 +90,9 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
   const [command, setCommand] = useState('');
   const [lane, setLane] = useState('default');
   const [cron, setCron] = useState('');
+  // A schedule repeats (cron in a zone) or fires once, at a moment typed on this clock.
+  const [when, setWhen] = useState<'cron' | 'once'>('cron');
+  const [onceAt, setOnceAt] = useState('');
   const [zone, setZone] = useState(localZone);
   const [overlap, setOverlap] = useState<'skip' | 'queue' | 'allow'>('skip');
   const [catchUp, setCatchUp] = useState<'once' | 'all' | 'skip'>('once');
@@ -105,6 +108,8 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
     setShowOptions(source.priority !== 5 || source.maxAttempts !== 3 || source.timeoutMs !== null || source.tags.length > 0 || source.backoff.type !== 'exponential' || source.backoff.delayMs !== 5_000);
     const sch = source.schedule;
     setCron(sch?.cron ?? '');
+    setWhen(sch && sch.cron === null && sch.runAt !== null ? 'once' : 'cron');
+    setOnceAt(sch && sch.cron === null && sch.runAt !== null ? localInput(sch.runAt) : '');
     if (sch?.timeZone) setZone(sch.timeZone);
     if (sch) { setOverlap(sch.overlap as typeof overlap); setCatchUp(sch.catchUp as typeof catchUp); }
     // form.load changes with the kinds loaded: a task opened before they came is shown again.
@@ -112,14 +117,14 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
 
   // What the schedule means, as it is typed.
   useEffect(() => {
-    if (!cron.trim()) { setPreview(null); return; }
+    if (when === 'once' || !cron.trim()) { setPreview(null); return; }
     let live = true;
     const t = setTimeout(() => {
       api.previewSchedule({ cron: cron.trim(), timeZone: zone, count: 3 })
         .then((p) => { if (live) setPreview(p); }, (e: unknown) => { if (live) setPreview(errorText(e)); });
     }, 200);
     return () => { live = false; clearTimeout(t); };
-  }, [api, cron, zone]);
+  }, [api, cron, zone, when]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -128,17 +133,22 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
     if (!what || !read) return;
     // A task's time limit left empty is none (not "as before").
     const opts = { ...read, timeoutMs: read.timeoutMs ?? null };
+    // The schedule to set: cron in its zone, or once at a moment; none (by hand) when empty.
+    const onceMs = when === 'once' && onceAt ? new Date(onceAt).getTime() : null;
+    const schedule = when === 'once'
+      ? (onceMs !== null && Number.isFinite(onceMs) ? { runAt: onceMs } : null)
+      : (cron.trim() ? { cron: cron.trim(), timeZone: zone, overlap, catchUp } : null);
     const ok = await act(async (a) => {
       if (editing) {
         const task = await a.updateTask({ id: editing.id, name, ...what, lane, ...opts });
-        if (cron.trim()) await a.setSchedule({ taskId: task.id, cron: cron.trim(), timeZone: zone, overlap, catchUp });
+        if (schedule) await a.setSchedule({ taskId: task.id, ...schedule });
         else if (editing.schedule) await a.clearSchedule({ taskId: task.id });
         return task;
       }
       const task = await a.createTask({ name, ...what, lane, ...opts });
-      if (cron.trim()) {
+      if (schedule) {
         try {
-          await a.setSchedule({ taskId: task.id, cron: cron.trim(), timeZone: zone, overlap, catchUp });
+          await a.setSchedule({ taskId: task.id, ...schedule });
         } catch (error) {
           await a.deleteTask({ id: task.id });
           throw error;
@@ -146,7 +156,7 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
       }
       return task;
     }, `Task ${name} saved`, (error) => options.said(error) || form.said(error));
-    if (ok) { setName(''); setCommand(''); setCron(''); form.reset(); options.reset(); form.choose('command'); onDone(); }
+    if (ok) { setName(''); setCommand(''); setCron(''); setOnceAt(''); setWhen('cron'); form.reset(); options.reset(); form.choose('command'); onDone(); }
   };
 
   return (
@@ -168,13 +178,22 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
         <RunOptionFields form={options} prefix="task " />
       </details>
       <div className="row">
-        <input aria-label="cron" placeholder="cron, e.g. 0 3 * * * (empty: by hand)" value={cron} onChange={(e) => setCron(e.target.value)} />
-        <input aria-label="time zone" list="time-zones" value={zone} onChange={(e) => setZone(e.target.value)} />
-        <datalist id="time-zones">{TIME_ZONES.map((z) => <option key={z} value={z} />)}</datalist>
+        <select aria-label="schedule" value={when} onChange={(e) => setWhen(e.target.value as typeof when)}>
+          <option value="cron">repeats (cron)</option><option value="once">once, at</option>
+        </select>
+        {when === 'once'
+          ? <input aria-label="once at" type="datetime-local" value={onceAt} onChange={(e) => setOnceAt(e.target.value)} />
+          : <>
+            <input aria-label="cron" placeholder="cron, e.g. 0 3 * * * (empty: by hand)" value={cron} onChange={(e) => setCron(e.target.value)} />
+            <input aria-label="time zone" list="time-zones" value={zone} onChange={(e) => setZone(e.target.value)} />
+            <datalist id="time-zones">{TIME_ZONES.map((z) => <option key={z} value={z} />)}</datalist>
+          </>}
+        {when === 'cron' && <>
         <label>if still running <select aria-label="overlap" value={overlap} onChange={(e) => setOverlap(e.target.value as typeof overlap)}>
           <option value="skip">skip</option><option value="queue">queue one</option><option value="allow">run anyway</option></select></label>
         <label>missed while off <select aria-label="catch up" value={catchUp} onChange={(e) => setCatchUp(e.target.value as typeof catchUp)}>
           <option value="once">run once</option><option value="all">run each</option><option value="skip">skip</option></select></label>
+        </>}
         <button type="submit">{editing ? 'Save changes' : 'Save task'}</button>
         {chosen && <button type="button" onClick={() => { setName(''); setCron(''); form.choose('command'); options.reset(); onDone(); }}>Cancel</button>}
       </div>
@@ -186,6 +205,13 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
       )}
     </form>
   );
+}
+
+/** A moment as a datetime-local field takes it, on this clock ("2026-12-24T18:00"). */
+function localInput(at: number): string {
+  const d = new Date(at);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 /** A next fire on the person's clock; one that a daylight-saving gap moved says so. */
