@@ -48,6 +48,13 @@ export function targets(rs: Result[]): TargetRow[] {
   limit(`stats over 30 days p95 ≤ 50 ms at ${size} runs`, find(rs, 'tasklane', /^stats, 30 days/, 'scale'), (v) => v <= 50);
   limit('event loop delay max ≤ 50 ms (drain + window reads)', find(rs, 'tasklane', /^mixed: event loop delay max$/, 'scale'), (v) => v <= 50);
   limit('event loop delay p99 ≤ 16 ms (drain + window reads)', find(rs, 'tasklane', /^mixed: event loop delay p99$/, 'scale'), (v) => v <= 16);
+  // The window in Chromium (its first row says how many runs).
+  const shown = rs.find((r) => r.scenario === 'window' && r.metric === 'first rows shown')?.note?.match(/^(\S+) runs/)?.[1] ?? '1,000,000';
+  limit(`window: first rows ≤ 500 ms at ${shown} runs`, find(rs, 'tasklane', /^first rows shown$/, 'window'), (v) => v <= 500);
+  limit('window: longest task while scrolling ≤ 50 ms', find(rs, 'tasklane', /^longest task while scrolling$/, 'window'), (v) => v <= 50);
+  limit('window: longest task while 2,000 runs/s arrive ≤ 50 ms', find(rs, 'tasklane', /^longest task while 2,000 runs\/s arrive$/, 'window'), (v) => v <= 50);
+  limit('window: header counts equal the engine\'s after them', find(rs, 'tasklane', /^header counts equal/, 'window'), (v) => v === 1);
+  limit('window: search asks at most once per 150 ms while typing', find(rs, 'tasklane', /^least time between two search requests/, 'window'), (v) => v >= 150);
   return rows;
 }
 
