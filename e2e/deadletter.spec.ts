@@ -72,3 +72,21 @@ test('discard all runs matching a filter waits with Undo too: undone, they stay;
   expect(served.cli('show', '1').status).toBe(4);
   expect(served.cli('show', '2').status).toBe(4);
 });
+
+test('runs ticked in the Runs list: each action says how many of them it applies to, and acts on those only', async ({ page, served }) => {
+  for (const args of [['--attempts', '1', '--', 'sh', '-c', 'exit 1'], ['--attempts', '1', '--', 'sh', '-c', 'exit 1'], ['--delay', '1h', '--', 'true']]) {
+    expect(served.cli('add', ...args).status).toBe(0);
+  }
+  await expect(page.locator('tr[data-run-id="2"] .status')).toHaveText('dead');
+  for (const id of [1, 2, 3]) await page.getByLabel(`select run ${id}`).check();
+  const ticked = page.getByRole('group', { name: 'selected runs' });
+  await expect(ticked).toContainText('3 selected');
+  await expect(ticked.getByRole('button', { name: 'Cancel 1' })).toBeEnabled();
+  await expect(ticked.getByRole('button', { name: 'Retry 2' })).toBeEnabled();
+  await ticked.getByRole('button', { name: 'Cancel 1' }).click();
+  await expect(page.locator('.notice')).toContainText('run 3 cancelled');
+  await expect(ticked).toHaveCount(0);
+  await expect(page.locator('tr[data-run-id="3"] .status')).toHaveText('cancelled');
+  await expect(page.locator('tr[data-run-id="1"] .status')).toHaveText('dead');
+  await page.screenshot({ path: 'test-results/screens/runs-selected.png', fullPage: true });
+});

@@ -62,7 +62,7 @@ test('a paused lane holds its runs until it is resumed', async ({ page, served }
   await lane.getByRole('button', { name: 'Pause' }).click();
   await expect(lane).toContainText('paused');
   served.cli('add', '--', 'echo', 'from the command line');
-  await expect(lane.locator('td').nth(4)).toHaveText('1');
+  await expect(lane.locator('td').nth(5)).toHaveText('1');
   // In a browser page, starting at login is `tasklane service install`'s job.
   await expect(page.getByText('tasklane service install')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/lanes.png', fullPage: true });

@@ -84,7 +84,7 @@ await withTempDir(async (dir) => {
 
     // Scrolling the list (its pages load as it goes): 40 wheel turns, 50 ms apart.
     let t0 = await pageNow(page);
-    await page.locator('.view.runs-view').hover();
+    await page.locator('[data-testid="runs-scroll"]').hover();
     for (let i = 0; i < 40; i++) {
       await page.mouse.wheel(0, 1_200);
       await page.waitForTimeout(50);
@@ -94,7 +94,7 @@ await withTempDir(async (dir) => {
       note: `40 wheel turns; ${rows} rows in the page at the end (virtual list)` });
 
     // Changes arriving: 2,000 runs a second (200 every 100 ms) while the list and header follow.
-    await page.evaluate(`document.querySelector('.view.runs-view').scrollTop = 0`);
+    await page.evaluate(`document.querySelector('[data-testid="runs-scroll"]').scrollTop = 0`);
     t0 = await pageNow(page);
     const batch = Array.from({ length: CHANGES_PER_SECOND / 10 }, () => ({ kind: 'shell', input: { command: 'true' }, lane: 'default' }));
     const started = performance.now();

@@ -38,9 +38,11 @@ export function useUndoable() {
   };
 }
 
+export type Undoable = ReturnType<typeof useUndoable>;
+
 /** `action` on every run of `filter` (`count` of them, `noun` says which), after a
  *  confirmation; discards through `undoable`. Resolves once sent (or refused). */
-export function useBulk(undoable: ReturnType<typeof useUndoable>) {
+export function useBulk(undoable: Undoable) {
   const act = useApp((s) => s.act);
   const say = useApp((s) => s.say);
   return (action: BulkAction, filter: Filter, count: number, noun: string, note = '') => {

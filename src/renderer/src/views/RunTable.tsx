@@ -116,8 +116,10 @@ const NEAR_END = 40;
  * with spacer rows above and below. Near the end of what is loaded it asks for the next page
  * (`onMore`, one read at a time: the store coalesces).
  */
-export function VirtualRunTable({ runs, more, total, loading, onMore, empty }: {
+export function VirtualRunTable({ runs, more, total, loading, onMore, empty, selected, onSelect }: {
   runs: Run[]; more: boolean; loading: boolean; onMore(): void; empty: string;
+  /** Ticked rows (a box per row when given), and what ticking one does. */
+  selected?: Set<number>; onSelect?: (id: number, on: boolean) => void;
   /** How many runs match in all, if known (the table's aria-rowcount). */
   total?: number | null;
 }) {
@@ -161,7 +163,7 @@ export function VirtualRunTable({ runs, more, total, loading, onMore, empty }: {
   return (
     <div className="runs-scroll" ref={scroller} data-testid="runs-scroll" onKeyDown={onArrows}>
       <table className="runs" aria-rowcount={total != null ? total + 1 : more ? -1 : runs.length + 1}>
-        <Head select={false} />
+        <Head select={!!onSelect} />
         <tbody>
           {top > 0 && <tr aria-hidden className="spacer" style={{ height: top }} />}
           {items.map((it) => {
@@ -169,12 +171,13 @@ export function VirtualRunTable({ runs, more, total, loading, onMore, empty }: {
             if (!r) {
               return (
                 <tr key="more" className="loading-more" data-index={it.index} aria-rowindex={it.index + 2} ref={v.measureElement}>
-                  <td colSpan={8}>{loading ? 'loading more runs…' : 'more runs below'}</td>
+                  <td colSpan={onSelect ? 9 : 8}>{loading ? 'loading more runs…' : 'more runs below'}</td>
                 </tr>
               );
             }
             const focusable = openShown ? r.id === openRunId : it.index === 0;
-            return <VirtualRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} measure={v.measureElement} focusable={focusable} />;
+            return <VirtualRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} measure={v.measureElement} focusable={focusable}
+              selected={selected?.has(r.id) ?? false} onSelect={onSelect} />;
           })}
           {bottom > 0 && <tr aria-hidden className="spacer" style={{ height: bottom }} />}
         </tbody>

@@ -1,10 +1,12 @@
-import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { Run } from '../../../core/api/types';
+import { BULK_ACTION_STATUSES } from '../../../core/api/statuses';
 import { useApp } from '../context';
 import { useKeys } from '../keys';
 import { filterInput } from '../store';
 import { takeHandoff } from '../draft';
 import { RunOptionFields, useRunOptions } from './RunOptions';
-import { useBulk, useUndoable, type BulkAction } from './Bulk';
+import { useBulk, useUndoable, type BulkAction, type Undoable } from './Bulk';
 import { parseDuration, DURATION_EXAMPLES } from '../../../shared/duration';
 import { hashOf, STATUS_CHIPS, TEXT_MAX } from '../url';
 import { VirtualRunTable } from './RunTable';
@@ -51,6 +53,16 @@ export function Runs() {
     saidFor.current = filter;
     setSaid(count);
   }, [filter, count]);
+  // A discard held back for its undo window (the selection's or all matching's).
+  const undoable = useUndoable();
+  // Rows ticked for an action on them (a filter change starts again with none).
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  useEffect(() => { setSelected(new Set()); }, [filter]);
+  const select = useCallback((id: number, on: boolean) => setSelected((was) => {
+    const next = new Set(was);
+    if (on) next.add(id); else next.delete(id);
+    return next;
+  }), []);
   // '/' goes to the search box, as in most lists of this kind.
   useKeys({ '/': () => document.querySelector<HTMLInputElement>('input[aria-label="search runs"]')?.focus() });
   return (
@@ -99,33 +111,56 @@ export function Runs() {
           onChange={(e) => setFilter({ from: e.target.value })} /> – <input type="date" aria-label="created to" value={filter.to ?? ''}
           onChange={(e) => setFilter({ to: e.target.value })} /></span>
       </div>
-      {!searching && filtered && total !== null && total > 0 && <AllMatching total={total} />}
+      {undoable.notice}
+      {!searching && selected.size > 0 && <Selection runs={runs.filter((r) => selected.has(r.id))} onDone={() => setSelected(new Set())} undoable={undoable} />}
+      {!searching && filtered && total !== null && total > 0 && selected.size === 0 && <AllMatching total={total} undoable={undoable} />}
       {searching ? <SearchResults filtered={hashOf('runs', { ...filter, text: '' }) !== '#runs'} /> : (
-        <VirtualRunTable runs={runs} more={more} total={total} loading={loading} onMore={onMore}
+        <VirtualRunTable runs={runs} more={more} total={total} loading={loading} onMore={onMore} selected={selected} onSelect={select}
           empty={filtered ? 'No runs match these filters.' : 'No runs here yet. Add one above.'} />
       )}
     </>
   );
 }
 
+/** What can be done to the ticked runs: each action names how many of them it applies to
+ *  (cancel: those not ended; retry: dead, failed or cancelled; discard: dead or failed). */
+function Selection({ runs, onDone, undoable }: { runs: Run[]; onDone(): void; undoable: Undoable }) {
+  const act = useApp((s) => s.act);
+  const which = (action: BulkAction) => runs.filter((r) => BULK_ACTION_STATUSES[action].includes(r.status)).map((r) => r.id);
+  const go = (action: BulkAction) => {
+    const ids = which(action);
+    if (!ids.length) return;
+    const what = ids.length === 1 ? `run ${ids[0]}` : `${ids.length} runs`;
+    if (action === 'discard') undoable.later(what, () => void act((a) => a.discard({ ids }), `${what} discarded`));
+    else void act((a) => (action === 'cancel' ? a.cancel({ ids }) : a.retry({ ids })), action === 'cancel' ? `${what} cancelled` : `${what} queued again`);
+    onDone();
+  };
+  return (
+    <div className="toolbar bulk" role="group" aria-label="selected runs">
+        <span>{runs.length} selected:</span>
+        {(['cancel', 'retry', 'discard'] as const).map((a) => {
+          const n = which(a).length;
+          return <button key={a} disabled={!n} onClick={() => go(a)}>{{ cancel: 'Cancel', retry: 'Retry', discard: 'Discard' }[a]} {n}</button>;
+        })}
+        <button className="link-button" onClick={onDone}>clear</button>
+    </div>
+  );
+}
+
 /** What can be done to every run the filter matches, not only those loaded: the engine does
  *  it in chunks (bulk), after a confirmation that says how many. */
-function AllMatching({ total }: { total: number }) {
+function AllMatching({ total, undoable }: { total: number; undoable: Undoable }) {
   const filter = useApp((s) => s.filter);
   const n = total.toLocaleString('en-US');
-  const undoable = useUndoable();
   const bulk = useBulk(undoable);
   const run = (action: BulkAction) => bulk(action, filterInput(filter), total, 'runs matching this filter', 'Those it does not apply to are left as they are.');
   return (
-    <>
-    {undoable.notice}
     <div className="toolbar bulk" role="group" aria-label="all matching">
       <span>All {n} matching:</span>
       <button onClick={() => run('cancel')}>Cancel all {n}</button>
       <button onClick={() => run('retry')}>Retry all {n}</button>
       <button onClick={() => run('discard')}>Discard all {n}</button>
     </div>
-    </>
   );
 }
 
