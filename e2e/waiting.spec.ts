@@ -27,3 +27,36 @@ test('a waiting run is changed in its panel (lane, priority, input) and runs as 
   const shown = JSON.parse(served.cli('show', '1', '--json').stdout) as { lane: string; priority: number };
   expect(shown).toMatchObject({ lane: 'serial', priority: 9 });
 });
+
+test('why a run waits, in its panel, for each reason: its time, held, a run it comes after, its lane full, paused or at its rate limit', async ({ page, served }) => {
+  const add = (...args: string[]) => {
+    const r = served.cli('add', '--json', ...args);
+    expect(r.status, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { id: number }).id;
+  };
+  expect(served.cli('lane', 'add', 'one', '--concurrency', '1').status).toBe(0);
+  expect(served.cli('lane', 'add', 'slow', '--rate', '1/1h').status).toBe(0);
+  expect(served.cli('lane', 'add', 'off').status).toBe(0);
+  expect(served.cli('pause', 'off').status).toBe(0);
+  const busy = add('--lane', 'one', '--', 'sleep', '30');
+  const later = add('--delay', '2h', '--', 'true');
+  const held = add('--delay', '2h', '--', 'true');
+  expect(served.cli('hold', String(held)).status).toBe(0);
+  const after = add('--after', String(later), '--', 'true');
+  const full = add('--lane', 'one', '--', 'true');
+  const first = add('--lane', 'slow', '--', 'true');
+  const limited = add('--lane', 'slow', '--', 'true');
+  const paused = add('--lane', 'off', '--', 'true');
+  await expect(page.locator(`tr[data-run-id="${busy}"] .status`)).toHaveText('running');
+  await expect(page.locator(`tr[data-run-id="${first}"] .status`)).toHaveText('succeeded');
+  const reasons: [number, RegExp][] = [
+    [later, /scheduled for /], [held, /held by you/], [after, new RegExp(`waiting for run ${later} to succeed`)],
+    [full, /lane one is full: 1 of 1 running/], [limited, /lane slow is at its rate limit \(1 per hour\)/], [paused, /lane off is paused/],
+  ];
+  for (const [id, why] of reasons) {
+    await page.locator(`tr[data-run-id="${id}"]`).click();
+    await expect(page.getByRole('complementary', { name: `run ${id}` }).getByLabel('why it is waiting')).toContainText(why);
+  }
+  await page.screenshot({ path: 'test-results/screens/why-waiting.png', fullPage: true });
+  expect(served.cli('cancel', String(busy)).status).toBe(0);
+});
