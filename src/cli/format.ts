@@ -1,4 +1,5 @@
 // Small helpers for the command line: durations, tables, times.
+import { clockTime } from '../shared/words';
 import { InvalidArgumentError } from 'commander';
 
 import * as read from '../shared/duration';
@@ -27,14 +28,7 @@ export function ids(values: string[]): number[] {
 }
 
 /** A time in this machine's zone, with its offset: 2026-12-02 03:00:00 +01:00. */
-export function time(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '-';
-  const d = new Date(ms);
-  const off = -d.getTimezoneOffset();
-  const p = (n: number) => String(Math.abs(n)).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} `
-    + `${off < 0 ? '-' : '+'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
-}
+export const time = clockTime;
 
 /** A time as a clock in `zone` shows it, with the zone: 2026-12-02 03:00:00 Europe/Berlin. */
 export function timeIn(ms: number | null | undefined, zone: string | null | undefined): string {

@@ -138,6 +138,15 @@ describe('every verb', () => {
     expect((await cli(s.dir, 'lane', 'add', 'slow', '--rate', '10/1m')).stdout.trim()).toBe('lane slow: 1 at once, 10 per minute');
     expect((await cli(s.dir, 'lane', 'set', 'slow', '--pause-on-failure')).stdout.trim()).toBe('lane slow: 1 at once, 10 per minute, pauses on failure');
     expect((await cli(s.dir, 'lane', 'set', 'slow', '--no-pause-on-failure')).stdout.trim()).toBe('lane slow: 1 at once, 10 per minute');
+    // A task whose schedule is refused is not saved; a new cron keeps the schedule's zone.
+    for (const bad of [['--cron', '61 * * * *'], ['--cron', '0 3 * * *', '--tz', 'Mars/Base']]) {
+      const r = await cli(s.dir, 'task', 'add', 'never saved', ...bad, '--', 'true');
+      expect(r).toMatchObject({ code: 4 });
+      expect(r.stderr).toContain('INVALID_SCHEDULE');
+    }
+    expect((await cli(s.dir, 'tasks', '--json')).stdout).not.toContain('never saved');
+    expect((await cli(s.dir, 'task', 'add', 'zoned', '--cron', '0 3 * * *', '--tz', 'America/New_York', '--', 'true')).code).toBe(0);
+    expect((await cli(s.dir, 'schedule', 'set', 'zoned', '--cron', '*/15 * * * *')).stdout).toContain('(America/New_York)');
     const dead = await cli(s.dir, 'add', '--after', '5000', '--', 'true');
     expect(dead).toMatchObject({ code: 4 });
     expect(dead.stderr).toContain('run 5000 does not exist');

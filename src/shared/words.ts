@@ -46,3 +46,13 @@ export function originText(trigger: string): string {
   return ({ window: 'the window', cli: 'the tasklane command', api: 'the API', manual: 'run by hand', schedule: 'its schedule',
     'catch-up': 'a catch-up of missed fires' } as Record<string, string>)[trigger] ?? trigger;
 }
+
+/** A moment on this machine's clock, with its offset: "2026-12-02 13:17:24 +00:00" ('-': none). */
+export function clockTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  const p = (n: number) => String(Math.abs(n)).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} `
+    + `${off < 0 ? '-' : '+'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
+}

@@ -111,8 +111,18 @@ export function registerTaskVerbs(cli: Cli): void {
       const c = client();
       const what = kindOf(o, prog, args);
       if (!what) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what the task does: a program (after --), --http, --notify or --plugin' });
+      // A schedule the engine would refuse is refused before the task is saved (bad input
+      // changes nothing); anything else it refuses takes the new task back out.
+      if (o.cron !== undefined) await c.call('previewSchedule', { cron: o.cron, ...(o.tz !== undefined && { timeZone: o.tz }), count: 1 });
       let saved = await c.call('createTask', { ...what, ...runOptionsOf(o), name });
-      if (o.cron !== undefined || o.onceAt !== undefined) saved = await c.call('setSchedule', scheduleInput(saved.id, o));
+      if (o.cron !== undefined || o.onceAt !== undefined) {
+        try {
+          saved = await c.call('setSchedule', scheduleInput(saved.id, o));
+        } catch (error) {
+          await c.call('deleteTask', { id: saved.id });
+          throw error;
+        }
+      }
       out(saved, o.json, () => `task ${saved.id} (${saved.name}) saved${saved.schedule ? `: ${scheduleText(saved)}, next ${timeIn(saved.schedule.nextRunAt, saved.schedule.timeZone)}` : ''}`);
     });
 
@@ -167,7 +177,9 @@ export function registerTaskVerbs(cli: Cli): void {
     .action(async (key: string, o: ScheduleOptions & { json?: boolean }) => {
       const c = client();
       const t = await findTask(c, key);
-      const saved = await c.call('setSchedule', scheduleInput(t.id, o));
+      // A new cron without --tz keeps the zone the task's schedule is in.
+      const tz = o.tz ?? (o.cron !== undefined && t.schedule?.cron ? t.schedule.timeZone ?? undefined : undefined);
+      const saved = await c.call('setSchedule', scheduleInput(t.id, { ...o, tz }));
       out(saved, o.json, () => `task ${saved.name}: ${scheduleText(saved)}; next ${timeIn(saved.schedule?.nextRunAt, saved.schedule?.timeZone)}`);
     });
   for (const [name, command, what, done] of [

@@ -6,9 +6,10 @@ import type { RunStore } from '../db/run-store';
 import type { WriteLoop } from '../loop';
 import { TasklaneError } from '../errors';
 import { ACTIVE_STATUSES, sqlSet } from './lifecycle';
-import { rateText } from '../../shared/words';
+import { clockTime, rateText } from '../../shared/words';
 
-const iso = (t: number) => new Date(t).toISOString();
+/** A moment as the CLI writes it (this machine's clock, with its offset). */
+const iso = clockTime;
 
 export function createWhy(d: { sqlite: Database.Database; store: Pick<RunStore, 'get' | 'statusOf'>; loop: Pick<WriteLoop, 'lane'>; now(): number }) {
   const parents = d.sqlite.prepare<[number], { id: number; status: string }>(`SELECT p.id, p.status FROM run_deps x

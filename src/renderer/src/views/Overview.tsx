@@ -73,7 +73,7 @@ export function Overview() {
 }
 
 function totalsText(t: Totals): string {
-  return `${plural(t.runs, 'run')} ended: ${n(t.succeeded)} succeeded, ${n(t.failed)} failed, ${n(t.cancelled)} cancelled`;
+  return `${plural(t.runs, 'run')} ended: ${n(t.succeeded)} succeeded, ${n(t.failed)} failed or dead, ${n(t.cancelled)} cancelled`;
 }
 
 function LanesCard() {
@@ -84,7 +84,7 @@ function LanesCard() {
     <section className="card" aria-labelledby="ov-lanes">
       <h2 id="ov-lanes">Lanes</h2>
       <table className="compact" data-testid="overview-lanes">
-        <thead><tr><th>lane</th><th className="num">running</th><th className="num">waiting</th><th className="num">failed</th><th><span className="visually-hidden">state</span></th></tr></thead>
+        <thead><tr><th>lane</th><th className="num">running</th><th className="num">waiting</th><th className="num">in dead letter</th><th><span className="visually-hidden">state</span></th></tr></thead>
         <tbody>
           {lines.map((l) => (
             <tr key={l.name} data-lane={l.name}>
@@ -160,7 +160,7 @@ function TaskStats({ stats, label }: { stats: Stats | null; label: string }) {
       <h2 id="ov-tasks">Duration per task, {label}</h2>
       {!stats ? <p className="empty">Reading…</p> : !stats.rows.length ? <p className="empty">No run ended in this window.</p> : (
         <table className="compact" data-testid="overview-tasks">
-          <thead><tr><th>task</th><th className="num">runs</th><th className="num">failed</th><th className="num">p50</th><th className="num">p95</th></tr></thead>
+          <thead><tr><th>task</th><th className="num">runs</th><th className="num">failed or dead</th><th className="num">p50</th><th className="num">p95</th></tr></thead>
           <tbody>
             {stats.rows.map((r) => (
               <tr key={`${r.taskId ?? r.key}`}>

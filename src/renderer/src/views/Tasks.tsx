@@ -6,7 +6,7 @@ import { clock, title } from '../format';
 import { errorText } from '../store';
 import { KindFields, KindPicker, useKindForm } from './KindFields';
 import { takeHandoff } from '../draft';
-import { copyName, scheduleText, successText, TASK_SPAN_MS } from '../taskView';
+import { copyName, fireText as fireOn, scheduleText, successText, TASK_SPAN_MS } from '../taskView';
 import { StatusBadge } from './RunTable';
 import { TaskPage } from './TaskPage';
 import { RunOptionFields, useRunOptions } from './RunOptions';
@@ -62,7 +62,7 @@ function TaskRow({ task, stats, onOpen, onEdit, onClone }: { task: TaskListItem;
       <td className="title col-command">{title({ name: null, kind: task.kind, input: task.input })}</td>
       <td>{task.lane}</td>
       <td>{s ? <>{scheduleText(s, localZone)}{!s.enabled && <span className="status cancelled"> paused</span>}</> : 'by hand'}</td>
-      <td>{s?.enabled ? clock(s.nextRunAt) : ''}</td>
+      <td>{s?.enabled && s.nextRunAt !== null ? fireOn(s.nextRunAt, s.timeZone ?? localZone, localZone) : ''}</td>
       <td>{task.lastRun ? <><StatusBadge status={task.lastRun.status} /> <span className="muted small">{clock(task.lastRun.at)}</span></> : <span className="muted">never</span>}</td>
       <td>{successText(stats)}</td>
       <td className="actions">
@@ -184,7 +184,7 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
         {when === 'once'
           ? <input aria-label="once at" type="datetime-local" value={onceAt} onChange={(e) => setOnceAt(e.target.value)} />
           : <>
-            <input aria-label="cron" placeholder="cron, e.g. 0 3 * * * (empty: by hand)" value={cron} onChange={(e) => setCron(e.target.value)} />
+            <input aria-label="cron" className="cron" placeholder="cron, e.g. 0 3 * * * (empty: by hand)" value={cron} onChange={(e) => setCron(e.target.value)} />
             <input aria-label="time zone" list="time-zones" value={zone} onChange={(e) => setZone(e.target.value)} />
             <datalist id="time-zones">{TIME_ZONES.map((z) => <option key={z} value={z} />)}</datalist>
           </>}
