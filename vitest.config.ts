@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Two files at a time on two cores (vitest's default is cores - 1 = one): most slow files
+    // wait on the child processes they start. Measured: 353 s → 269 s for the whole suite.
+    maxWorkers: 2,
   },
 });
