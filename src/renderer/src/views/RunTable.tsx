@@ -41,7 +41,7 @@ interface RowProps {
 const RunRow = memo(function RunRow({ run: r, open, now, onOpen, selected, onSelect, rowRef, focusable }: RowProps) {
   return (
     // One row takes the focus by Tab (the open one, else the first: roving); j and k move it.
-    <tr data-run-id={r.id} ref={rowRef} className={open ? 'open' : ''} onClick={() => onOpen(r.id)} tabIndex={focusable ? 0 : -1}
+    <tr data-run-id={r.id} ref={rowRef} className={`${open ? 'open' : ''}${r.error ? ' has-error' : ''}`} onClick={() => onOpen(r.id)} tabIndex={focusable ? 0 : -1}
       aria-selected={open} onKeyDown={(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(r.id); }}>
       {onSelect && (
         <td onClick={(e) => e.stopPropagation()}>
@@ -92,21 +92,23 @@ function number(el: HTMLTableRowElement, index: number) {
  * a run added at the top moves every row's index, and only this wrapper renders again for it
  * (RunRow, memoised by its run, does not).
  */
-function VirtualRow({ index, measure, ...row }: Omit<RowProps, 'rowRef'> & { index: number; measure(el: HTMLTableRowElement | null): void }) {
+function VirtualRow({ index, ...row }: Omit<RowProps, 'rowRef'> & { index: number }) {
   const el = useRef<HTMLTableRowElement | null>(null);
   const at = useRef(index);
   at.current = index;
   const rowRef = useCallback((node: HTMLTableRowElement | null) => {
     el.current = node;
     if (node) number(node, at.current);
-    measure(node);
-  }, [measure]);
+  }, []);
   useLayoutEffect(() => { if (el.current) number(el.current, index); }, [index]);
   return <RunRow {...row} rowRef={rowRef} />;
 }
 
-/** A row's height before it is measured (one line), and the head's. */
+/** A row's height (styles.css holds it): one line, or two with the error under the run; and
+ *  the head's. Rows are not measured: reading a row's height in the page forces a layout of
+ *  the whole table, which took 50–70 ms while runs arrived or the list scrolled (bench/window). */
 const ROW_PX = 31;
+const ROW_ERROR_PX = 49;
 const HEAD_PX = 30;
 /** Rows from the end at which the next page is read. */
 const NEAR_END = 40;
@@ -132,7 +134,7 @@ export function VirtualRunTable({ runs, more, total, loading, onMore, empty, sel
   // every row's place again.
   const getItemKey = useCallback((i: number) => runs[i]?.id ?? 'more', [runs]);
   const v = useVirtualizer({
-    count, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12, paddingStart: HEAD_PX, getItemKey,
+    count, getScrollElement: () => scroller.current, estimateSize: (i) => (runs[i]?.error ? ROW_ERROR_PX : ROW_PX), overscan: 12, paddingStart: HEAD_PX, getItemKey,
   });
   const items = v.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1].index : -1;
@@ -170,13 +172,13 @@ export function VirtualRunTable({ runs, more, total, loading, onMore, empty, sel
             const r = runs[it.index];
             if (!r) {
               return (
-                <tr key="more" className="loading-more" data-index={it.index} aria-rowindex={it.index + 2} ref={v.measureElement}>
+                <tr key="more" className="loading-more" data-index={it.index} aria-rowindex={it.index + 2}>
                   <td colSpan={onSelect ? 9 : 8}>{loading ? 'loading more runs…' : 'more runs below'}</td>
                 </tr>
               );
             }
             const focusable = openShown ? r.id === openRunId : it.index === 0;
-            return <VirtualRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} measure={v.measureElement} focusable={focusable}
+            return <VirtualRow key={r.id} run={r} open={r.id === openRunId} now={clockFor(r, now)} onOpen={openRun} index={it.index} focusable={focusable}
               selected={selected?.has(r.id) ?? false} onSelect={onSelect} />;
           })}
           {bottom > 0 && <tr aria-hidden className="spacer" style={{ height: bottom }} />}
