@@ -71,7 +71,7 @@ test('the command palette: Ctrl-K, a few letters and Enter go anywhere, open a r
 
   // Go to a view by name.
   await page.keyboard.press('Control+k');
-  await expect(palette.getByRole('combobox', { name: 'command' })).toBeFocused();
+  await expect(palette.getByRole('combobox', { name: 'Command palette' })).toBeFocused();
   await page.keyboard.type('dead let');
   await page.screenshot({ path: 'test-results/screens/palette.png' });
   const { violations } = await new AxeBuilder({ page }).include('[role=dialog]').withTags(['wcag2a', 'wcag2aa']).analyze();

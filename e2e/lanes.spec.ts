@@ -19,7 +19,11 @@ test('a lane that pauses on failure stops at the failed run, says why, and goes 
   expect(runs().find((r) => r.id === 2)?.status).toBe('queued');
   await page.screenshot({ path: 'test-results/screens/lanes-paused-on-failure.png', fullPage: true });
 
-  // The rate, typed in the row.
+  // The rate, typed in the row (text that is not a rate is said, and nothing changes).
+  await row.getByLabel('rate of backups').fill('fast');
+  await row.getByLabel('rate of backups').press('Enter');
+  await expect(page.getByRole('alert')).toContainText('rate of backups: a rate is runs/interval');
+  await expect(row.getByLabel('rate of backups')).toHaveValue('');
   await row.getByLabel('rate of backups').fill('5/1m');
   await row.getByLabel('rate of backups').press('Enter');
   await expect(page.locator('.notice')).toContainText('at most 5 per minute');

@@ -8,6 +8,7 @@ test('a task page: definition, next fires in its zone, last run, success and lat
   const add = served.cli('task', 'add', 'backup', '--cron', '0 3 * * *', '--tz', 'Pacific/Auckland', '--priority', '7', '--attempts', '3', '--', 'echo', 'copied');
   expect(add.status, add.stderr).toBe(0);
   expect(served.cli('task', 'run', 'backup').status).toBe(0);
+  expect(served.cli('wait', '1').status).toBe(0);
   await page.getByRole('tab', { name: 'Tasks' }).click();
   const row = page.locator('tr[data-task="backup"]');
   await expect(row).toContainText('At 03:00 (Pacific/Auckland)');

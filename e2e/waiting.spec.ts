@@ -10,15 +10,15 @@ test('a waiting run is changed in its panel (lane, priority, input) and runs as 
   await row.click();
   const panel = page.getByRole('complementary', { name: 'run 1' });
   await expect(panel.getByRole('heading', { name: 'Why it is waiting' })).toBeVisible();
-  await panel.getByRole('button', { name: 'Change' }).click();
-  const form = panel.getByRole('form', { name: 'change run 1' });
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  const form = panel.getByRole('form', { name: 'edit run 1' });
   await expect(form.getByLabel('args')).toHaveValue('hello');
   await form.getByLabel('run priority').fill('9');
   await form.getByLabel('run lane').selectOption('serial');
   await form.getByLabel('args').fill('changed before it started');
   await page.screenshot({ path: 'test-results/screens/run-change.png', fullPage: true });
   await form.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.locator('.notice')).toContainText('Run 1 changed');
+  await expect(page.locator('.notice')).toContainText('Run 1 edited');
   await expect(form).toHaveCount(0);
   // The list and the panel show it in its new lane; it runs there, with its new input.
   await expect(row).toContainText('serial');

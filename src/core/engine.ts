@@ -91,7 +91,7 @@ export function createEngine(opts: EngineOptions) {
   let registry: Registry;
   const handlers = {
     ...enqueueCommands(enqueuer),
-    ...runCommands({ sqlite, store, clock, events, loop, kinds }),
+    ...runCommands({ sqlite, store, clock, events, loop, kinds, search: searchIndex }),
     ...laneCommands({ sqlite, laneStore, store, taskStore, clock, events, loop }),
     ...taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store }),
     ...scheduleCommands({ taskStore, clock, scheduler }),

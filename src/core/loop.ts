@@ -153,10 +153,13 @@ export class WriteLoop {
     if (this.#mode !== 'new') return;
     const now = this.#d.clock.now();
     const events: EventInput[] = [];
+    // A run that went dead here pauses its lane if the lane says so (before anything starts).
+    const pausedHere: Lane[] = [];
     this.#d.transaction(() => {
       for (const run of this.#d.store.running()) {
         const moved = abandon(this.#d.store, run, now, notes.get(run.id));
         events.push(...moved);
+        this.#pauseOnFailure(run.lane, moved, pausedHere, events);
         // An abandoned run that went dead takes the runs waiting for it along.
         if (this.#hasDeps && moved[moved.length - 1].type === 'run.dead') events.push(...killDependents(this.#d.store, run.id, 'dead', now));
       }

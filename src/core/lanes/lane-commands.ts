@@ -42,7 +42,10 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
     assertLane(loop, name, 'name');
     return loop.lane(name)!;
   };
-  const setPaused = (targets: Lane[], paused: boolean) => {
+  const setPaused = (all: Lane[], paused: boolean) => {
+    // A lane already paused stays as it is (a failure's reason is kept: pause all does not
+    // erase why a lane stopped by itself).
+    const targets = paused ? all.filter((l) => !l.paused) : all;
     sqlite.transaction(() => {
       for (const lane of targets) laneStore.update({ ...lane.config(), paused, pausedReason: null });
     })();
@@ -73,8 +76,7 @@ export function laneCommands(d: LaneCommandDeps): LaneHandlers {
       const rateLimit = req.rateLimit === undefined ? lane.rateLimit : req.rateLimit;
       const pauseOnFailure = req.pauseOnFailure ?? lane.pauseOnFailure;
       laneStore.update({ ...lane.config(), concurrency, rateLimit, pauseOnFailure });
-      lane.configure(concurrency, rateLimit);
-      lane.pauseOnFailure = pauseOnFailure;
+      lane.configure(concurrency, rateLimit, pauseOnFailure);
       changed(lane.name);
       loop.wake(lane);
       return describe(lane);

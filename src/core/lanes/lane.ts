@@ -51,7 +51,6 @@ export class Lane {
 
   get paused(): boolean { return this.#paused; }
   get pauseOnFailure(): boolean { return this.#pauseOnFailure; }
-  set pauseOnFailure(on: boolean) { this.#pauseOnFailure = on; }
   get concurrency(): number { return this.#concurrency; }
   get rateLimit(): RateLimit | null { return this.#rateLimit; }
   get running(): number { return this.#running; }
@@ -118,7 +117,8 @@ export class Lane {
   pause(reason: string | null = null): void { this.#paused = true; this.#pausedReason = reason; }
   resume(): void { this.#paused = false; this.#pausedReason = null; this.wake(); }
 
-  configure(concurrency: number, rateLimit: RateLimit | null): void {
+  configure(concurrency: number, rateLimit: RateLimit | null, pauseOnFailure = this.#pauseOnFailure): void {
+    this.#pauseOnFailure = pauseOnFailure;
     this.#concurrency = concurrency;
     this.#rateLimit = rateLimit;
     if (rateLimit && this.#starts.length > rateLimit.max) this.#starts = this.#starts.slice(-rateLimit.max);

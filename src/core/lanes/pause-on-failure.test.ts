@@ -2,6 +2,7 @@
 // starts the next of its runs, says why, keeps that across a restart, and runs again when
 // resumed. Other lanes go on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { createHarness, type Harness } from '../testing/harness';
 
 let h: Harness;
@@ -53,5 +54,26 @@ describe('pause on failure', () => {
     // A person's pause has no reason.
     e.pauseLane({ name: 'flaky' });
     expect(e.listLanes().find((l) => l.name === 'flaky')).toMatchObject({ paused: true, pausedReason: null });
+  });
+
+  it('a run found dead after a crash pauses its lane before the lane starts anything; pause all keeps the reason', async () => {
+    const e = h.engine;
+    e.createLane({ name: 'backups', concurrency: 1, pauseOnFailure: true });
+    const lost = e.enqueue({ kind: 'noop', lane: 'backups', maxAttempts: 1 });
+    const next = e.enqueue({ kind: 'noop', lane: 'backups' });
+    await e.stop();
+    // What a crash leaves behind: the run marked running, its attempt never closed.
+    const db = new Database(h.dbPath);
+    db.prepare(`UPDATE runs SET status = 'running', attempt = 1, started_at = ? WHERE id = ?`).run(h.clock.now() - 5000, lost.id);
+    db.close();
+    const again = h.reopen();
+    again.start();
+    await again.idle();
+    expect(again.getRun({ id: lost.id }).status).toBe('dead');
+    expect(again.getRun({ id: next.id }).status).toBe('queued');
+    const reason = `run ${lost.id} went dead (ABANDONED: `;
+    expect(again.listLanes().find((l) => l.name === 'backups')!.pausedReason).toContain(reason);
+    again.pauseAll();
+    expect(again.listLanes().find((l) => l.name === 'backups')!.pausedReason).toContain(reason);
   });
 });

@@ -66,8 +66,12 @@ describe('editRun', () => {
     const e = h.engine;
     e.pauseAll();
     const run = e.enqueue({ kind: 'echo', input: { value: 1 }, name: 'before' });
+    // Indexed for search under its first name, then found by its new one only.
+    expect(e.search({ query: 'before' }).hits.map((x) => x.run.id)).toEqual([run.id]);
     const edited = e.editRun({ id: run.id, input: { value: 2 }, name: 'after' });
     expect(edited.name).toBe('after');
+    expect(e.search({ query: 'after' }).hits.map((x) => x.run.id)).toEqual([run.id]);
+    expect(e.search({ query: 'before' }).hits).toEqual([]);
     const before = snapshot(h.dbPath);
     expect(() => e.editRun({ id: run.id, input: { wrong: true } })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => e.editRun({ id: run.id, lane: 'nosuch' })).toThrowError(expect.objectContaining({ code: 'LANE_NOT_FOUND', field: 'lane' }));

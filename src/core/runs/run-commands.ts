@@ -20,6 +20,7 @@ import { runEvents as ev } from './run-events';
 import { pruneRuns } from './prune';
 import { createWhy } from './why';
 import type { KindRegistry } from '../kinds';
+import type { SearchIndex } from '../search/search-index';
 import { assertLane } from './enqueue';
 import { WAITING_STATUSES } from './lifecycle';
 
@@ -32,6 +33,8 @@ export interface RunCommandDeps {
   events: Pick<EventBus, 'emitAll' | 'emit'>;
   loop: Pick<WriteLoop, 'flush' | 'wake' | 'armDue' | 'execution' | 'hasDeps' | 'notePending' | 'lane' | 'hasLane' | 'laneNames'>;
   kinds: Pick<KindRegistry, 'parseInput'>;
+  /** The search index: a run edited is indexed again. */
+  search: Pick<SearchIndex, 'reindexRun'>;
 }
 
 type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | 'editRun' | 'release' | 'stats' | 'history' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
@@ -186,6 +189,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
         const input = change.input !== undefined ? JSON.stringify(d.kinds.parseInput(run.kind, change.input, 'input')) : run.input;
         const next = { priority: change.priority ?? run.priority, lane: change.lane ?? run.lane, name: change.name === undefined ? run.name : change.name, input };
         store.editWaiting(id, next, now);
+        if (next.name !== run.name || next.input !== run.input) d.search.reindexRun(id);
         if (next.lane !== run.lane) {
           store.moved(run.lane, row.status, null);
           store.moved(next.lane, null, row.status);

@@ -9,7 +9,7 @@ import { ACTIVE_STATUSES, sqlSet } from './lifecycle';
 import { clockTime, rateText } from '../../shared/words';
 
 /** A moment as the CLI writes it (this machine's clock, with its offset). */
-const iso = clockTime;
+const when = clockTime;
 
 export function createWhy(d: { sqlite: Database.Database; store: Pick<RunStore, 'get' | 'statusOf'>; loop: Pick<WriteLoop, 'lane'>; now(): number }) {
   const parents = d.sqlite.prepare<[number], { id: number; status: string }>(`SELECT p.id, p.status FROM run_deps x
@@ -38,11 +38,11 @@ export function createWhy(d: { sqlite: Database.Database; store: Pick<RunStore, 
         reasons.push({ code: 'held', message: 'held by you: it starts only once released' });
         break;
       case 'scheduled':
-        reasons.push({ code: 'scheduled', message: `scheduled for ${iso(run.runAt)}`, until: run.runAt });
+        reasons.push({ code: 'scheduled', message: `scheduled for ${when(run.runAt)}`, until: run.runAt });
         break;
       case 'retrying':
         reasons.push({ code: 'backoff', message: `attempt ${run.attempt} failed${run.errorCode ? ` (${run.errorCode})` : ''}; `
-          + `the next one starts after its backoff, at ${iso(run.runAt)}`, until: run.runAt });
+          + `the next one starts after its backoff, at ${when(run.runAt)}`, until: run.runAt });
         break;
       case 'queued': {
         for (const p of parents.all(id)) {
@@ -60,7 +60,7 @@ export function createWhy(d: { sqlite: Database.Database; store: Pick<RunStore, 
         }
         const opening = lane.nextRateOpening(now);
         if (opening !== null) {
-          reasons.push({ code: 'rate-limited', message: `lane ${lane.name} is at its rate limit (${rateText(lane.rateLimit)}) until ${iso(opening)}`, until: opening });
+          reasons.push({ code: 'rate-limited', message: `lane ${lane.name} is at its rate limit (${rateText(lane.rateLimit)}) until ${when(opening)}`, until: opening });
         }
         const before = ahead.get(run.lane, run.priority, run.priority, run.runAt, run.runAt, id) ?? 0;
         if (before) reasons.push({ code: 'queued-behind', message: `${before} run(s) of lane ${lane.name} go first (higher priority or older)` });

@@ -13,7 +13,7 @@
 // runs and lines out.
 //
 // A run's name, tags and input do not change once written; a command that changes them
-// must index the run again (deleteRun + the row past the marks is not enough).
+// must index the run again: `reindexRun`, in its transaction (editRun does).
 import type Database from 'better-sqlite3';
 import { statementCache } from '../db/statements';
 import type { z } from 'zod';
@@ -178,6 +178,8 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
   const addRun = db.prepare<[number, string, string, string]>(`INSERT INTO search_runs (rowid, name, tags, body) VALUES (?, ?, ?, ?)`);
   const addLog = db.prepare<[number, string]>(`INSERT INTO search_logs (rowid, text) VALUES (?, ?)`);
   const setMarks = db.prepare<[number, number]>(`UPDATE search_state SET runs_done = ?, logs_done = ? WHERE id = 1`);
+  const dropRun = db.prepare<[number]>(`DELETE FROM search_runs WHERE rowid = ?`);
+  const oneRun = db.prepare<[number], { id: number; name: string | null; tags: string; input: string }>(`SELECT id, name, tags, input FROM runs WHERE id = ?`);
   // Counted up to a bound: past it, "more than" is all a search needs to know.
   const pendingRuns = db.prepare<[number, number], number>(`SELECT COUNT(*) FROM (SELECT 1 FROM runs WHERE id > ? LIMIT ?)`).pluck();
   const pendingLogs = db.prepare<[number, number], number>(`SELECT COUNT(*) FROM (SELECT 1 FROM run_logs WHERE id > ? LIMIT ?)`).pluck();
@@ -321,6 +323,17 @@ export function createSearchIndex(db: Database.Database, opts: { scanMs?: number
   return {
     catchUp,
     pending,
+
+    /** A run whose name, tags or input changed (editRun), indexed again if it was indexed
+     *  (one past the marks is indexed as it is when the indexer gets there). */
+    reindexRun(id: number): void {
+      if (id > marks.get()!.runsDone) return;
+      dropRun.run(id);
+      const r = oneRun.get(id);
+      if (!r) return;
+      const fields = runFields(r);
+      if (fields.some(Boolean)) addRun.run(r.id, ...fields);
+    },
 
     search(q: SearchQuery): SearchResult {
       // What is left to index, first (a line written a moment ago is found), for a while.

@@ -103,7 +103,7 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
         for (const lane of d.loop.lanes()) {
           const was = before.get(lane.name);
           if (!was) d.loop.removeLane(lane.name);
-          else { lane.configure(was.concurrency, was.rateLimit); lane.pauseOnFailure = was.pauseOnFailure; }
+          else lane.configure(was.concurrency, was.rateLimit, was.pauseOnFailure);
         }
         throw error;
       }

@@ -1,5 +1,5 @@
 import { useApp } from './context';
-import type { View } from './store';
+import { VIEWS } from './viewList';
 import { ThemePicker } from './views/ThemePicker';
 import { useCallback, useState } from 'react';
 import { Palette, usePaletteKey } from './views/Palette';
@@ -10,9 +10,6 @@ import { RunDetailPanel } from './views/RunDetail';
 import { Runs } from './views/Runs';
 import { Tasks } from './views/Tasks';
 
-const VIEWS: { view: View; label: string }[] = [
-  { view: 'overview', label: 'Overview' }, { view: 'runs', label: 'Runs' }, { view: 'dead', label: 'Dead letter' }, { view: 'lanes', label: 'Lanes' }, { view: 'tasks', label: 'Tasks' },
-];
 
 const MAC = /Mac|iPhone|iPad/.test(navigator.platform);
 

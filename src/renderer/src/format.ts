@@ -16,3 +16,10 @@ export function runTime(run: Run, now: number): string {
   if (run.startedAt === null) return '';
   return duration((run.finishedAt ?? now) - run.startedAt);
 }
+
+/** A whole number typed in a field, within [min, max]; null for anything else (empty too). */
+export function wholeNumber(text: string, min: number, max: number): number | null {
+  if (!/^\s*-?\d+\s*$/.test(text)) return null;
+  const n = Number(text);
+  return n >= min && n <= max ? n : null;
+}

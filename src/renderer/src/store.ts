@@ -376,6 +376,7 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       if (page.lines.length) set({ logs: [...get().logs, ...page.lines] });
     };
 
+    let tasksTimer: ReturnType<typeof setTimeout> | undefined;
     const onEvents = (events: EngineEvent[]) => {
       const open = get().openRunId;
       const lines: LogLine[] = [];
@@ -400,7 +401,10 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       for (const l of listeners) l.events?.(events);
       // The tasks list shows each task's last run: read again when runs move while it is shown
       // (one read at a time, Reader; a read asked for meanwhile follows it).
-      if (get().view === 'tasks' && events.some((e) => e.type !== 'run.log' && e.type !== 'run.progress' && e.type.startsWith('run.'))) void tasks.request();
+      // At most one read a second, however fast runs move (a timer, so the last move is read too).
+      if (get().view === 'tasks' && tasksTimer === undefined && events.some((e) => e.type !== 'run.log' && e.type !== 'run.progress' && e.type.startsWith('run.'))) {
+        tasksTimer = setTimeout(() => { tasksTimer = undefined; void tasks.request(); }, 1_000);
+      }
     };
     onReset = (connected, lastSeq) => {
       set({ connected });

@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { RunDetail } from '../../../core/api/types';
 import { useApp } from '../context';
 import { KindFields, useKindForm } from './KindFields';
+import { wholeNumber } from '../format';
 
 export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void }) {
   const api = useApp((s) => s.api);
@@ -19,11 +20,22 @@ export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void })
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const p = Number(priority);
-    if (!Number.isInteger(p) || p < 0 || p > 10) { setError({ field: 'priority', text: 'a whole number from 0 to 10' }); return; }
-    const read = form.read({ command: '' });
-    if (!read) return;
-    const ok = await act((a) => a.editRun({ id: run.id, priority: p, lane, name: name.trim() || null, input: read.input }), `Run ${run.id} changed`,
+    const p = wholeNumber(priority, 0, 10);
+    if (p === null) { setError({ field: 'priority', text: 'a whole number from 0 to 10' }); return; }
+    // Only what was changed is sent: the input only when one of its fields was edited.
+    let input: unknown;
+    if (form.touched) {
+      const read = form.read({ command: '' });
+      if (!read) return;
+      input = read.input;
+    }
+    const newName = name.trim() || null;
+    const change = {
+      ...(p !== run.priority && { priority: p }), ...(lane !== run.lane && { lane }),
+      ...(newName !== run.name && { name: newName }), ...(input !== undefined && { input }),
+    };
+    if (!Object.keys(change).length) { onDone(); return; }
+    const ok = await act((a) => a.editRun({ id: run.id, ...change }), `Run ${run.id} edited`,
       (err) => {
         if (form.said(err)) return true;
         const field = (err as { field?: string }).field;
@@ -34,7 +46,7 @@ export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void })
   };
   const said = (field: string) => error?.field === field && <span className="error-line" role="alert">{error.text}</span>;
   return (
-    <form className="edit-waiting" aria-label={`change run ${run.id}`} onSubmit={(e) => void submit(e)}>
+    <form className="edit-waiting" aria-label={`edit run ${run.id}`} onSubmit={(e) => void submit(e)}>
       <div className="options">
         <label className="option"><span>priority</span>
           <input aria-label="run priority" type="number" min={0} max={10} className="narrow" value={priority} onChange={(e) => setPriority(e.target.value)} />{said('priority')}</label>
@@ -47,7 +59,8 @@ export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void })
       </div>
       {form.kind === run.kind && <KindFields fields={form.fields} values={form.values} errors={form.errors} onChange={form.set} />}
       <div className="actions">
-        <button type="submit">Save changes</button>
+        {/* The input's fields come from its kind's schema: saving waits for them. */}
+        <button type="submit" disabled={form.kind !== run.kind}>Save changes</button>
         <button type="button" onClick={onDone}>Cancel</button>
       </div>
     </form>

@@ -12,12 +12,15 @@ export function useKindForm(api: Api) {
   const [kinds, setKinds] = useState<KindInfo[]>([]);
   const [values, setValues] = useState<FormState>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // Whether a field was changed since the form was loaded or reset: a loaded input sent back
+  // unchanged would go through the form's text (which does not keep every value exactly).
+  const [touched, setTouched] = useState(false);
   useEffect(() => { api.listKinds().then(setKinds, () => { /* the command line still works */ }); }, [api]);
   const fields = useMemo(() => fieldsOf(kinds.find((k) => k.name === kind)?.schema ?? {}), [kinds, kind]);
   return {
-    kind, kinds, fields, values, errors,
-    choose(next: string) { setKind(next); setValues({}); setErrors({}); },
-    set(name: string, value: string | boolean) { setValues((v) => ({ ...v, [name]: value })); },
+    kind, kinds, fields, values, errors, touched,
+    choose(next: string) { setKind(next); setValues({}); setErrors({}); setTouched(true); },
+    set(name: string, value: string | boolean) { setValues((v) => ({ ...v, [name]: value })); setTouched(true); },
     /** The kind and its input, or null (the errors are shown) when a field cannot be read. */
     read(command: { command: string; cwd?: string }): { kind: string; input: unknown } | null {
       if (kind === 'command') return { kind: 'shell', input: { command: command.command, shell: true, ...(command.cwd ? { cwd: command.cwd } : {}) } };
@@ -32,12 +35,13 @@ export function useKindForm(api: Api) {
       if (field) setErrors({ [field]: (error as Error).message.replace(/^[\w.[\]]+: /, '') });
       return field !== null;
     },
-    reset() { setValues({}); setErrors({}); },
+    reset() { setValues({}); setErrors({}); setTouched(false); },
     /** Shows a saved kind and input (editing a task). */
     load(saved: string, input: unknown) {
       setKind(saved);
       setValues(stateOf(fieldsOf(kinds.find((k) => k.name === saved)?.schema ?? {}), input));
       setErrors({});
+      setTouched(false);
     },
   };
 }

@@ -39,6 +39,7 @@ export function Lanes() {
 
 function LaneRow({ lane }: { lane: Lane }) {
   const act = useApp((s) => s.act);
+  const say = useApp((s) => s.say);
   const [concurrency, setConcurrency] = useState(String(lane.concurrency));
   const [rate, setRate] = useState(rateInput(lane.rateLimit));
   // Changed elsewhere (another client, the CLI): the fields show it.
@@ -46,7 +47,16 @@ function LaneRow({ lane }: { lane: Lane }) {
   useEffect(() => { setConcurrency(String(lane.concurrency)); }, [lane.concurrency]);
   const saveRate = () => {
     if (rate.trim() === rateInput(lane.rateLimit)) return;
-    void act((a) => a.updateLane({ name: lane.name, rateLimit: rateOf(rate) }), `Lane ${lane.name}: ${rate.trim() ? `at most ${rateText(rateOf(rate))}` : 'no rate limit'}`)
+    let limit: RateLimit | null;
+    try {
+      limit = rateOf(rate);
+    } catch (e) {
+      // Text that is not a rate: said, and the field shows the lane's rate again.
+      say({ kind: 'error', text: `rate of ${lane.name}: ${(e as Error).message}` });
+      setRate(rateInput(lane.rateLimit));
+      return;
+    }
+    void act((a) => a.updateLane({ name: lane.name, rateLimit: limit }), `Lane ${lane.name}: ${limit ? `at most ${rateText(limit)}` : 'no rate limit'}`)
       .then((r) => { if (!r) setRate(rateInput(lane.rateLimit)); });
   };
   const save = () => {

@@ -6,12 +6,9 @@ import { Command } from 'cmdk';
 import { useEffect, useState } from 'react';
 import { useApp } from '../context';
 import { handOff } from '../draft';
-import type { View } from '../store';
+import { VIEWS } from '../viewList';
 import { chooseTheme } from '../theme';
 
-const VIEWS: { view: View; label: string }[] = [
-  { view: 'overview', label: 'Overview' }, { view: 'runs', label: 'Runs' }, { view: 'dead', label: 'Dead letter' }, { view: 'lanes', label: 'Lanes' }, { view: 'tasks', label: 'Tasks' },
-];
 
 /** Opens on Ctrl-K / Cmd-K wherever the focus is (a field too: it is the window's key). */
 export function usePaletteKey(open: () => void): void {
@@ -47,7 +44,7 @@ export function Palette({ open, onOpenChange }: { open: boolean; onOpenChange(op
 
   return (
     <Command.Dialog open={open} onOpenChange={onOpenChange} label="Command palette" className="palette" overlayClassName="palette-overlay" contentClassName="palette-content">
-      <Command.Input value={query} onValueChange={setQuery} placeholder="Go to, run, open a run (its number), search…" aria-label="command" />
+      <Command.Input value={query} onValueChange={setQuery} placeholder="Go to, run, open a run (its number), search…" />
       <Command.List>
         <Command.Empty>Nothing matches.</Command.Empty>
         {runId !== null && (

@@ -75,7 +75,7 @@ describe('the run panel', () => {
     const store = { ...real, getState: () => state, getInitialState: () => state, subscribe: () => () => {} } as unknown as Store;
     const html = renderToStaticMarkup(createElement(StoreContext.Provider, { value: store }, createElement(RunDetailPanel)));
     const buttons = [...html.matchAll(/<button[^>]*>([^<]*)<\/button>/g)].map((m) => m[1]);
-    expect(buttons).toEqual(['×', 'Run next', 'Release', 'Cancel', 'Change', 'Duplicate']);
+    expect(buttons).toEqual(['×', 'Run next', 'Release', 'Cancel', 'Edit', 'Duplicate']);
     expect(html).toContain('<span class="status held">held</span>');
   });
 });

@@ -83,7 +83,7 @@ export function RunDetailPanel() {
               <><progress max={100} value={run.progress} /> {run.progress}% {run.progressMessage}</>}</p>
             <div className="actions">
               {runActions(run).map(({ label, call, done }) => <button key={label} onClick={() => void act(call, done)}>{label}</button>)}
-              {waiting && !editing && <button onClick={() => setEditing(true)}>Change</button>}
+              {waiting && !editing && <button onClick={() => setEditing(true)}>Edit</button>}
               <button onClick={() => { handOff({ run: { kind: run.kind, input: run.input, lane: run.lane, name: run.name } }); setView('runs'); }}>Duplicate</button>
               {run.taskId !== null && <button onClick={() => { handOff({ taskId: run.taskId! }); setView('tasks'); }}>Open task</button>}
             </div>

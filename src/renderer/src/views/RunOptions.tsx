@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { Backoff } from '../../../core/api/types';
 import { DURATION_EXAMPLES, parseDuration } from '../../../shared/duration';
 import { spanText } from '../taskView';
+import { wholeNumber } from '../format';
 
 /** A length of time as it is typed (parseDuration reads it back): "30s", "10m", "2h". */
 const typed = (ms: number) => spanText(ms).replace(' min', 'm').replace(' ', '');
@@ -38,10 +39,10 @@ export function useRunOptions(opts: { dedupe?: boolean } = {}) {
     /** The options as the engine takes them, or null (the errors say why under each field). */
     read(): RunOptionValues | null {
       const out: Partial<Record<Field, string>> = {};
-      const p = Number(priority);
-      if (!Number.isInteger(p) || p < 0 || p > 10) out.priority = 'a whole number from 0 to 10';
-      const a = Number(attempts);
-      if (!Number.isInteger(a) || a < 1 || a > 100) out.maxAttempts = 'a whole number from 1 to 100';
+      const p = wholeNumber(priority, 0, 10);
+      if (p === null) out.priority = 'a whole number from 0 to 10';
+      const a = wholeNumber(attempts, 1, 100);
+      if (a === null) out.maxAttempts = 'a whole number from 1 to 100';
       const delayMs = backoffDelay.trim() ? parseDuration(backoffDelay) : undefined;
       if (delayMs === null) out.backoff = `a duration, e.g. ${DURATION_EXAMPLES}`;
       const timeoutMs = timeout.trim() ? parseDuration(timeout) : undefined;
@@ -53,7 +54,7 @@ export function useRunOptions(opts: { dedupe?: boolean } = {}) {
           ...(backoffType ? { type: backoffType } : {}), ...(delayMs !== undefined && delayMs !== null ? { delayMs } : {}) }
         : undefined;
       return {
-        priority: p, maxAttempts: a,
+        priority: p!, maxAttempts: a!,
         ...(backoff ? { backoff } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         tags: tags.split(',').map((t) => t.trim()).filter(Boolean),

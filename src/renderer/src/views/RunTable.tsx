@@ -25,7 +25,7 @@ const clockFor = (r: Run, now: number) => (r.startedAt !== null && r.finishedAt 
 
 const Head = ({ select }: { select: boolean }) => (
   <thead>
-    <tr aria-rowindex={1}>{select && <th />}<th>#</th><th>run</th><th>lane</th><th>status</th><th className="col-attempt">attempt</th><th className="col-progress">progress</th><th className="col-time">created</th><th className="col-time">time</th></tr>
+    <tr aria-rowindex={1}>{select && <th className="col-select"><span className="visually-hidden">selected</span></th>}<th className="col-id">#</th><th className="col-run">run</th><th className="col-lane">lane</th><th className="col-status">status</th><th className="col-attempt">attempt</th><th className="col-progress">progress</th><th className="col-time">created</th><th className="col-duration">time</th></tr>
   </thead>
 );
 
@@ -56,7 +56,7 @@ const RunRow = memo(function RunRow({ run: r, open, now, onOpen, selected, onSel
       <td className="num col-attempt">{r.attempt}/{r.maxAttempts}</td>
       <td className="col-progress">{r.progress !== null && r.status === 'running' ? <progress max={100} value={r.progress} title={r.progressMessage ?? ''} /> : null}</td>
       <td className="col-time">{clock(r.createdAt)}</td>
-      <td className="col-time">{runTime(r, now)}</td>
+      <td className="col-duration">{runTime(r, now)}</td>
     </tr>
   );
 });
@@ -134,7 +134,7 @@ export function VirtualRunTable({ runs, more, total, loading, onMore, empty, sel
   // every row's place again.
   const getItemKey = useCallback((i: number) => runs[i]?.id ?? 'more', [runs]);
   const v = useVirtualizer({
-    count, getScrollElement: () => scroller.current, estimateSize: (i) => (runs[i]?.error ? ROW_ERROR_PX : ROW_PX), overscan: 12, paddingStart: HEAD_PX, getItemKey,
+    count, getScrollElement: () => scroller.current, estimateSize: (i) => (runs[i]?.error ? ROW_ERROR_PX : ROW_PX), overscan: 4, paddingStart: HEAD_PX, getItemKey,
   });
   const items = v.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1].index : -1;

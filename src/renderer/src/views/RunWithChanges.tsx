@@ -6,6 +6,7 @@ import type { Task } from '../../../core/api/types';
 import { DURATION_EXAMPLES, parseDuration } from '../../../shared/duration';
 import { useApp } from '../context';
 import { KindFields, useKindForm } from './KindFields';
+import { wholeNumber } from '../format';
 
 export function RunWithChanges({ task, onDone }: { task: Task; onDone(): void }) {
   const api = useApp((s) => s.api);
@@ -20,14 +21,19 @@ export function RunWithChanges({ task, onDone }: { task: Task; onDone(): void })
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const p = Number(priority);
+    const p = wholeNumber(priority, 0, 10);
     const delayMs = delay.trim() ? parseDuration(delay) : undefined;
-    if (!Number.isInteger(p) || p < 0 || p > 10) { setError('priority: a whole number from 0 to 10'); return; }
+    if (p === null) { setError('priority: a whole number from 0 to 10'); return; }
     if (delayMs === null) { setError(`start in: a duration, e.g. ${DURATION_EXAMPLES}`); return; }
-    const read = form.read({ command: '' });
-    if (!read) return;
+    // The task's input goes as it is saved unless one of its fields was edited.
+    let input: unknown;
+    if (form.touched) {
+      const read = form.read({ command: '' });
+      if (!read) return;
+      input = read.input;
+    }
     setError(null);
-    const overrides = { input: read.input, lane, priority: p, ...(delayMs !== undefined ? { delayMs } : {}) };
+    const overrides = { ...(input !== undefined && { input }), lane, priority: p, ...(delayMs !== undefined ? { delayMs } : {}) };
     const ok = await act((a) => a.runTask({ id: task.id, overrides }), `Task ${task.name} queued with changes`,
       (err) => form.said(err));
     if (ok) onDone();
@@ -48,7 +54,7 @@ export function RunWithChanges({ task, onDone }: { task: Task; onDone(): void })
       {form.kind === task.kind && <KindFields fields={form.fields} values={form.values} errors={form.errors} onChange={form.set} />}
       {error && <p className="error-line" role="alert">{error}</p>}
       <div className="actions">
-        <button type="submit">Run with these changes</button>
+        <button type="submit" disabled={form.kind !== task.kind}>Run with these changes</button>
         <button type="button" onClick={onDone}>Cancel</button>
       </div>
     </form>

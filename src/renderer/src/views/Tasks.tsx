@@ -24,12 +24,17 @@ export function Tasks() {
   const [openId, setOpenId] = useState<number | null>(null);
   // Success over the last 30 days, per task (read with the tasks).
   const [stats, setStats] = useState<Map<number, StatsRow>>(new Map());
+  // Read when the view opens, when the tasks themselves change, and every 15 s (not at every
+  // run that ends: a busy queue would read stats without pause).
+  const taskIds = tasks.map((t) => t.id).join(',');
   useEffect(() => {
     let live = true;
-    api.stats({ groupBy: 'task', from: Date.now() - TASK_SPAN_MS })
+    const read = () => api.stats({ groupBy: 'task', from: Date.now() - TASK_SPAN_MS })
       .then((st) => { if (live) setStats(new Map(st.rows.filter((r) => r.taskId !== null).map((r) => [r.taskId!, r]))); }, () => {});
-    return () => { live = false; };
-  }, [api, tasks]);
+    void read();
+    const every = setInterval(() => void read(), 15_000);
+    return () => { live = false; clearInterval(every); };
+  }, [api, taskIds]);
   // A task handed over to edit (a run's panel: Open task).
   useEffect(() => {
     if (!tasks.length) return;
@@ -93,6 +98,7 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
   // A schedule repeats (cron in a zone) or fires once, at a moment typed on this clock.
   const [when, setWhen] = useState<'cron' | 'once'>('cron');
   const [onceAt, setOnceAt] = useState('');
+  const [scheduleError, setScheduleError] = useState<string | null>(null);
   const [zone, setZone] = useState(localZone);
   const [overlap, setOverlap] = useState<'skip' | 'queue' | 'allow'>('skip');
   const [catchUp, setCatchUp] = useState<'once' | 'all' | 'skip'>('once');
@@ -135,13 +141,16 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
     const opts = { ...read, timeoutMs: read.timeoutMs ?? null };
     // The schedule to set: cron in its zone, or once at a moment; none (by hand) when empty.
     const onceMs = when === 'once' && onceAt ? new Date(onceAt).getTime() : null;
+    setScheduleError(null);
     const schedule = when === 'once'
       ? (onceMs !== null && Number.isFinite(onceMs) ? { runAt: onceMs } : null)
       : (cron.trim() ? { cron: cron.trim(), timeZone: zone, overlap, catchUp } : null);
     const ok = await act(async (a) => {
       if (editing) {
         const task = await a.updateTask({ id: editing.id, name, ...what, lane, ...opts });
-        if (schedule) await a.setSchedule({ taskId: task.id, ...schedule });
+        // Set again only when it changed: a one-time schedule that has fired is in the past,
+        // and setting it again would be refused.
+        if (schedule && !sameSchedule(editing.schedule, schedule)) await a.setSchedule({ taskId: task.id, ...schedule });
         else if (editing.schedule) await a.clearSchedule({ taskId: task.id });
         return task;
       }
@@ -155,7 +164,12 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
         }
       }
       return task;
-    }, `Task ${name} saved`, (error) => options.said(error) || form.said(error));
+    }, `Task ${name} saved`, (error) => {
+      if (options.said(error) || form.said(error)) return true;
+      // A schedule the engine refuses: said under the schedule's fields.
+      if (['cron', 'timeZone', 'runAt'].includes((error as { field?: string }).field ?? '')) { setScheduleError((error as Error).message); return true; }
+      return false;
+    });
     if (ok) { setName(''); setCommand(''); setCron(''); setOnceAt(''); setWhen('cron'); form.reset(); options.reset(); form.choose('command'); onDone(); }
   };
 
@@ -197,6 +211,7 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
         <button type="submit">{editing ? 'Save changes' : 'Save task'}</button>
         {chosen && <button type="button" onClick={() => { setName(''); setCron(''); form.choose('command'); options.reset(); onDone(); }}>Cancel</button>}
       </div>
+      {scheduleError && <p className="error-line" role="alert" data-testid="schedule-error">{scheduleError}</p>}
       {preview !== null && (
         <p className="preview" data-testid="schedule-preview">
           {typeof preview === 'string' ? <span className="error-line">{preview}</span>
@@ -205,6 +220,13 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
       )}
     </form>
   );
+}
+
+/** Whether the form's schedule is the one the task has (nothing to set again). */
+function sameSchedule(saved: Task['schedule'], next: { cron?: string; timeZone?: string; overlap?: string; catchUp?: string; runAt?: number }): boolean {
+  if (!saved) return false;
+  if (next.runAt !== undefined) return saved.cron === null && saved.runAt === next.runAt;
+  return saved.cron === next.cron && saved.timeZone === next.timeZone && saved.overlap === next.overlap && saved.catchUp === next.catchUp;
 }
 
 /** A moment as a datetime-local field takes it, on this clock ("2026-12-24T18:00"). */
