@@ -142,7 +142,8 @@ export function createRunStore(db: Database.Database) {
     `UPDATE runs SET status = 'retrying', run_at = @runAt, updated_at = @now, error_code = @code,
       error_message = @message WHERE id = @id AND status = 'running'`);
   const editWaiting = db.prepare<{ id: number; priority: number; lane: string; name: string | null; input: string; now: number }>(
-    `UPDATE runs SET priority = @priority, lane = @lane, name = @name, input = @input, updated_at = @now WHERE id = @id`);
+    `UPDATE runs SET priority = @priority, lane = @lane, name = @name, input = @input, updated_at = @now
+      WHERE id = @id AND status IN ${WAITING}`);
   const setStatus = db.prepare<{ id: number; status: RunStatus; now: number }>(
     `UPDATE runs SET status = @status, updated_at = @now WHERE id = @id`);
   const requeueInterrupted = db.prepare<{ id: number; now: number }>(`UPDATE runs
