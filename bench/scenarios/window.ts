@@ -5,6 +5,7 @@
 // characters in the search box asks the engine.
 // Long tasks come from the page's own PerformanceObserver ('longtask': 50 ms or more).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -18,6 +19,10 @@ const RUNS = quick ? 20_000 : 1_000_000;
 const CHANGES_PER_SECOND = 2_000;
 const CHANGE_SECONDS = quick ? 2 : 5;
 const bin = fileURLToPath(new URL('../../bin/tasklane.js', import.meta.url));
+// The window is served from the build (npm test and npm run bench build it first).
+if (!existsSync(fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url)))) {
+  throw new Error('the window is not built: run `npm run build` first (npm test does)');
+}
 const n = (x: number) => x.toLocaleString('en-US');
 
 function serve(dir: string): Promise<{ child: ChildProcess; url: string }> {
