@@ -4,17 +4,7 @@
 // The theme is chosen in the window's own picker, which keeps it across a reload.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
-
-async function call<T = unknown>(page: Page, name: string, body: unknown): Promise<T> {
-  const answer = await page.evaluate(async ([n, b]) => {
-    const res = await fetch(`/api/${n}`, { method: 'POST', body: JSON.stringify(b),
-      headers: { authorization: `Bearer ${sessionStorage.getItem('tasklane.token')}`, 'content-type': 'application/json' } });
-    return res.json() as Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
-  }, [name, body] as const);
-  expect(answer, `${name}: ${JSON.stringify(answer.error)}`).toMatchObject({ ok: true });
-  return answer.value as T;
-}
+import { call, expect, test } from './fixtures';
 
 /** Serious and critical WCAG 2 A/AA violations on the page as it is, one line each. */
 async function violations(page: Page): Promise<string[]> {

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'tasklane.js');
@@ -50,5 +50,21 @@ export const test = base.extend<{ served: Served }>({
     rmSync(dataDir, { recursive: true, force: true });
   },
 });
+
+/** A command sent from the page, as another client would (the page's token): the answer as it came. */
+export function callApi(page: Page, name: string, body: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> {
+  return page.evaluate(async ([n, b]) => {
+    const res = await fetch(`/api/${n}`, { method: 'POST', body: JSON.stringify(b),
+      headers: { authorization: `Bearer ${sessionStorage.getItem('tasklane.token')}`, 'content-type': 'application/json' } });
+    return res.json() as Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
+  }, [name, body] as const);
+}
+
+/** The same, for a command that must succeed: its value. */
+export async function call<T = unknown>(page: Page, name: string, body: unknown): Promise<T> {
+  const answer = await callApi(page, name, body);
+  expect(answer, `${name}: ${JSON.stringify(answer.error)}`).toMatchObject({ ok: true });
+  return answer.value as T;
+}
 
 export { expect };

@@ -1,18 +1,7 @@
 // The Overview in a real browser against a real `tasklane serve`: a failure shows within a
 // second of happening, the next fires list the schedules, and how it looks (screenshots).
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
-
-/** A command called from the page, as another client would (the page's token). */
-async function call<T = unknown>(page: Page, name: string, body: unknown): Promise<T> {
-  const answer = await page.evaluate(async ([n, b]) => {
-    const res = await fetch(`/api/${n}`, { method: 'POST', body: JSON.stringify(b),
-      headers: { authorization: `Bearer ${sessionStorage.getItem('tasklane.token')}`, 'content-type': 'application/json' } });
-    return res.json() as Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
-  }, [name, body] as const);
-  expect(answer, `${name}: ${JSON.stringify(answer.error)}`).toMatchObject({ ok: true });
-  return answer.value as T;
-}
+import { call, expect, test } from './fixtures';
 
 const failing = (name: string) => ({ kind: 'shell', input: { command: `echo "${name} broke" >&2; exit 3`, shell: true }, maxAttempts: 1, name });
 

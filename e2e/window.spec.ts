@@ -1,5 +1,5 @@
 // The window as a person uses it, in a real browser against a real `tasklane serve`.
-import { expect, test } from './fixtures';
+import { callApi, expect, test } from './fixtures';
 
 const runRow = (page: import('@playwright/test').Page, id: number) => page.locator(`tr[data-run-id="${id}"]`);
 
@@ -155,24 +155,16 @@ test('a burst of runs from outside: the header, the list and Dead letter end exa
 });
 
 /** A command called from the page, as another client would (the page's token). */
-async function call(page: import('@playwright/test').Page, name: string, body: unknown): Promise<{ ok: boolean; value?: unknown }> {
-  return page.evaluate(async ([n, b]) => {
-    const res = await fetch(`/api/${n}`, { method: 'POST', body: JSON.stringify(b),
-      headers: { authorization: `Bearer ${sessionStorage.getItem('tasklane.token')}`, 'content-type': 'application/json' } });
-    return res.json() as Promise<{ ok: boolean; value?: unknown }>;
-  }, [name, body] as const);
-}
-
 test('5,000 runs: the header counts them all, scrolling the list reaches the first, and so does a filter', async ({ page, served }) => {
   void served;
   // Run 1 goes to a lane of its own and succeeds; the 4,999 after it wait in the paused default lane.
-  expect((await call(page, 'createLane', { name: 'side' })).ok).toBe(true);
-  expect((await call(page, 'pauseLane', { name: 'default' })).ok).toBe(true);
+  expect((await callApi(page, 'createLane', { name: 'side' })).ok).toBe(true);
+  expect((await callApi(page, 'pauseLane', { name: 'default' })).ok).toBe(true);
   const runs = [
     { kind: 'shell', input: { command: 'true' }, lane: 'side', name: 'the first' },
     ...Array.from({ length: 4_999 }, () => ({ kind: 'shell', input: { command: 'true' } })),
   ];
-  expect((await call(page, 'enqueueMany', { runs })).ok).toBe(true);
+  expect((await callApi(page, 'enqueueMany', { runs })).ok).toBe(true);
   const total = page.getByTestId('runs-total');
   await expect(total).toHaveText('5,000 runs');
   await expect(runRow(page, 5_000)).toBeVisible();
@@ -242,16 +234,16 @@ test('a filter set in the window survives a reload: the address holds it', async
 test('a short window scrolls to the list\'s last rows; the rows are numbered for assistive tech and the total is said once per filter', async ({ page, served }) => {
   void served;
   await page.setViewportSize({ width: 900, height: 380 });
-  expect((await call(page, 'pauseLane', { name: 'default' })).ok).toBe(true);
+  expect((await callApi(page, 'pauseLane', { name: 'default' })).ok).toBe(true);
   const runs = Array.from({ length: 300 }, () => ({ kind: 'shell', input: { command: 'true' } }));
-  expect((await call(page, 'enqueueMany', { runs })).ok).toBe(true);
+  expect((await callApi(page, 'enqueueMany', { runs })).ok).toBe(true);
   const total = page.getByTestId('runs-total');
   await expect(total).toHaveText('300 runs');
   const table = page.locator('table.runs');
   await expect(table).toHaveAttribute('aria-rowcount', '301');
   await expect(runRow(page, 300)).toHaveAttribute('aria-rowindex', '2');
   // A run added at the top: every row's place moves by one.
-  expect((await call(page, 'enqueue', { kind: 'shell', input: { command: 'true' } })).ok).toBe(true);
+  expect((await callApi(page, 'enqueue', { kind: 'shell', input: { command: 'true' } })).ok).toBe(true);
   await expect(total).toHaveText('301 runs');
   await expect(table).toHaveAttribute('aria-rowcount', '302');
   await expect(runRow(page, 301)).toHaveAttribute('aria-rowindex', '2');
@@ -264,7 +256,7 @@ test('a short window scrolls to the list\'s last rows; the rows are numbered for
   await expect(said).toHaveText('0 runs');
   await page.getByRole('button', { name: 'All', exact: true }).click();
   await expect(said).toHaveText('301 runs');
-  expect((await call(page, 'enqueue', { kind: 'shell', input: { command: 'true' } })).ok).toBe(true);
+  expect((await callApi(page, 'enqueue', { kind: 'shell', input: { command: 'true' } })).ok).toBe(true);
   await expect(total).toHaveText('302 runs');
   await expect(said).toHaveText('301 runs');
   // The window is too short for the form, the filters and the list: the view scrolls, so the

@@ -7,6 +7,13 @@ const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as cons
 export const DURATION_EXAMPLES = '30s, 10m, 2h, 1d';
 export const RATE_EXAMPLES = '10/1s or 100/1m';
 
+/** A length of time as it is typed, in its largest whole unit: 30000 → "30s", 600000 → "10m"
+ *  (parseDuration reads it back exactly). */
+export function typedDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) if (ms > 0 && ms % UNITS[unit] === 0) return `${ms / UNITS[unit]}${unit}`;
+  return `${ms}ms`;
+}
+
 /** Milliseconds, or null when the text is not a duration. */
 export function parseDuration(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());

@@ -5,13 +5,11 @@ import { useApp } from '../context';
 import type { PreloadApi } from '../api';
 import { StartAtLogin } from './StartAtLogin';
 import { rateText } from '../format';
-import { parseRate, RATE_EXAMPLES } from '../../../shared/duration';
+import { parseRate, RATE_EXAMPLES, typedDuration } from '../../../shared/duration';
 
 /** A rate as it is typed: 10 per minute → "10/1m"; none → "". */
 function rateInput(r: RateLimit | null): string {
-  if (!r) return '';
-  const unit = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1_000, 's']].find(([ms]) => r.intervalMs % (ms as number) === 0);
-  return unit ? `${r.max}/${r.intervalMs / (unit[0] as number)}${unit[1]}` : `${r.max}/${r.intervalMs}ms`;
+  return r ? `${r.max}/${typedDuration(r.intervalMs)}` : '';
 }
 
 /** "10/1m" → 10 per minute; "" → no limit. */

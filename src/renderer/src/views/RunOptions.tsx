@@ -3,12 +3,8 @@
 // form; the engine's field errors ('priority', 'backoff.delayMs', …) land under their field.
 import { useState } from 'react';
 import type { Backoff } from '../../../core/api/types';
-import { DURATION_EXAMPLES, parseDuration } from '../../../shared/duration';
-import { spanText } from '../taskView';
+import { DURATION_EXAMPLES, parseDuration, typedDuration } from '../../../shared/duration';
 import { wholeNumber } from '../format';
-
-/** A length of time as it is typed (parseDuration reads it back): "30s", "10m", "2h". */
-const typed = (ms: number) => spanText(ms).replace(' min', 'm').replace(' ', '');
 
 export interface RunOptionValues {
   priority: number; maxAttempts: number; backoff?: Backoff; timeoutMs?: number | null; tags: string[]; dedupeKey?: string;
@@ -73,9 +69,9 @@ export function useRunOptions(opts: { dedupe?: boolean } = {}) {
       setPriority(String(t.priority));
       setAttempts(String(t.maxAttempts));
       setBackoffType(t.backoff.type);
-      setBackoffDelay(typed(t.backoff.delayMs));
+      setBackoffDelay(typedDuration(t.backoff.delayMs));
       setSavedBackoff(t.backoff);
-      setTimeoutText(t.timeoutMs === null ? '' : typed(t.timeoutMs));
+      setTimeoutText(t.timeoutMs === null ? '' : typedDuration(t.timeoutMs));
       setTags(t.tags.join(', '));
       setErrors({});
     },
