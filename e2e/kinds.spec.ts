@@ -83,9 +83,15 @@ test('a task of another kind made in the form: its fields from the schema, zones
   await row.getByRole('button', { name: 'Run now' }).click();
   await page.getByRole('tab', { name: 'Runs' }).click();
   await expect(page.locator('tr[data-run-id="1"] .status')).toHaveText('succeeded');
-  // The run's panel opens the task it came from.
+  // The run's panel opens the task it came from: its page, with an address of its own.
   await page.locator('tr[data-run-id="1"]').click();
   await page.getByRole('complementary', { name: 'run 1' }).getByRole('button', { name: 'Open task' }).click();
+  await expect(page.getByRole('heading', { name: /^lunch/ })).toBeVisible();
+  expect(new URL(page.url()).hash).toBe('#tasks/1');
+  // A reload shows the same page; Edit opens its form.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: /^lunch/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
   await expect(page.getByRole('form', { name: 'edit task lunch' }).getByLabel('title *')).toHaveValue('Time for lunch');
   // Saved as the engine takes it.
   const tasks = JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; kind: string; input: unknown }[];

@@ -58,5 +58,11 @@ test('why a run waits, in its panel, for each reason: its time, held, a run it c
     await expect(page.getByRole('complementary', { name: `run ${id}` }).getByLabel('why it is waiting')).toContainText(why);
   }
   await page.screenshot({ path: 'test-results/screens/why-waiting.png', fullPage: true });
+  // Its panel names the run it comes after; that run's panel names it back, and opens it.
+  await page.locator(`tr[data-run-id="${after}"]`).click();
+  const panel = page.getByRole('complementary', { name: `run ${after}` });
+  await panel.getByRole('button', { name: `#${later} true` }).click();
+  await page.getByRole('complementary', { name: `run ${later}` }).getByRole('button', { name: `#${after} true` }).click();
+  await expect(page.getByRole('complementary', { name: `run ${after}` })).toBeVisible();
   expect(served.cli('cancel', String(busy)).status).toBe(0);
 });

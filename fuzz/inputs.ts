@@ -374,6 +374,7 @@ export function examples(pools: () => Pools): Examples {
     upcomingFires: opt({ limit: fc.integer({ min: 1, max: 100 }) }),
     listPlugins: empty,
     listKinds: empty,
+    describeCommand: fc.record({ name: fc.oneof(fc.constantFrom('enqueue', 'createTask', 'listRuns', 'bulk'), fc.string({ maxLength: 20 })) }),
     reloadPlugins: empty,
     exportConfig: empty,
     // Lanes of the file (new ones, or ones that exist: updated), tasks in them or in existing

@@ -207,6 +207,22 @@ describe('tasklane CLI', () => {
     const waited = await cli(s.dir, 'wait', String(blocked));
     expect(waited.code).toBe(1);
     expect(waited.stdout).toContain('dead (DEPENDENCY_FAILED)');
+    // show names the chain both ways.
+    expect((await cli(s.dir, 'show', String(blocked))).stdout).toMatch(new RegExp(`after +${failing} \\(dead\\)`));
+    expect((await cli(s.dir, 'show', String(first))).stdout).toMatch(new RegExp(`then +${second} \\(succeeded\\)`));
+  });
+
+  it('schema says what a command takes, with its bounds and defaults; a name that is no command is refused', async () => {
+    const r = await cli(s.dir, 'schema', 'enqueue');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^enqueue \(writes\)/);
+    expect(r.stdout).toMatch(/priority +integer 0–10 +5/);
+    expect(r.stdout).toMatch(/kind +yes +string/);
+    const all = await cli(s.dir, 'schema');
+    expect(all.stdout).toMatch(/listRuns +reads/);
+    const bad = await cli(s.dir, 'schema', 'dropTables');
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toContain("there is no command 'dropTables'");
   });
 
   it('exports and imports lanes, tasks and schedules; a bad file changes nothing', async () => {

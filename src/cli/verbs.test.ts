@@ -85,6 +85,7 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'import', args: [join(tmp.dir, 'setup.json')] },
   { path: 'plugins', args: [] },
   { path: 'kinds', args: ['http'] },
+  { path: 'schema', args: ['enqueue'] },
   { path: 'pause', args: ['gpu'] },
   { path: 'resume', args: ['gpu'] },
   { path: 'task rm', args: ['nightly'] },

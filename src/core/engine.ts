@@ -29,6 +29,7 @@ import { dailyBackup } from './db/care';
 import { createRegistry, type Handlers, type Registry } from './commands';
 import { createSearchIndex, Indexer } from './search/search-index';
 import type { EngineEventType, EventOf, PluginInfo } from './api/types';
+import { describeCommand } from './describe';
 
 export interface EngineOptions {
   /** Folder for tasklane.db (and the plugins folder, the token, the endpoint file). */
@@ -101,6 +102,8 @@ export function createEngine(opts: EngineOptions) {
     listPlugins: () => plugins,
     /** Every kind with the JSON Schema of its input (built in, plugins, and any given here). */
     listKinds: () => kinds.describe().map((k) => ({ ...k, builtIn: BUILT_IN_KIND_NAMES.has(k.name) })),
+    /** A command's input as JSON Schema (zod 4's output, made once per command). */
+    describeCommand: ({ name }) => describeCommand(name),
     /** Loads the plugins folder again (after adding or fixing a plugin). */
     reloadPlugins: async () => {
       if (!dataDir) return [];

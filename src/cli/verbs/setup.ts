@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { DEFAULT_PORT } from '../../host/paths';
+import { COMMAND_NAMES, COMMANDS } from '../../core/api/contract';
 import { completionScript } from '../completion';
 import { parseInteger, table } from '../format';
 import { out, readJson, verb, type Cli } from '../kit';
@@ -50,22 +51,39 @@ export function registerSetupVerbs(cli: Cli): void {
         : 'no plugins (put .js or .mjs files in the plugins folder of the data folder)'));
     });
 
+  /** An object schema's fields as a table: name, needed, what it takes (type, choices, bounds), default. */
+  type Prop = { type?: string | string[]; enum?: unknown[]; default?: unknown; format?: string; minimum?: number; maximum?: number; anyOf?: Prop[] };
+  const takes = (p: Prop): string => {
+    if (p.anyOf) return p.anyOf.map(takes).join(' or ');
+    const base = p.enum ? p.enum.join('|') : p.format ?? (Array.isArray(p.type) ? p.type.join('|') : p.type) ?? 'any';
+    const bounds = p.minimum !== undefined && p.maximum !== undefined ? ` ${p.minimum}–${p.maximum}` : p.minimum !== undefined ? ` ≥ ${p.minimum}` : p.maximum !== undefined ? ` ≤ ${p.maximum}` : '';
+    return base + bounds;
+  };
+  const fieldTable = (schema: Record<string, unknown>) => {
+    const props = (schema.properties ?? {}) as Record<string, Prop>;
+    const required = new Set((schema.required ?? []) as string[]);
+    return table(['FIELD', 'NEEDED', 'TAKES', 'DEFAULT'], Object.entries(props).map(([name, p]) => [
+      `  ${name}`, required.has(name) ? 'yes' : '', takes(p), p.default === undefined ? '' : JSON.stringify(p.default)]));
+  };
+
   verb(program, 'kinds', 'the kinds of work (built in and plugins) and what each one\'s input takes')
     .argument('[kind]', 'only this kind, with all its fields')
     .action(async (only: string | undefined, o: { json?: boolean }) => {
       const list = (await client().call('listKinds', {})).filter((k) => only === undefined || k.name === only);
       if (only !== undefined && !list.length) throw new CommandError({ code: 'INVALID_INPUT', message: `there is no kind '${only}'; see tasklane kinds` });
-      type Prop = { type?: string; enum?: unknown[]; default?: unknown; format?: string };
-      const fieldsOf = (schema: Record<string, unknown>) => {
-        const props = (schema.properties ?? {}) as Record<string, Prop>;
-        const required = new Set((schema.required ?? []) as string[]);
-        return Object.entries(props).map(([name, p]) => ({ name, required: required.has(name), type: p.enum ? p.enum.join('|') : p.format ?? p.type ?? 'any',
-          default: p.default === undefined ? '' : JSON.stringify(p.default) }));
-      };
-      out(list, o.json, () => list.map((k) => [
-        `${k.name}${k.builtIn ? '' : ' (plugin)'}`,
-        table(['FIELD', 'NEEDED', 'TAKES', 'DEFAULT'], fieldsOf(k.schema).map((f) => [`  ${f.name}`, f.required ? 'yes' : '', f.type, f.default])),
-      ].join('\n')).join('\n\n'));
+      out(list, o.json, () => list.map((k) => [`${k.name}${k.builtIn ? '' : ' (plugin)'}`, fieldTable(k.schema)].join('\n')).join('\n\n'));
+    });
+
+  verb(program, 'schema', 'what a command of the API takes: its fields, bounds and defaults (--json: the JSON Schema)')
+    .argument('[command]', 'a command name, e.g. enqueue or createTask (without one: every command\'s name)')
+    .action(async (name: string | undefined, o: { json?: boolean }) => {
+      if (name === undefined) {
+        const all = COMMAND_NAMES.map((n) => ({ name: n, mutates: COMMANDS[n].mutates }));
+        out(all, o.json, () => table(['COMMAND', 'DOES'], all.map((c) => [c.name, c.mutates ? 'writes' : 'reads'])));
+        return;
+      }
+      const info = await client().call('describeCommand', { name });
+      out(info, o.json, () => `${info.name} (${info.mutates ? 'writes' : 'reads'})\n${fieldTable(info.input)}`);
     });
 
   const service = program.command('service').description('start Tasklane (tasklane serve) at login: a systemd user unit, a launchd agent or a Task Scheduler entry');

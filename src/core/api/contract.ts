@@ -68,6 +68,7 @@ export const COMMANDS = {
   // plugins and setup
   listPlugins: reads(s.emptyInput).returns<T.PluginInfo[]>(),
   listKinds: reads(s.emptyInput).returns<T.KindInfo[]>(),
+  describeCommand: reads(s.describeCommandInput).returns<T.CommandInfo>(),
   reloadPlugins: writes(s.emptyInput).returns<Promise<T.PluginInfo[]>>(),
   exportConfig: reads(s.emptyInput).returns<T.ConfigFile>(),
   importConfig: writes(s.importInput).returns<T.ImportResult>(),

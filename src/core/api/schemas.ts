@@ -151,6 +151,8 @@ export const historyInput = z.strictObject({
 export const upcomingFiresInput = z.strictObject({ limit: z.int().min(1).max(100).default(10) });
 
 export const emptyInput = z.strictObject({});
+/** A command's name (the engine says which names exist). */
+export const describeCommandInput = z.strictObject({ name: z.string().min(1).max(100) });
 
 export const createLaneInput = z.strictObject({
   name: laneName,

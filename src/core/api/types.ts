@@ -55,7 +55,16 @@ export interface Attempt {
   exitCode: number | null;
 }
 
-export interface RunDetail extends Run { attempts: Attempt[] }
+/** Another run this one is linked to, as the run's panel lists it. */
+export interface RunLink { id: number; status: RunStatus; name: string | null; kind: string; input: unknown }
+
+export interface RunDetail extends Run {
+  attempts: Attempt[];
+  /** The runs it comes after (it starts once all of them succeeded). */
+  after: RunLink[];
+  /** The runs that come after it (the first 50, oldest first). */
+  dependents: RunLink[];
+}
 
 export interface RunPage {
   runs: Run[];
@@ -220,6 +229,9 @@ export interface PluginInfo { file: string; kind: string; ok: boolean; error: st
 /** A kind of work and what its input takes, as JSON Schema (draft 2020-12, zod 4's output):
  *  the window builds its form from it. */
 export interface KindInfo { name: string; builtIn: boolean; schema: Record<string, unknown> }
+/** A command as the contract registers it: whether it writes, and the JSON Schema of what it
+ *  takes (defaults, bounds and choices included): forms and scripts read it. */
+export interface CommandInfo { name: string; mutates: boolean; input: Record<string, unknown> }
 
 /** How many runs ended, and how. */
 export interface OutcomeCounts { runs: number; succeeded: number; failed: number; dead: number; cancelled: number }

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { INDEX_PREDICATES } from './schema';
 import { RunCounts } from '../runs/counts';
 import { createRollups } from '../history/rollups';
-import type { Attempt, AttemptOutcome, Run, Trigger } from '../api/types';
+import type { Attempt, AttemptOutcome, Run, RunLink, Trigger } from '../api/types';
 import {
   ACTIVE_STATUSES, DUE_STATUSES, ENDED_WITHOUT_SUCCESS, NOT_STARTED_STATUSES, sqlSet, WAITING_STATUSES, type RunStatus,
 } from '../runs/lifecycle';
@@ -183,6 +183,11 @@ export function createRunStore(db: Database.Database) {
   const insertDep = db.prepare<[number, number]>(`INSERT INTO run_deps (run_id, after_id) VALUES (?, ?)`);
   const dependents = db.prepare<[number], { id: number; lane: string; status: RunStatus }>(`SELECT r.id, r.lane, r.status
     FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? AND r.status IN ${NOT_STARTED}`);
+  type LinkRow = Omit<RunLink, 'input'> & { input: string };
+  const parentLinks = db.prepare<[number], LinkRow>(`SELECT p.id, p.status, p.name, p.kind, p.input
+    FROM run_deps d JOIN runs p ON p.id = d.after_id WHERE d.run_id = ? ORDER BY p.id`);
+  const childLinks = db.prepare<[number], LinkRow>(`SELECT r.id, r.status, r.name, r.kind, r.input
+    FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? ORDER BY r.id LIMIT 50`);
   // Both repeat their partial index's condition verbatim (runs_after_pending, runs_wait_for).
   const anyDeps = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM runs
     WHERE has_after = 1 AND status IN ${NOT_STARTED})`).pluck();
@@ -285,6 +290,11 @@ export function createRunStore(db: Database.Database) {
     insertDep: (runId: number, afterId: number) => { insertDep.run(runId, afterId); },
     /** Waiting runs that come after `id`. */
     dependents: (id: number) => dependents.all(id),
+    /** The runs `id` comes after, and (the first 50) that come after it, whatever their status. */
+    links(id: number): { after: RunLink[]; dependents: RunLink[] } {
+      const link = (r: LinkRow): RunLink => ({ ...r, input: JSON.parse(r.input) as unknown });
+      return { after: parentLinks.all(id).map(link), dependents: childLinks.all(id).map(link) };
+    },
     /** Some run not started yet comes `after` others. */
     anyDeps: () => anyDeps.get() === 1,
     /** Marks a run as coming `after` others (with its run_deps rows). */

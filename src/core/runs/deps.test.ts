@@ -99,3 +99,15 @@ it('a chain enqueued after earlier chains have finished still waits for its pare
     expect(status(b)).toBe('succeeded');
   }
 });
+
+it("a run's detail names the runs it comes after and the runs that come after it, with their statuses", async () => {
+  const a = h.engine.enqueue({ kind: 'test.gate', name: 'fetch' }).id;
+  const b = h.engine.enqueue({ kind: 'noop', name: 'build', after: [a] }).id;
+  const c = h.engine.enqueue({ kind: 'noop', after: [a, b] }).id;
+  await settle();
+  expect(h.engine.getRun({ id: a })).toMatchObject({ after: [], dependents: [{ id: b, name: 'build', status: 'queued' }, { id: c, status: 'queued' }] });
+  expect(h.engine.getRun({ id: c }).after.map((r) => [r.id, r.status])).toEqual([[a, 'running'], [b, 'queued']]);
+  h.gate.release(a);
+  await h.engine.idle();
+  expect(h.engine.getRun({ id: c }).after.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+});

@@ -248,7 +248,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
         // (Databases written before this rule hold a row for the success already.)
         attempts.push({ n: row.attempt, startedAt: row.startedAt, finishedAt: row.finishedAt, outcome: 'succeeded', error: null, exitCode: null });
       }
-      return { ...toRun(row), attempts };
+      return { ...toRun(row), attempts, ...store.links(id) };
     },
 
     listRuns(q) {

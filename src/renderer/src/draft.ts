@@ -3,8 +3,8 @@
 // the form's view may not be shown yet.
 export interface RunDraft { kind: string; input: unknown; lane: string; name: string | null }
 
-/** run: a run to duplicate; taskId: a task to edit; openTaskId: a task whose page to show. */
-type Handoff = { run?: RunDraft; taskId?: number; openTaskId?: number };
+/** run: a run to duplicate; taskId: a task to edit. */
+type Handoff = { run?: RunDraft; taskId?: number };
 let pending: Handoff = {};
 const listeners = new Set<() => void>();
 

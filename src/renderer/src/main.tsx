@@ -18,8 +18,8 @@ const bridge = (window as unknown as { tasklane?: PreloadApi }).tasklane;
 const transport = bridge ? ipcTransport(bridge) : httpTransport(); // (it takes a #token= out of the address first)
 const store = createStore(transport, readHash(location.hash));
 store.subscribe((s, before) => {
-  if (s.view === before.view && s.filter === before.filter) return;
-  const hash = hashOf(s.view, s.filter);
+  if (s.view === before.view && s.filter === before.filter && s.openTaskId === before.openTaskId) return;
+  const hash = hashOf(s.view, s.filter, s.openTaskId);
   if (hash !== location.hash) history.replaceState(history.state, '', location.pathname + location.search + hash);
 });
 

@@ -56,6 +56,10 @@ export interface State {
   logs: LogLine[];
   notice: Notice | null;
   setView(view: View): void;
+  /** The task whose page is open in the Tasks view (in the address: #tasks/3), or null. */
+  openTaskId: number | null;
+  /** Opens a task's page (and the Tasks view), or goes back to the list (null). */
+  openTask(id: number | null): void;
   setFilter(filter: Partial<RunFilter>): void;
   /** Opens a run, or closes the open one (null); `line`: a log line to bring into view. */
   openRun(id: number | null, line?: number): void;
@@ -115,7 +119,7 @@ export function filterInput(f: RunFilter) {
   };
 }
 
-export function createStore(transport: Transport, initial: { view?: View; filter?: RunFilter } = {}) {
+export function createStore(transport: Transport, initial: { view?: View; filter?: RunFilter; taskId?: number | null } = {}) {
   const api = createApi(transport);
   const answer = createRead(transport);
   /** The seq of the last event seen (or, before any, the engine's last seq when the stream
@@ -444,8 +448,13 @@ export function createStore(transport: Transport, initial: { view?: View; filter
       logs: [],
       notice: null,
 
+      openTaskId: initial.view === 'tasks' ? initial.taskId ?? null : null,
+      openTask(id) {
+        if (id !== null && get().view !== 'tasks') get().setView('tasks');
+        set({ openTaskId: id });
+      },
       setView(view) {
-        set({ view });
+        set({ view, openTaskId: null });
         // Tasks change by commands only, and another client (the CLI) may have sent some.
         if (view === 'tasks') void tasks.request();
       },

@@ -18,13 +18,13 @@ describe('the filter in the address', () => {
       f({ status: ['running'], text: 'rsync', order: 'newest' }),
       f({ text: '"disk full" OR enospc', syntax: 'fts' }),
     ];
-    for (const filter of filters) expect(readHash(hashOf('runs', filter))).toEqual({ view: 'runs', filter });
+    for (const filter of filters) expect(readHash(hashOf('runs', filter))).toEqual({ view: 'runs', filter, taskId: null });
   });
 
   it('reads the example of the issue', () => {
     const hash = '#runs?status=running&lane=gpu&task=3&kind=http&from=2026-01-01&to=2026-02-01&q=backup';
     expect(readHash(hash)).toEqual({
-      view: 'runs', filter: f({ status: ['running'], lane: 'gpu', taskId: 3, kind: 'http', from: '2026-01-01', to: '2026-02-01', text: 'backup' }),
+      view: 'runs', taskId: null, filter: f({ status: ['running'], lane: 'gpu', taskId: 3, kind: 'http', from: '2026-01-01', to: '2026-02-01', text: 'backup' }),
     });
     expect(hashOf('runs', readHash(hash).filter)).toBe(hash);
   });
@@ -41,16 +41,26 @@ describe('the filter in the address', () => {
     expect(hashOf('runs', f({ text: 'rsync', order: 'newest', syntax: 'fts' }))).toBe('#runs?q=rsync&order=newest&syntax=fts');
     expect(hashOf('runs', f({ text: 'rsync', order: 'rank', syntax: 'words' }))).toBe('#runs?q=rsync');
     expect(hashOf('runs', f({ order: 'newest', syntax: 'fts' }))).toBe('#runs');
-    expect(readHash('#runs?q=rsync&order=oldest&syntax=regex')).toEqual({ view: 'runs', filter: f({ text: 'rsync' }) });
+    expect(readHash('#runs?q=rsync&order=oldest&syntax=regex')).toEqual({ view: 'runs', filter: f({ text: 'rsync' }), taskId: null });
   });
 
   it('what it cannot read is the default', () => {
-    expect(readHash('')).toEqual({ view: 'runs', filter: EMPTY_FILTER });
-    expect(readHash('#token=abc')).toEqual({ view: 'runs', filter: EMPTY_FILTER });
-    expect(readHash('#lanes')).toEqual({ view: 'lanes', filter: EMPTY_FILTER });
-    expect(readHash('#overview')).toEqual({ view: 'overview', filter: EMPTY_FILTER });
+    expect(readHash('')).toEqual({ view: 'runs', filter: EMPTY_FILTER, taskId: null });
+    expect(readHash('#token=abc')).toEqual({ view: 'runs', filter: EMPTY_FILTER, taskId: null });
+    expect(readHash('#lanes')).toEqual({ view: 'lanes', filter: EMPTY_FILTER, taskId: null });
+    expect(readHash('#overview')).toEqual({ view: 'overview', filter: EMPTY_FILTER, taskId: null });
     expect(hashOf('overview', f({ status: ['running'] }))).toBe('#overview');
-    expect(readHash('#runs?status=sleeping,running&task=-1&from=2026-02-30&to=yesterday')).toEqual({ view: 'runs', filter: f({ status: ['running'] }) });
+    expect(readHash('#runs?status=sleeping,running&task=-1&from=2026-02-30&to=yesterday')).toEqual({ view: 'runs', filter: f({ status: ['running'] }), taskId: null });
+  });
+
+  it("a task's page has its own address, and only a task's number opens one", () => {
+    expect(hashOf('tasks', EMPTY_FILTER, 3)).toBe('#tasks/3');
+    expect(hashOf('tasks', EMPTY_FILTER, null)).toBe('#tasks');
+    expect(hashOf('runs', EMPTY_FILTER, 3)).toBe('#runs');
+    expect(readHash('#tasks/3')).toEqual({ view: 'tasks', filter: EMPTY_FILTER, taskId: 3 });
+    for (const bad of ['#tasks/0', '#tasks/-2', '#tasks/3x', '#tasks/1e3', '#tasks/99999999999999999999', '#lanes/3']) {
+      expect(readHash(bad).taskId).toBeNull();
+    }
   });
 
   it('the days are local days, the last one included', () => {

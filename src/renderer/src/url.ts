@@ -40,8 +40,10 @@ function statusOf(word: string): RunStatus[] {
   return out;
 }
 
-/** The hash for a view and its filter (the filter only for Runs; empty parts left out). */
-export function hashOf(view: View, f: RunFilter): string {
+/** The hash for a view and its filter (the filter only for Runs; empty parts left out), and the
+ *  open task's page (`#tasks/3`). */
+export function hashOf(view: View, f: RunFilter, taskId: number | null = null): string {
+  if (view === 'tasks' && taskId !== null) return `#tasks/${taskId}`;
   if (view !== 'runs') return `#${view}`;
   const q = new URLSearchParams();
   const status = statusWord(f.status);
@@ -60,12 +62,15 @@ export function hashOf(view: View, f: RunFilter): string {
 }
 
 /** The view and filter a hash names; what it does not name (or cannot be read) is the default. */
-export function readHash(hash: string): { view: View; filter: RunFilter } {
+export function readHash(hash: string): { view: View; filter: RunFilter; taskId: number | null } {
   const h = hash.replace(/^#/, '');
-  const [name, query = ''] = h.split('?', 2);
+  const [path, query = ''] = h.split('?', 2);
+  const [name, sub = ''] = path.split('/', 2);
   const view = (VIEWS as readonly string[]).includes(name) ? (name as View) : 'runs';
   const filter: RunFilter = { ...EMPTY_FILTER, status: [] };
-  if (view !== 'runs') return { view, filter };
+  const id = Number(sub);
+  const taskId = view === 'tasks' && /^\d+$/.test(sub) && Number.isSafeInteger(id) && id > 0 ? id : null;
+  if (view !== 'runs') return { view, filter, taskId };
   const q = new URLSearchParams(query);
   filter.status = statusOf(q.get('status') ?? '');
   filter.lane = q.get('lane') ?? '';
@@ -76,7 +81,7 @@ export function readHash(hash: string): { view: View; filter: RunFilter } {
   filter.text = (q.get('q') ?? '').trim();
   if (q.get('order') === 'newest') filter.order = 'newest';
   if (q.get('syntax') === 'fts') filter.syntax = 'fts';
-  return { view, filter: validFilter(filter) };
+  return { view, filter: validFilter(filter), taskId: null };
 }
 
 /** What the engine takes in a filter (its listRuns input): a lane name, a kind and a text of

@@ -5,12 +5,14 @@ import type { RunDetail } from '../../../core/api/types';
 import { useApp } from '../context';
 import { KindFields, useKindForm } from './KindFields';
 import { wholeNumber } from '../format';
+import { boundText, useOptionLimits } from '../optionLimits';
 
 export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void }) {
   const api = useApp((s) => s.api);
   const act = useApp((s) => s.act);
   const lanes = useApp((s) => s.lanes);
   const form = useKindForm(api);
+  const limits = useOptionLimits(api, 'editRun');
   const [priority, setPriority] = useState(String(run.priority));
   const [lane, setLane] = useState(run.lane);
   const [name, setName] = useState(run.name ?? '');
@@ -20,8 +22,9 @@ export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void })
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const p = wholeNumber(priority, 0, 10);
-    if (p === null) { setError({ field: 'priority', text: 'a whole number from 0 to 10' }); return; }
+    const bounds = limits?.priority ?? { min: -Infinity, max: Infinity };
+    const p = wholeNumber(priority, bounds.min, bounds.max);
+    if (p === null) { setError({ field: 'priority', text: boundText(bounds) }); return; }
     // Only what was changed is sent: the input only when one of its fields was edited.
     let input: unknown;
     if (form.touched) {
@@ -49,7 +52,7 @@ export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void })
     <form className="edit-waiting" aria-label={`edit run ${run.id}`} onSubmit={(e) => void submit(e)}>
       <div className="options">
         <label className="option"><span>priority</span>
-          <input aria-label="run priority" type="number" min={0} max={10} className="narrow" value={priority} onChange={(e) => setPriority(e.target.value)} />{said('priority')}</label>
+          <input aria-label="run priority" type="number" min={limits?.priority.min} max={limits?.priority.max} className="narrow" value={priority} onChange={(e) => setPriority(e.target.value)} />{said('priority')}</label>
         <label className="option"><span>lane</span>
           <select aria-label="run lane" value={lane} onChange={(e) => setLane(e.target.value)}>
             {lanes.map((l) => <option key={l.name} value={l.name}>{l.name}</option>)}

@@ -5,7 +5,6 @@
 import { Command } from 'cmdk';
 import { useEffect, useState } from 'react';
 import { useApp } from '../context';
-import { handOff } from '../draft';
 import { VIEWS } from '../viewList';
 import { chooseTheme } from '../theme';
 
@@ -28,6 +27,7 @@ export function Palette({ open, onOpenChange }: { open: boolean; onOpenChange(op
   const setView = useApp((s) => s.setView);
   const setFilter = useApp((s) => s.setFilter);
   const openRun = useApp((s) => s.openRun);
+  const openTask = useApp((s) => s.openTask);
   const tasks = useApp((s) => s.tasks);
   const lanes = useApp((s) => s.lanes);
   const act = useApp((s) => s.act);
@@ -66,7 +66,7 @@ export function Palette({ open, onOpenChange }: { open: boolean; onOpenChange(op
         {tasks.length > 0 && (
           <Command.Group heading="Tasks">
             {tasks.map((t) => (
-              <Command.Item key={`open-${t.id}`} value={`open task ${t.name} ${t.id}`} onSelect={run(() => { setView('tasks'); handOff({ openTaskId: t.id }); })}>Open task {t.name}</Command.Item>
+              <Command.Item key={`open-${t.id}`} value={`open task ${t.name} ${t.id}`} onSelect={run(() => openTask(t.id))}>Open task {t.name}</Command.Item>
             ))}
             {tasks.map((t) => (
               <Command.Item key={`run-${t.id}`} value={`run task ${t.name} ${t.id}`} onSelect={run(() => void act((a) => a.runTask({ id: t.id }), `Task ${t.name} queued`))}>Run task {t.name} now</Command.Item>

@@ -1,7 +1,7 @@
 // One run: what it is, its attempts, its log as it arrives, and what can be done with it.
 import { useEffect, useState } from 'react';
 import { ACTIVE_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES, WAITING_STATUSES } from '../../../core/api/statuses';
-import type { RunStatus, WaitReason } from '../../../core/api/types';
+import type { RunLink, RunStatus, WaitReason } from '../../../core/api/types';
 import type { Api } from '../api';
 import { useApp } from '../context';
 import { clock, duration, originText, runTime, title } from '../format';
@@ -10,6 +10,20 @@ import { RunLog } from './RunLog';
 import { EditWaiting } from './EditWaiting';
 import { useKeys } from '../keys';
 import { handOff } from '../draft';
+
+/** Runs linked to this one, each a button that opens it. */
+function Links({ label, runs, more }: { label: string; runs: RunLink[]; more?: boolean }) {
+  const openRun = useApp((s) => s.openRun);
+  if (runs.length === 0) return null;
+  return (
+    <><dt>{label}</dt><dd><ul className="links">
+      {runs.map((r) => (
+        <li key={r.id}><button className="link-button" onClick={() => openRun(r.id)}>#{r.id} {title(r)}</button> <StatusBadge status={r.status} /></li>
+      ))}
+      {more && <li>and more</li>}
+    </ul></dd></>
+  );
+}
 
 function Fact({ fact }: { fact: FactRow }) {
   return <><dt>{fact.label}</dt><dd>{fact.code ? <pre className="fact">{fact.value}</pre> : fact.value}</dd></>;
@@ -44,6 +58,7 @@ export function RunDetailPanel() {
   const openRun = useApp((s) => s.openRun);
   const act = useApp((s) => s.act);
   const setView = useApp((s) => s.setView);
+  const openTask = useApp((s) => s.openTask);
   const now = useNow();
   // Why a waiting run is not running: read again whenever the run or its status changes.
   const api = useApp((s) => s.api);
@@ -85,7 +100,7 @@ export function RunDetailPanel() {
               {runActions(run).map(({ label, call, done }) => <button key={label} onClick={() => void act(call, done)}>{label}</button>)}
               {waiting && !editing && <button onClick={() => setEditing(true)}>Edit</button>}
               <button onClick={() => { handOff({ run: { kind: run.kind, input: run.input, lane: run.lane, name: run.name } }); setView('runs'); }}>Duplicate</button>
-              {run.taskId !== null && <button onClick={() => { handOff({ taskId: run.taskId! }); setView('tasks'); }}>Open task</button>}
+              {run.taskId !== null && <button onClick={() => openTask(run.taskId)}>Open task</button>}
             </div>
           </>
         )}
@@ -107,6 +122,8 @@ export function RunDetailPanel() {
             <dt>priority</dt><dd>{run.priority}</dd>
             <dt>attempts</dt><dd>{run.attempt} of {run.maxAttempts}</dd>
             <dt>created</dt><dd>{clock(run.createdAt)}, by {originText(run.trigger)}</dd>
+            <Links label="comes after" runs={run.after} />
+            <Links label="then" runs={run.dependents} more={run.dependents.length >= 50} />
             {run.status === 'scheduled' || run.status === 'retrying' ? <><dt>starts</dt><dd>{clock(run.runAt)}</dd></> : null}
             {run.startedAt !== null && <><dt>started</dt><dd>{clock(run.startedAt)}</dd></>}
             {run.startedAt !== null && <><dt>time</dt><dd>{runTime(run, now)}</dd></>}

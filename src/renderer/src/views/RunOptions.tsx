@@ -4,10 +4,13 @@
 import { useState } from 'react';
 import type { Backoff } from '../../../core/api/types';
 import { DURATION_EXAMPLES, parseDuration, typedDuration } from '../../../shared/duration';
-import { wholeNumber } from '../format';
+import type { CommandName } from '../../../core/api/contract';
+import { useApp } from '../context';
+import { duration, wholeNumber } from '../format';
+import { boundText, useOptionLimits, type Bound } from '../optionLimits';
 
 export interface RunOptionValues {
-  priority: number; maxAttempts: number; backoff?: Backoff; timeoutMs?: number | null; tags: string[]; dedupeKey?: string;
+  priority?: number; maxAttempts?: number; backoff?: Partial<Backoff>; timeoutMs?: number | null; tags: string[]; dedupeKey?: string;
 }
 
 interface Saved { priority: number; maxAttempts: number; backoff: Backoff; timeoutMs: number | null; tags: string[] }
@@ -15,9 +18,13 @@ interface Saved { priority: number; maxAttempts: number; backoff: Backoff; timeo
 const FIELDS = ['priority', 'maxAttempts', 'backoff', 'timeoutMs', 'tags', 'dedupeKey'] as const;
 type Field = (typeof FIELDS)[number];
 
-export function useRunOptions(opts: { dedupe?: boolean } = {}) {
-  const [priority, setPriority] = useState('5');
-  const [attempts, setAttempts] = useState('3');
+/** The options of the form that sends `command` (enqueue, createTask, updateTask): their
+ *  bounds and defaults are that command's (optionLimits.ts); an empty field is its default. */
+export function useRunOptions(opts: { command: CommandName; dedupe?: boolean }) {
+  const api = useApp((s) => s.api);
+  const limits = useOptionLimits(api, opts.command);
+  const [priority, setPriority] = useState('');
+  const [attempts, setAttempts] = useState('');
   const [backoffType, setBackoffType] = useState<'' | Backoff['type']>('');
   const [backoffDelay, setBackoffDelay] = useState('');
   const [timeout, setTimeoutText] = useState('');
@@ -27,33 +34,42 @@ export function useRunOptions(opts: { dedupe?: boolean } = {}) {
   /** Kept from a loaded task: the parts of its backoff the form does not show. */
   const [savedBackoff, setSavedBackoff] = useState<Backoff | null>(null);
 
+  /** A whole number within the command's bounds; empty: its default (undefined: none known). */
+  const number = (text: string, b: Bound | undefined): number | undefined | null =>
+    (text.trim() ? wholeNumber(text, b?.min ?? -Infinity, b?.max ?? Infinity) : b?.default);
+
   return {
     values: { priority, attempts, backoffType, backoffDelay, timeout, tags, dedupeKey },
     set: { priority: setPriority, attempts: setAttempts, backoffType: setBackoffType, backoffDelay: setBackoffDelay, timeout: setTimeoutText, tags: setTags, dedupeKey: setDedupeKey },
     errors,
+    limits,
     dedupe: opts.dedupe ?? false,
     /** The options as the engine takes them, or null (the errors say why under each field). */
     read(): RunOptionValues | null {
       const out: Partial<Record<Field, string>> = {};
-      const p = wholeNumber(priority, 0, 10);
-      if (p === null) out.priority = 'a whole number from 0 to 10';
-      const a = wholeNumber(attempts, 1, 100);
-      if (a === null) out.maxAttempts = 'a whole number from 1 to 100';
+      const p = number(priority, limits?.priority);
+      if (p === null) out.priority = boundText(limits?.priority ?? { min: -Infinity, max: Infinity });
+      const a = number(attempts, limits?.maxAttempts);
+      if (a === null) out.maxAttempts = boundText(limits?.maxAttempts ?? { min: -Infinity, max: Infinity });
       const delayMs = backoffDelay.trim() ? parseDuration(backoffDelay) : undefined;
       if (delayMs === null) out.backoff = `a duration, e.g. ${DURATION_EXAMPLES}`;
       const timeoutMs = timeout.trim() ? parseDuration(timeout) : undefined;
       if (timeoutMs === null) out.timeoutMs = `a duration, e.g. ${DURATION_EXAMPLES}`;
+      else if (timeoutMs !== undefined && limits && timeoutMs > limits.timeoutMaxMs) out.timeoutMs = `at most ${duration(limits.timeoutMaxMs)}`;
+      const tagList = tags.split(',').map((t) => t.trim()).filter(Boolean);
+      if (limits && tagList.length > limits.tagsMax) out.tags = `at most ${limits.tagsMax} tags`;
       setErrors(out);
       if (Object.keys(out).length) return null;
-      const backoff: Backoff | undefined = backoffType || delayMs !== undefined
-        ? { ...(savedBackoff ?? { type: 'exponential', delayMs: 5_000, maxDelayMs: 3_600_000, jitter: 0.1 }),
-          ...(backoffType ? { type: backoffType } : {}), ...(delayMs !== undefined && delayMs !== null ? { delayMs } : {}) }
+      // What the form does not show (the longest wait, the jitter) is the saved task's, or
+      // the engine's default.
+      const backoff: Partial<Backoff> | undefined = backoffType || delayMs !== undefined
+        ? { ...savedBackoff, ...(backoffType ? { type: backoffType } : {}), ...(delayMs !== undefined && delayMs !== null ? { delayMs } : {}) }
         : undefined;
       return {
-        priority: p!, maxAttempts: a!,
+        ...(p != null && { priority: p }), ...(a != null && { maxAttempts: a }),
         ...(backoff ? { backoff } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
+        tags: tagList,
         ...(opts.dedupe && dedupeKey.trim() ? { dedupeKey: dedupeKey.trim() } : {}),
       };
     },
@@ -76,7 +92,7 @@ export function useRunOptions(opts: { dedupe?: boolean } = {}) {
       setErrors({});
     },
     reset() {
-      setPriority('5'); setAttempts('3'); setBackoffType(''); setBackoffDelay(''); setTimeoutText(''); setTags(''); setDedupeKey('');
+      setPriority(''); setAttempts(''); setBackoffType(''); setBackoffDelay(''); setTimeoutText(''); setTags(''); setDedupeKey('');
       setSavedBackoff(null); setErrors({});
     },
   };
@@ -96,20 +112,25 @@ function Field({ label, error, children }: { label: string; error?: string; chil
 }
 
 export function RunOptionFields({ form, prefix = '' }: { form: RunOptionsForm; prefix?: string }) {
-  const { values: v, set, errors: e } = form;
+  const { values: v, set, errors: e, limits } = form;
+  const min = (b: Bound | undefined) => (b && Number.isFinite(b.min) ? b.min : undefined);
+  const max = (b: Bound | undefined) => (b && Number.isFinite(b.max) ? b.max : undefined);
+  const dflt = (b: Bound | undefined) => (b?.default !== undefined ? String(b.default) : undefined);
+  const backoffDefault = limits?.backoff.delayMs
+    ? `default (from ${duration(limits.backoff.delayMs)}, ${limits.backoff.type === 'fixed' ? 'the same each time' : 'doubling'})` : 'default';
   const id = (name: string) => `${prefix}${name}`;
   return (
     <div className="options run-options">
       <Field label="priority" error={e.priority}>
-        <input aria-label={id('priority')} type="number" min={0} max={10} className="narrow" value={v.priority} onChange={(x) => set.priority(x.target.value)} aria-invalid={!!e.priority} />
+        <input aria-label={id('priority')} type="number" min={min(limits?.priority)} max={max(limits?.priority)} placeholder={dflt(limits?.priority)} className="narrow" value={v.priority} onChange={(x) => set.priority(x.target.value)} aria-invalid={!!e.priority} />
       </Field>
       <Field label="attempts" error={e.maxAttempts}>
-        <input aria-label={id('attempts')} type="number" min={1} max={100} className="narrow" value={v.attempts} onChange={(x) => set.attempts(x.target.value)} aria-invalid={!!e.maxAttempts} />
+        <input aria-label={id('attempts')} type="number" min={min(limits?.maxAttempts)} max={max(limits?.maxAttempts)} placeholder={dflt(limits?.maxAttempts)} className="narrow" value={v.attempts} onChange={(x) => set.attempts(x.target.value)} aria-invalid={!!e.maxAttempts} />
       </Field>
       <Field label="wait between attempts" error={e.backoff}>
         <span className="pair">
           <select aria-label={id('backoff')} value={v.backoffType} onChange={(x) => set.backoffType(x.target.value as typeof v.backoffType)}>
-            <option value="">default (from 5s, doubling)</option>
+            <option value="">{backoffDefault}</option>
             <option value="exponential">doubling, from</option>
             <option value="fixed">the same each time</option>
           </select>

@@ -7,12 +7,15 @@ import { DURATION_EXAMPLES, parseDuration } from '../../../shared/duration';
 import { useApp } from '../context';
 import { KindFields, useKindForm } from './KindFields';
 import { wholeNumber } from '../format';
+import { boundText, useOptionLimits } from '../optionLimits';
 
 export function RunWithChanges({ task, onDone }: { task: Task; onDone(): void }) {
   const api = useApp((s) => s.api);
   const act = useApp((s) => s.act);
   const lanes = useApp((s) => s.lanes);
   const form = useKindForm(api);
+  // The bounds of the run it makes.
+  const limits = useOptionLimits(api, 'enqueue');
   const [lane, setLane] = useState(task.lane);
   const [priority, setPriority] = useState(String(task.priority));
   const [delay, setDelay] = useState('');
@@ -21,9 +24,10 @@ export function RunWithChanges({ task, onDone }: { task: Task; onDone(): void })
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const p = wholeNumber(priority, 0, 10);
+    const bounds = limits?.priority ?? { min: -Infinity, max: Infinity };
+    const p = wholeNumber(priority, bounds.min, bounds.max);
     const delayMs = delay.trim() ? parseDuration(delay) : undefined;
-    if (p === null) { setError('priority: a whole number from 0 to 10'); return; }
+    if (p === null) { setError(`priority: ${boundText(bounds)}`); return; }
     if (delayMs === null) { setError(`start in: a duration, e.g. ${DURATION_EXAMPLES}`); return; }
     // The task's input goes as it is saved unless one of its fields was edited.
     let input: unknown;
@@ -47,7 +51,7 @@ export function RunWithChanges({ task, onDone }: { task: Task; onDone(): void })
             {lanes.map((l) => <option key={l.name} value={l.name}>{l.name}</option>)}
           </select></label>
         <label className="option"><span>priority</span>
-          <input aria-label="this run's priority" type="number" min={0} max={10} className="narrow" value={priority} onChange={(e) => setPriority(e.target.value)} /></label>
+          <input aria-label="this run's priority" type="number" min={limits?.priority.min} max={limits?.priority.max} className="narrow" value={priority} onChange={(e) => setPriority(e.target.value)} /></label>
         <label className="option"><span>start in</span>
           <input aria-label="start in" placeholder="now, or e.g. 10m" className="narrow" value={delay} onChange={(e) => setDelay(e.target.value)} /></label>
       </div>

@@ -20,8 +20,9 @@ export function Tasks() {
   const api = useApp((s) => s.api);
   // The task whose definition the form shows: to change it, or (clone) to save a copy.
   const [editing, setEditing] = useState<{ task: Task; clone: boolean } | null>(null);
-  // The task whose page is shown instead of the list (null: the list).
-  const [openId, setOpenId] = useState<number | null>(null);
+  // The task whose page is shown instead of the list (null: the list); in the address.
+  const openId = useApp((s) => s.openTaskId);
+  const setOpenId = useApp((s) => s.openTask);
   // Success over the last 30 days, per task (read with the tasks).
   const [stats, setStats] = useState<Map<number, StatsRow>>(new Map());
   // Read when the view opens, when the tasks themselves change, and every 15 s (not at every
@@ -39,12 +40,14 @@ export function Tasks() {
   useEffect(() => {
     if (!tasks.length) return;
     return takeHandoff('taskId', (id) => { const t = tasks.find((x) => x.id === id); setEditing(t ? { task: t, clone: false } : null); setOpenId(null); });
-  }, [tasks]);
-  // A task whose page was asked for (the command palette).
-  useEffect(() => takeHandoff('openTaskId', (id) => setOpenId(id)), []);
+  }, [tasks, setOpenId]);
   const edit = (task: Task, clone = false) => { setEditing({ task, clone }); setOpenId(null); };
   const open = openId === null ? undefined : tasks.find((t) => t.id === openId);
   if (open) return <TaskPage task={open} onBack={() => setOpenId(null)} onEdit={() => edit(open)} onClone={() => edit(open, true)} />;
+  // An address naming a task that is not there (deleted, or another database).
+  if (openId !== null && tasks.length > 0) {
+    return <p className="empty">Task {openId} does not exist. <button className="link-button" onClick={() => setOpenId(null)}>All tasks</button></p>;
+  }
   return (
     <>
       <NewTask editing={editing} taken={new Set(tasks.map((t) => t.name))} onDone={() => setEditing(null)} />
@@ -89,7 +92,7 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
   const [name, setName] = useState('');
   // The command line (through the shell), or a kind with its fields made from its schema.
   const form = useKindForm(api);
-  const options = useRunOptions();
+  const options = useRunOptions({ command: 'createTask' });
   // The run options are folded away unless asked for, or a loaded task has some of its own.
   const [showOptions, setShowOptions] = useState(false);
   const [command, setCommand] = useState('');
