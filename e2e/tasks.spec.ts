@@ -123,3 +123,29 @@ test('a task that runs once at a set time; a run with changes leaves the task as
   const task = (JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; lane: string; input: unknown }[]).find((t) => t.name === 'renew domain')!;
   expect(task).toMatchObject({ lane: 'default', input: { command: 'echo renewing' } });
 });
+
+test('a task and its schedule are saved together: a zone refused saves no task; an edit that leaves the schedule keeps it', async ({ page, served }) => {
+  await page.getByRole('tab', { name: 'Tasks' }).click();
+  const form = page.getByRole('form', { name: 'new task' });
+  await form.getByLabel('task name').fill('report');
+  await form.getByLabel('task command').fill('echo report');
+  await form.getByLabel('cron').fill('0 6 * * 1');
+  await form.getByLabel('time zone').fill('Mars/Olympus');
+  await form.getByRole('button', { name: 'Save task' }).click();
+  await expect(page.getByTestId('schedule-error')).toContainText("time zone 'Mars/Olympus' is not a known IANA zone");
+  expect(JSON.parse(served.cli('tasks', '--json').stdout)).toEqual([]);
+
+  await form.getByLabel('time zone').fill('Europe/Berlin');
+  await form.getByRole('button', { name: 'Save task' }).click();
+  const row = page.locator('tr[data-task="report"]');
+  await expect(row).toContainText('(Europe/Berlin)');
+  // Only the priority changes; the schedule stays as it was.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: 'edit task report' });
+  await edit.getByText('Run options').click();
+  await edit.getByLabel('task priority').fill('8');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(row).toContainText('(Europe/Berlin)');
+  const [saved] = JSON.parse(served.cli('tasks', '--json').stdout) as { priority: number; schedule: { cron: string; timeZone: string } | null }[];
+  expect(saved).toMatchObject({ priority: 8, schedule: { cron: '0 6 * * 1', timeZone: 'Europe/Berlin' } });
+});

@@ -350,9 +350,11 @@ export function examples(pools: () => Pools): Examples {
     resumeAll: empty,
     deleteLane: fc.record({ name: fc.oneof(lane, fc.nat(300).map((n) => `fz-${n}`)) }),
     listTasks: empty,
-    createTask: taskDef,
+    // With a schedule saved in the same command, sometimes (a refused one saves nothing).
+    createTask: fc.tuple(taskDef, fc.option(schedule, { nil: undefined })).map(([t, sc]) => (sc ? { ...t, schedule: sc } : t)),
     updateTask: fc.tuple(fc.record({ id: taskId }), fc.option(kindAndInput, { nil: undefined }), opt({
       ...runOptions, name: fc.nat(400).map((n) => `task-${n}`), timeoutMs: fc.constantFrom(1000, null),
+      schedule: fc.option(schedule, { nil: null }),
     })).map(([id, ki, rest]) => ({ ...id, ...ki, ...rest })),
     deleteTask: fc.record({ id: taskId }),
     runTask: opt({

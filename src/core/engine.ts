@@ -21,6 +21,7 @@ import { taskCommands } from './tasks/task-commands';
 import { Scheduler } from './scheduler/scheduler';
 import { scheduleCommands } from './scheduler/schedule-commands';
 import { configCommands } from './tasks/config';
+import { withSchedule } from './tasks/with-schedule';
 import { BUILT_IN_KIND_NAMES, BUILT_IN_KINDS } from './handlers/built-in';
 import { headlessNotifier } from './handlers/notify';
 import { hasPluginFiles, loadPlugins } from './handlers/plugins';
@@ -90,12 +91,15 @@ export function createEngine(opts: EngineOptions) {
   let plugins: PluginInfo[] = [];
   // Filled in below: the config commands write through the registry (schema-checked).
   let registry: Registry;
+  const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store });
+  const schedules = scheduleCommands({ taskStore, clock, scheduler });
   const handlers = {
     ...enqueueCommands(enqueuer),
     ...runCommands({ sqlite, store, clock, events, loop, kinds, search: searchIndex }),
     ...laneCommands({ sqlite, laneStore, store, taskStore, clock, events, loop }),
-    ...taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store }),
-    ...scheduleCommands({ taskStore, clock, scheduler }),
+    ...tasks,
+    ...schedules,
+    ...withSchedule(sqlite, { ...tasks, ...schedules }),
     ...configCommands({ sqlite, taskStore, kinds, clock, loop, invoke: (name, input) => registry.invoke(name, input) }),
     search: (q) => { loop.flush(); return searchIndex.search(q); },
     /** Plugins found in <dataDir>/plugins, with the reason for any that failed to load. */

@@ -111,18 +111,11 @@ export function registerTaskVerbs(cli: Cli): void {
       const c = client();
       const what = kindOf(o, prog, args);
       if (!what) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what the task does: a program (after --), --http, --notify or --plugin' });
-      // A schedule the engine would refuse is refused before the task is saved (bad input
-      // changes nothing); anything else it refuses takes the new task back out.
-      if (o.cron !== undefined) await c.call('previewSchedule', { cron: o.cron, ...(o.tz !== undefined && { timeZone: o.tz }), count: 1 });
-      let saved = await c.call('createTask', { ...what, ...runOptionsOf(o), name });
-      if (o.cron !== undefined || o.onceAt !== undefined) {
-        try {
-          saved = await c.call('setSchedule', scheduleInput(saved.id, o));
-        } catch (error) {
-          await c.call('deleteTask', { id: saved.id });
-          throw error;
-        }
-      }
+      // The task and its schedule in one command: a schedule the engine refuses saves nothing.
+      const { taskId: _, ...schedule } = scheduleInput(0, o);
+      const saved = await c.call('createTask', {
+        ...what, ...runOptionsOf(o), name, ...(o.cron !== undefined || o.onceAt !== undefined ? { schedule } : {}),
+      });
       out(saved, o.json, () => `task ${saved.id} (${saved.name}) saved${saved.schedule ? `: ${scheduleText(saved)}, next ${timeIn(saved.schedule.nextRunAt, saved.schedule.timeZone)}` : ''}`);
     });
 

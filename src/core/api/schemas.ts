@@ -168,6 +168,34 @@ export const updateLaneInput = z.strictObject({
 });
 export const laneByName = z.strictObject({ name: laneName });
 
+// A schedule: cron in a zone, or once at an instant; what a fire does when the last run has
+// not ended (overlap), and what happens to fires missed while Tasklane was off (catch-up).
+export const OVERLAP_POLICIES = ['skip', 'queue', 'allow'] as const;
+export const CATCH_UP_POLICIES = ['once', 'all', 'skip'] as const;
+const scheduleShape = {
+  /** 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first. */
+  cron: z.string().min(1).max(200).optional(),
+  /** IANA zone; defaults to the system's. */
+  timeZone: z.string().min(1).max(100).optional(),
+  /** A single run at this instant, instead of a cron expression. */
+  runAt: epochMs.optional(),
+  overlap: z.enum(OVERLAP_POLICIES).default('skip'),
+  catchUp: z.enum(CATCH_UP_POLICIES).default('once'),
+  catchUpMax: z.int().min(1).max(10_000).default(100),
+  enabled: z.boolean().default(true),
+};
+function scheduleRules<S extends z.ZodType<{ cron?: string; runAt?: number; timeZone?: string }>>(schema: S) {
+  return schema.refine((v) => (v.cron === undefined) !== (v.runAt === undefined), {
+    message: 'give either cron or runAt',
+    path: ['cron'],
+  }).refine((v) => v.runAt === undefined || v.timeZone === undefined, {
+    message: 'timeZone goes with cron; runAt is already an instant',
+    path: ['timeZone'],
+  });
+}
+/** A task's schedule given with the task itself (createTask, updateTask): saved with it, or not at all. */
+export const taskScheduleInput = scheduleRules(z.strictObject(scheduleShape));
+
 const taskFields = {
   ...runOptions,
   name: z.string().min(1).max(100),
@@ -184,6 +212,8 @@ export const createTaskInput = z.strictObject({
   backoff: taskFields.backoff.optional(),
   timeoutMs: taskFields.timeoutMs.default(null),
   tags: taskFields.tags.default([]),
+  /** Its schedule, saved in the same transaction (a schedule refused: no task either). */
+  schedule: taskScheduleInput.optional(),
 });
 export const updateTaskInput = z.strictObject({
   id,
@@ -196,6 +226,8 @@ export const updateTaskInput = z.strictObject({
   backoff: taskFields.backoff.optional(),
   timeoutMs: taskFields.timeoutMs.optional(),
   tags: taskFields.tags.optional(),
+  /** A new schedule, or null to clear it (left out: as it is), in the same transaction. */
+  schedule: taskScheduleInput.nullable().optional(),
 });
 export const deleteTaskInput = byId;
 export const runTaskInput = z.strictObject({
@@ -218,28 +250,8 @@ export const pruneInput = z.strictObject({
 
 // ---- schedules -------------------------------------------------------------------------
 
-export const OVERLAP_POLICIES = ['skip', 'queue', 'allow'] as const;
-export const CATCH_UP_POLICIES = ['once', 'all', 'skip'] as const;
 
-export const setScheduleInput = z.strictObject({
-  taskId: id,
-  /** 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first. */
-  cron: z.string().min(1).max(200).optional(),
-  /** IANA zone; defaults to the system's. */
-  timeZone: z.string().min(1).max(100).optional(),
-  /** A single run at this instant, instead of a cron expression. */
-  runAt: epochMs.optional(),
-  overlap: z.enum(OVERLAP_POLICIES).default('skip'),
-  catchUp: z.enum(CATCH_UP_POLICIES).default('once'),
-  catchUpMax: z.int().min(1).max(10_000).default(100),
-  enabled: z.boolean().default(true),
-}).refine((v) => (v.cron === undefined) !== (v.runAt === undefined), {
-  message: 'give either cron or runAt',
-  path: ['cron'],
-}).refine((v) => v.runAt === undefined || v.timeZone === undefined, {
-  message: 'timeZone goes with cron; runAt is already an instant',
-  path: ['timeZone'],
-});
+export const setScheduleInput = scheduleRules(z.strictObject({ taskId: id, ...scheduleShape }));
 export const scheduleByTask = z.strictObject({ taskId: id });
 export const previewScheduleInput = z.strictObject({
   cron: z.string().min(1).max(200),

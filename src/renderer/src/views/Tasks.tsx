@@ -149,28 +149,18 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
       ? (onceMs !== null && Number.isFinite(onceMs) ? { runAt: onceMs } : null)
       : (cron.trim() ? { cron: cron.trim(), timeZone: zone, overlap, catchUp } : null);
     const ok = await act(async (a) => {
+      // The task and its schedule in one command: a schedule refused saves nothing.
       if (editing) {
-        const task = await a.updateTask({ id: editing.id, name, ...what, lane, ...opts });
-        // Set again only when it changed: a one-time schedule that has fired is in the past,
-        // and setting it again would be refused.
-        if (schedule && !sameSchedule(editing.schedule, schedule)) await a.setSchedule({ taskId: task.id, ...schedule });
-        else if (editing.schedule) await a.clearSchedule({ taskId: task.id });
-        return task;
+        // The schedule goes only when it changed (a one-time schedule that has fired is in
+        // the past, and setting it again would be refused); cleared when the form has none.
+        const change = schedule ? (sameSchedule(editing.schedule, schedule) ? {} : { schedule }) : editing.schedule ? { schedule: null } : {};
+        return a.updateTask({ id: editing.id, name, ...what, lane, ...opts, ...change });
       }
-      const task = await a.createTask({ name, ...what, lane, ...opts });
-      if (schedule) {
-        try {
-          await a.setSchedule({ taskId: task.id, ...schedule });
-        } catch (error) {
-          await a.deleteTask({ id: task.id });
-          throw error;
-        }
-      }
-      return task;
+      return a.createTask({ name, ...what, lane, ...opts, ...(schedule ? { schedule } : {}) });
     }, `Task ${name} saved`, (error) => {
       if (options.said(error) || form.said(error)) return true;
       // A schedule the engine refuses: said under the schedule's fields.
-      if (['cron', 'timeZone', 'runAt'].includes((error as { field?: string }).field ?? '')) { setScheduleError((error as Error).message); return true; }
+      if (((error as { field?: string }).field ?? '').startsWith('schedule.')) { setScheduleError((error as Error).message); return true; }
       return false;
     });
     if (ok) { setName(''); setCommand(''); setCron(''); setOnceAt(''); setWhen('cron'); form.reset(); options.reset(); form.choose('command'); onDone(); }
