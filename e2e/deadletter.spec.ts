@@ -73,7 +73,7 @@ test('discard all runs matching a filter waits with Undo too: undone, they stay;
   expect(served.cli('show', '2').status).toBe(4);
 });
 
-test('runs ticked in the Runs list: each action says how many of them it applies to, and acts on those only', async ({ page, served }) => {
+test('runs ticked in the Runs list: each action (hold, release, cancel, retry…) says how many of them it applies to, and acts on those only', async ({ page, served }) => {
   for (const args of [['--attempts', '1', '--', 'sh', '-c', 'exit 1'], ['--attempts', '1', '--', 'sh', '-c', 'exit 1'], ['--delay', '1h', '--', 'true']]) {
     expect(served.cli('add', ...args).status).toBe(0);
   }
@@ -83,6 +83,14 @@ test('runs ticked in the Runs list: each action says how many of them it applies
   await expect(ticked).toContainText('3 selected');
   await expect(ticked.getByRole('button', { name: 'Cancel 1' })).toBeEnabled();
   await expect(ticked.getByRole('button', { name: 'Retry 2' })).toBeEnabled();
+  // The waiting one can be held, then released (the actions for waiting runs show with one ticked).
+  await expect(ticked.getByRole('button', { name: 'Release' })).toHaveCount(0);
+  await ticked.getByRole('button', { name: 'Hold 1' }).click();
+  await expect(page.locator('tr[data-run-id="3"] .status')).toHaveText('held');
+  await page.getByLabel('select run 3').check();
+  await ticked.getByRole('button', { name: 'Release 1' }).click();
+  await expect(page.locator('tr[data-run-id="3"] .status')).toHaveText('scheduled');
+  for (const id of [1, 2, 3]) await page.getByLabel(`select run ${id}`).check();
   await ticked.getByRole('button', { name: 'Cancel 1' }).click();
   await expect(page.locator('.notice')).toContainText('run 3 cancelled');
   await expect(ticked).toHaveCount(0);

@@ -1,7 +1,8 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { Run } from '../../../core/api/types';
-import { BULK_ACTION_STATUSES } from '../../../core/api/statuses';
+import type { Run, RunStatus } from '../../../core/api/types';
+import { BULK_ACTION_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES } from '../../../core/api/statuses';
 import { useApp } from '../context';
+import type { Api } from '../api';
 import { useKeys } from '../keys';
 import { filterInput } from '../store';
 import { takeHandoff } from '../draft';
@@ -122,25 +123,37 @@ export function Runs() {
   );
 }
 
-/** What can be done to the ticked runs: each action names how many of them it applies to
- *  (cancel: those not ended; retry: dead, failed or cancelled; discard: dead or failed). */
+/** What can be done to the ticked runs, each action with how many of them it applies to:
+ *  run next (waiting or held), hold (waiting), release (held), cancel (not ended), retry
+ *  (dead, failed or cancelled), discard (dead or failed; after the undo window). */
+const SELECTION: { label: string; statuses: readonly RunStatus[]; call(a: Api, ids: number[]): Promise<unknown>; did: string }[] = [
+  { label: 'Run next', statuses: PROMOTABLE_STATUSES, call: (a, ids) => a.promote({ ids }), did: 'run next' },
+  { label: 'Hold', statuses: HOLDABLE_STATUSES, call: (a, ids) => a.hold({ ids }), did: 'held' },
+  { label: 'Release', statuses: ['held'], call: (a, ids) => a.release({ ids }), did: 'released' },
+  { label: 'Cancel', statuses: BULK_ACTION_STATUSES.cancel, call: (a, ids) => a.cancel({ ids }), did: 'cancelled' },
+  { label: 'Retry', statuses: BULK_ACTION_STATUSES.retry, call: (a, ids) => a.retry({ ids }), did: 'queued again' },
+  { label: 'Discard', statuses: BULK_ACTION_STATUSES.discard, call: (a, ids) => a.discard({ ids }), did: 'discarded' },
+];
+
 function Selection({ runs, onDone, undoable }: { runs: Run[]; onDone(): void; undoable: Undoable }) {
   const act = useApp((s) => s.act);
-  const which = (action: BulkAction) => runs.filter((r) => BULK_ACTION_STATUSES[action].includes(r.status)).map((r) => r.id);
-  const go = (action: BulkAction) => {
-    const ids = which(action);
+  const which = (statuses: readonly RunStatus[]) => runs.filter((r) => statuses.includes(r.status)).map((r) => r.id);
+  const go = (action: (typeof SELECTION)[number]) => {
+    const ids = which(action.statuses);
     if (!ids.length) return;
     const what = ids.length === 1 ? `run ${ids[0]}` : `${ids.length} runs`;
-    if (action === 'discard') undoable.later(what, () => void act((a) => a.discard({ ids }), `${what} discarded`));
-    else void act((a) => (action === 'cancel' ? a.cancel({ ids }) : a.retry({ ids })), action === 'cancel' ? `${what} cancelled` : `${what} queued again`);
+    const send = () => void act((a) => action.call(a, ids), `${what} ${action.did}`);
+    if (action.label === 'Discard') undoable.later(what, send); else send();
     onDone();
   };
   return (
     <div className="toolbar bulk" role="group" aria-label="selected runs">
         <span>{runs.length} selected:</span>
-        {(['cancel', 'retry', 'discard'] as const).map((a) => {
-          const n = which(a).length;
-          return <button key={a} disabled={!n} onClick={() => go(a)}>{{ cancel: 'Cancel', retry: 'Retry', discard: 'Discard' }[a]} {n}</button>;
+        {SELECTION.map((a) => {
+          const n = which(a.statuses).length;
+          // Waiting-run actions show only when some ticked run is waiting; the rest always.
+          if (!n && ['Run next', 'Hold', 'Release'].includes(a.label)) return null;
+          return <button key={a.label} disabled={!n} onClick={() => go(a)}>{a.label} {n}</button>;
         })}
         <button className="link-button" onClick={onDone}>clear</button>
     </div>

@@ -6,7 +6,7 @@ import { clock, title } from '../format';
 import { errorText } from '../store';
 import { KindFields, KindPicker, useKindForm } from './KindFields';
 import { takeHandoff } from '../draft';
-import { copyName, fireText as fireOn, scheduleText, successText, TASK_SPAN_MS } from '../taskView';
+import { copyName, fireText, scheduleText, successText, TASK_SPAN_MS } from '../taskView';
 import { StatusBadge } from './RunTable';
 import { TaskPage } from './TaskPage';
 import { RunOptionFields, useRunOptions } from './RunOptions';
@@ -70,7 +70,7 @@ function TaskRow({ task, stats, onOpen, onEdit, onClone }: { task: TaskListItem;
       <td className="title col-command">{title({ name: null, kind: task.kind, input: task.input })}</td>
       <td>{task.lane}</td>
       <td>{s ? <>{scheduleText(s, localZone)}{!s.enabled && <span className="status cancelled"> paused</span>}</> : 'by hand'}</td>
-      <td>{s?.enabled && s.nextRunAt !== null ? fireOn(s.nextRunAt, s.timeZone ?? localZone, localZone) : ''}</td>
+      <td>{s?.enabled && s.nextRunAt !== null ? fireText(s.nextRunAt, s.timeZone ?? localZone, localZone) : ''}</td>
       <td>{task.lastRun ? <><StatusBadge status={task.lastRun.status} /> <span className="muted small">{clock(task.lastRun.at)}</span></> : <span className="muted">never</span>}</td>
       <td>{successText(stats)}</td>
       <td className="actions">
@@ -208,7 +208,7 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
       {preview !== null && (
         <p className="preview" data-testid="schedule-preview">
           {typeof preview === 'string' ? <span className="error-line">{preview}</span>
-            : <>{preview.description}; next: {preview.fires.map((f) => fireText(f, preview)).join(', ')}</>}
+            : <>{preview.description}; next: {preview.fires.map((f) => previewFireText(f, preview)).join(', ')}</>}
         </p>
       )}
     </form>
@@ -230,7 +230,7 @@ function localInput(at: number): string {
 }
 
 /** A next fire on the person's clock; one that a daylight-saving gap moved says so. */
-function fireText(at: number, preview: SchedulePreview): string {
+function previewFireText(at: number, preview: SchedulePreview): string {
   const shifted = preview.shifted?.find((s) => s.at === at);
   if (!shifted) return clock(at);
   // The note's times are the schedule's wall clock; name its zone when it is not this machine's.
