@@ -14,7 +14,8 @@ function bashOffers(words: string[]): string[] {
 }
 
 it('bash offers the verbs of the words typed so far, and their own options', () => {
-  expect(bashOffers(['sch'])).toEqual(['schedule']);
+  expect(bashOffers(['sch'])).toEqual(['schedule', 'schema']);
+  expect(bashOffers(['sched'])).toEqual(['schedule']);
   expect(bashOffers(['schedule', ''])).toEqual(expect.arrayContaining(['set', 'pause', 'resume', 'clear', 'preview', 'explain']));
   const taskAdd = bashOffers(['task', 'add', '--c']);
   expect(taskAdd).toEqual(expect.arrayContaining(['--cron', '--catch-up', '--cwd']));
