@@ -303,6 +303,11 @@ export function examples(pools: () => Pools): Examples {
     opt({ runAt: future, overlap: fc.constantFrom('skip', 'queue', 'allow'), enabled: fc.boolean() }, ['runAt']),
   );
   const byTask = fc.record({ taskId: scheduledTask });
+  // Hooks: run a task (perhaps one that loops back, or none), or a webhook (a URL, or not one).
+  const hookList = fc.array(fc.oneof(
+    fc.record({ on: fc.constantFrom('succeeded', 'failed', 'dead', 'ended', 'sometimes'), runTask: taskId }),
+    fc.record({ on: fc.constantFrom('failed', 'ended'), webhook: opt({ url: fc.constantFrom('http://127.0.0.1:9/h', 'ftp://x', 'not a url'), secret: fc.constantFrom('short', 'x'.repeat(16)) }, ['url']) }),
+  ), { maxLength: 3 });
   const empty = fc.constant({});
   return {
     enqueue: enqueueRun,
@@ -351,10 +356,11 @@ export function examples(pools: () => Pools): Examples {
     deleteLane: fc.record({ name: fc.oneof(lane, fc.nat(300).map((n) => `fz-${n}`)) }),
     listTasks: empty,
     // With a schedule saved in the same command, sometimes (a refused one saves nothing).
-    createTask: fc.tuple(taskDef, fc.option(schedule, { nil: undefined })).map(([t, sc]) => (sc ? { ...t, schedule: sc } : t)),
+    createTask: fc.tuple(taskDef, fc.option(schedule, { nil: undefined }), fc.option(hookList, { nil: undefined }))
+      .map(([t, sc, hk]) => ({ ...t, ...(sc && { schedule: sc }), ...(hk && { hooks: hk }) })),
     updateTask: fc.tuple(fc.record({ id: taskId }), fc.option(kindAndInput, { nil: undefined }), opt({
       ...runOptions, name: fc.nat(400).map((n) => `task-${n}`), timeoutMs: fc.constantFrom(1000, null),
-      schedule: fc.option(schedule, { nil: null }),
+      schedule: fc.option(schedule, { nil: null }), hooks: hookList,
     })).map(([id, ki, rest]) => ({ ...id, ...ki, ...rest })),
     deleteTask: fc.record({ id: taskId }),
     runTask: opt({

@@ -72,6 +72,8 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'task add', args: ['nightly', '--cron', '0 3 * * *', '--tz', 'Europe/Berlin', '--', 'echo', 'backup'] },
   { path: 'task edit', args: ['nightly', '--priority', '7', '--env', 'K=V'] },
   { path: 'task show', args: ['nightly'] },
+  { path: 'hook add', args: ['nightly', '--on', 'failed', '--webhook', 'http://127.0.0.1:9/hook'] },
+  { path: 'hook rm', args: ['nightly', '1'] },
   { path: 'task run', args: ['nightly'] },
   { path: 'tasks', args: [] },
   { path: 'schedule set', args: ['nightly', '--cron', '30 2 * * *', '--tz', 'UTC', '--overlap', 'queue'] },

@@ -22,6 +22,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { scheduleCommands } from './scheduler/schedule-commands';
 import { configCommands } from './tasks/config';
 import { withSchedule } from './tasks/with-schedule';
+import { createHooks } from './hooks/hooks';
 import { BUILT_IN_KIND_NAMES, BUILT_IN_KINDS } from './handlers/built-in';
 import { headlessNotifier } from './handlers/notify';
 import { hasPluginFiles, loadPlugins } from './handlers/plugins';
@@ -86,12 +87,16 @@ export function createEngine(opts: EngineOptions) {
     saveLane: (config) => laneStore.update(config),
   }, laneStore.all());
   const enqueuer = createEnqueuer({ sqlite, store, kinds, clock, events, loop });
+  // Completion hooks: runs of their own, made in the transaction that ends the run they follow.
+  const hooks = createHooks({ task: (id) => taskStore.row(id), enqueuer, logger });
+  hooks.reload(taskStore.all());
+  store.watchEnds(hooks);
   const scheduler = new Scheduler({ sqlite, taskStore, store, clock, logger, loop, enqueuer });
 
   let plugins: PluginInfo[] = [];
   // Filled in below: the config commands write through the registry (schema-checked).
   let registry: Registry;
-  const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store });
+  const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store, hooks });
   const schedules = scheduleCommands({ taskStore, clock, scheduler });
   const handlers = {
     ...enqueueCommands(enqueuer),

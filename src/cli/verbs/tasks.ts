@@ -2,7 +2,7 @@
 // set|pause|resume|clear|preview|explain.
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import type { Task } from '../../core/api/types';
+import type { HookEvent, Task } from '../../core/api/types';
 import { CommandError, type Client } from '../client';
 import { parseDuration, parseInteger, table, time, timeIn } from '../format';
 import { findTask, out, pairs, parseTime, readJson, readText, verb, type Cli } from '../kit';
@@ -78,6 +78,15 @@ function editedKind(current: Task, o: DefinitionOptions, prog: string | undefine
   return { kind: 'notify', input: { ...input, ...(o.body !== undefined && { body: readText(o.body) }), ...(o.urgency && { urgency: o.urgency }) } };
 }
 
+/** A hook in words: "2. when it fails: run task report" / "… POST https://…". */
+const HOOK_WHEN: Record<HookEvent, string> = { succeeded: 'when it succeeds', failed: 'when it fails', dead: 'when it goes dead', ended: 'when it ends' };
+async function hookLines(c: Client, t: Task): Promise<string[]> {
+  if (!t.hooks.length) return [];
+  const names = new Map((await c.call('listTasks', {})).map((x) => [x.id, x.name]));
+  return t.hooks.map((h, i) => `${i === 0 ? 'hooks' : '     '}     ${i + 1}. ${HOOK_WHEN[h.on]}: ${h.runTask !== undefined
+    ? `run task ${names.get(h.runTask) ?? h.runTask}` : `POST ${h.webhook!.url} (signed with secret ${h.webhook!.secret})`}`);
+}
+
 async function describeTask(c: Client, t: Task): Promise<string> {
   const recent = await c.call('listRuns', { taskId: t.id, limit: 5 });
   return [
@@ -87,6 +96,7 @@ async function describeTask(c: Client, t: Task): Promise<string> {
     `schedule  ${scheduleText(t) || 'none'}`,
     ...(t.schedule?.nextRunAt ? [`next      ${timeIn(t.schedule.nextRunAt, t.schedule.timeZone)} (${time(t.schedule.nextRunAt)} here)`] : []),
     ...(t.tags.length ? [`tags      ${t.tags.join(', ')}`] : []),
+    ...(await hookLines(c, t)),
     '',
     recent.runs.length ? runRows(recent.runs) : 'no runs yet',
   ].join('\n');
@@ -129,6 +139,34 @@ export function registerTaskVerbs(cli: Cli): void {
       if (Object.keys(patch).length === 1) throw new CommandError({ code: 'INVALID_INPUT', message: 'nothing to change: give what changes (see tasklane task edit --help)' });
       const saved = await c.call('updateTask', patch);
       out(saved, o.json, () => `task ${saved.id} (${saved.name}) changed`);
+    });
+
+  const hook = program.command('hook').description('what a task does when one of its runs ends: run another task, or POST to a webhook');
+  verb(hook, 'add', 'add a hook to a task: --run <task> or --webhook <url>, --on succeeded|failed|dead|ended')
+    .argument('<task>', 'name or id of the task whose runs it follows')
+    .addOption(new Option('--on <outcome>', 'when: succeeded, failed (failed or dead), dead, or ended (any end, cancelled too)').choices(['succeeded', 'failed', 'dead', 'ended']).makeOptionMandatory())
+    .option('--run <task>', 'run this task ({{run.id}}, {{run.status}}, {{run.result}}, {{run.log}}… in its input are filled in)')
+    .option('--webhook <url>', 'POST a JSON summary here, signed (X-Tasklane-Signature: sha256=HMAC of the body)')
+    .option('--secret <secret>', 'the webhook\'s signing secret, 16 characters or more (default: one is made)')
+    .action(async (key: string, o: { on: HookEvent; run?: string; webhook?: string; secret?: string; json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      if ((o.run === undefined) === (o.webhook === undefined)) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what the hook does: --run <task> or --webhook <url>' });
+      const added = o.run !== undefined
+        ? { on: o.on, runTask: (await findTask(c, o.run)).id }
+        : { on: o.on, webhook: { url: o.webhook!, ...(o.secret !== undefined && { secret: o.secret }) } };
+      const saved = await c.call('updateTask', { id: t.id, hooks: [...t.hooks, added] });
+      const lines = o.json ? [] : await hookLines(c, saved);
+      out(saved, o.json, () => [`task ${saved.name}: hook ${saved.hooks.length} added`, ...lines].join('\n'));
+    });
+  verb(hook, 'rm', 'remove a task\'s hook by its number (tasklane task show lists them)')
+    .argument('<task>', 'name or id').argument('<n>', 'the hook\'s number', parseInteger)
+    .action(async (key: string, n: number, o: { json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      if (n < 1 || n > t.hooks.length) throw new CommandError({ code: 'INVALID_INPUT', message: `task ${t.name} has ${t.hooks.length} hook${t.hooks.length === 1 ? '' : 's'}; there is no hook ${n}` });
+      const saved = await c.call('updateTask', { id: t.id, hooks: t.hooks.filter((_, i) => i !== n - 1) });
+      out(saved, o.json, () => `task ${saved.name}: hook ${n} removed`);
     });
 
   verb(task, 'rm', 'remove a task (its runs stay)').argument('<task>', 'name or id')

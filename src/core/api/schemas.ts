@@ -196,6 +196,18 @@ function scheduleRules<S extends z.ZodType<{ cron?: string; runAt?: number; time
 /** A task's schedule given with the task itself (createTask, updateTask): saved with it, or not at all. */
 export const taskScheduleInput = scheduleRules(z.strictObject(scheduleShape));
 
+export const HOOK_EVENTS = ['succeeded', 'failed', 'dead', 'ended'] as const;
+const httpUrl = z.string().max(2000).refine((u) => { try { return ['http:', 'https:'].includes(new URL(u).protocol); } catch { return false; } },
+  'an http:// or https:// URL');
+/** A completion hook: when (on), and what: run a task (by id), or POST to a webhook. */
+export const hookInput = z.strictObject({
+  on: z.enum(HOOK_EVENTS),
+  runTask: id.optional(),
+  /** The secret signs each POST (HMAC-SHA256); one is made when none is given. */
+  webhook: z.strictObject({ url: httpUrl, secret: z.string().min(16).max(200).optional() }).optional(),
+}).refine((h) => (h.runTask === undefined) !== (h.webhook === undefined), { message: 'give either runTask or webhook', path: ['runTask'] });
+const hooks = z.array(hookInput).max(20);
+
 const taskFields = {
   ...runOptions,
   name: z.string().min(1).max(100),
@@ -212,6 +224,7 @@ export const createTaskInput = z.strictObject({
   backoff: taskFields.backoff.optional(),
   timeoutMs: taskFields.timeoutMs.default(null),
   tags: taskFields.tags.default([]),
+  hooks: hooks.default([]),
   /** Its schedule, saved in the same transaction (a schedule refused: no task either). */
   schedule: taskScheduleInput.optional(),
 });
@@ -226,6 +239,7 @@ export const updateTaskInput = z.strictObject({
   backoff: taskFields.backoff.optional(),
   timeoutMs: taskFields.timeoutMs.optional(),
   tags: taskFields.tags.optional(),
+  hooks: hooks.optional(),
   /** A new schedule, or null to clear it (left out: as it is), in the same transaction. */
   schedule: taskScheduleInput.nullable().optional(),
 });

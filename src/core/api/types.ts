@@ -12,7 +12,7 @@ export type { ErrorShape, ErrorCode } from '../errors';
 export type Origin = 'window' | 'cli' | 'api';
 /** Where a run came from: a face (Origin), its task's schedule, a catch-up of missed fires,
  *  or 'manual' (a task run by a person, recorded before origins were). */
-export type Trigger = Origin | 'manual' | 'schedule' | 'catch-up';
+export type Trigger = Origin | 'manual' | 'schedule' | 'catch-up' | 'hook';
 
 export interface RunError { code: string; message: string }
 
@@ -154,6 +154,19 @@ export interface Task {
   createdAt: number;
   updatedAt: number;
   schedule: Schedule | null;
+  /** What it does when one of its runs ends (hooks/hooks.ts). */
+  hooks: TaskHook[];
+}
+
+/** When a hook fires: the run succeeded; failed (failed or dead); went dead; ended in any way. */
+export type HookEvent = 'succeeded' | 'failed' | 'dead' | 'ended';
+/** A completion hook: run another task, or POST a signed summary to a webhook. */
+export interface TaskHook {
+  on: HookEvent;
+  /** The task to run ({{run.id}}, {{run.status}}, {{run.task}}, {{run.result}}, {{run.error}}, {{run.log}} in its input). */
+  runTask?: number;
+  /** The URL to POST to, and the secret its X-Tasklane-Signature is made with. */
+  webhook?: { url: string; secret: string };
 }
 
 /** The newest run of a task: its status and when that was (ended, else started, else created). */
@@ -218,6 +231,8 @@ export interface ConfigFile {
   tasks: {
     name: string; kind: string; input: unknown; lane: string; priority: number; maxAttempts: number; backoff: Backoff;
     timeoutMs: number | null; tags: string[];
+    /** Hooks, a task to run named by its name. */
+    hooks?: (Omit<TaskHook, 'runTask'> & { runTask?: string })[];
     schedule: null | ({ cron: string | null; timeZone: string | null } | { runAt: number | null })
       & { overlap: OverlapPolicy; catchUp: CatchUpPolicy; catchUpMax: number; enabled: boolean };
   }[];

@@ -90,12 +90,49 @@ export function promoteDueSql(from: RunStatus): string {
     RETURNING id, lane, kind, name, priority, run_at AS runAt`;
 }
 
+/** A run that has just ended, as completion hooks see it (hooks/hooks.ts). */
+export interface EndedRun {
+  id: number; taskId: number; status: RunStatus; finishedAt: number;
+  name: string | null; kind: string; lane: string; attempt: number; startedAt: number | null;
+  result: unknown; error: { code: string; message: string } | null; log: string[];
+}
+/** Who is told of runs of some tasks that end: asked at each end, told in the transaction
+ *  just before it commits, then once it has committed (or rolled back). */
+export interface EndWatch {
+  wants(taskId: number): boolean;
+  fire(ended: readonly EndedRun[]): void;
+  committed(): void;
+  rolledBack(): void;
+}
+
+/** How many of a run's last log lines a hook sees. */
+const HOOK_LOG_LINES = 20;
+
 export function createRunStore(db: Database.Database) {
   const runCounts = new RunCounts();
   const rollups = createRollups(db);
-  // The runs that ended in the transaction are counted in the rollups before it commits.
+  let endWatch: EndWatch | null = null;
+  /** Ends in the open transaction that endWatch wants. */
+  let endedHere: { id: number; taskId: number; status: RunStatus; finishedAt: number }[] = [];
+  const hookFacts = db.prepare<[number], { name: string | null; kind: string; lane: string; attempt: number; startedAt: number | null;
+    result: string | null; errorCode: string | null; errorMessage: string | null }>(`SELECT name, kind, lane, attempt, started_at AS startedAt,
+    result, error_code AS errorCode, error_message AS errorMessage FROM runs WHERE id = ?`);
+  const lastLines = db.prepare<[number, number], string>(`SELECT text FROM run_logs WHERE run_id = ? ORDER BY seq DESC LIMIT ?`).pluck();
+  // The runs that ended in the transaction are counted in the rollups before it commits, and
+  // their hooks make their runs in it.
   const inTransaction = db.transaction((fn: () => unknown) => {
     const result = fn();
+    if (endedHere.length) {
+      const ended = endedHere;
+      endedHere = [];
+      endWatch!.fire(ended.map((e) => {
+        const f = hookFacts.get(e.id)!;
+        return { ...e, name: f.name, kind: f.kind, lane: f.lane, attempt: f.attempt, startedAt: f.startedAt,
+          result: f.result === null ? null : JSON.parse(f.result) as unknown,
+          error: f.errorCode === null ? null : { code: f.errorCode, message: f.errorMessage ?? '' },
+          log: lastLines.all(e.id, HOOK_LOG_LINES).reverse() };
+      }));
+    }
     rollups.commit();
     return result;
   });
@@ -221,6 +258,7 @@ export function createRunStore(db: Database.Database) {
       claimed?: { taskId: number | null; lane: string; kind: string; startedAt: number | null }) => {
       const run = claimed ?? endedFacts.get(id)!;
       rollups.add(run.taskId, run.lane, run.kind, status, run.startedAt, finishedAt);
+      if (run.taskId !== null && endWatch !== null && endWatch.wants(run.taskId)) endedHere.push({ id, taskId: run.taskId, status, finishedAt });
     },
     /** Stats and history, read from the rollups. */
     rollups,
@@ -231,14 +269,21 @@ export function createRunStore(db: Database.Database) {
     /** Runs `fn` in one transaction (prepared once: the flush runs one per batch); a rollback
      *  makes the counts count again when next read. */
     transaction<T>(fn: () => T): T {
+      let result: T;
       try {
-        return inTransaction(fn) as T;
+        result = inTransaction(fn) as T;
       } catch (error) {
         runCounts.forget();
         rollups.discard();
+        endedHere = [];
+        endWatch?.rolledBack();
         throw error;
       }
+      endWatch?.committed();
+      return result;
     },
+    /** Tells `watch` of ends of runs of the tasks it wants (completion hooks). */
+    watchEnds(watch: EndWatch) { endWatch = watch; },
     /** Rows were deleted in bulk (prune): count again when next read. */
     forgetCounts: () => runCounts.forget(),
     /** Counts per lane and status, kept as runs move (O(1) once loaded). */

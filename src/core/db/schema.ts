@@ -45,6 +45,8 @@ export const tasks = sqliteTable('tasks', {
   tags: text('tags').notNull().default('[]'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  // Completion hooks (hooks/hooks.ts): JSON, [] when none.
+  hooks: text('hooks').notNull().default('[]'),
   // Schedule (all null when the task only runs by hand).
   cron: text('cron'),
   timeZone: text('time_zone'),

@@ -40,9 +40,12 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
   return {
     exportConfig(): ConfigFile {
       const lanes = d.loop.lanes().map((l) => ({ name: l.name, concurrency: l.concurrency, rateLimit: l.rateLimit, pauseOnFailure: l.pauseOnFailure }));
-      const tasks = d.taskStore.all().map(toTask).map((t) => ({
+      const all = d.taskStore.all();
+      const names = new Map(all.map((t) => [t.id, t.name]));
+      const tasks = all.map(toTask).map((t) => ({
         name: t.name, kind: t.kind, input: t.input, lane: t.lane, priority: t.priority, maxAttempts: t.maxAttempts,
         backoff: t.backoff, timeoutMs: t.timeoutMs, tags: t.tags,
+        ...(t.hooks.length && { hooks: t.hooks.map(({ runTask, ...h }) => ({ ...h, ...(runTask !== undefined && { runTask: names.get(runTask) ?? String(runTask) }) })) }),
         schedule: t.schedule && {
           ...(t.schedule.cron !== null ? { cron: t.schedule.cron, timeZone: t.schedule.timeZone } : { runAt: t.schedule.runAt }),
           overlap: t.schedule.overlap, catchUp: t.schedule.catchUp, catchUpMax: t.schedule.catchUpMax, enabled: t.schedule.enabled,
@@ -64,7 +67,7 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
       });
       const tasks = file.data.tasks.map((raw, i) => {
         const field = `config.tasks.${i}`;
-        const { schedule, ...def } = (raw ?? {}) as { schedule?: unknown };
+        const { schedule, hooks: fileHooks, ...def } = (raw ?? {}) as { schedule?: unknown; hooks?: unknown };
         const t = createTaskInput.safeParse(def);
         if (!t.success) throw fromZodError(t.error, field);
         if (!laneNames.has(t.data.lane)) throw new TasklaneError('LANE_NOT_FOUND', `lane '${t.data.lane}' is neither set up nor in the file`, `${field}.lane`);
@@ -77,8 +80,25 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
           // What setSchedule would refuse, refused here, before anything is written.
           if (sched.cron !== undefined) compileInZone(sched.cron, sched.timeZone, `${field}.schedule`);
         }
-        return { def, name: t.data.name, schedule: sched };
+        // Hooks name their task by its name (the file's ids mean nothing here): set once all tasks are in.
+        const hooks = fileHooks === undefined ? undefined : (() => {
+          if (!Array.isArray(fileHooks)) throw new TasklaneError('INVALID_INPUT', `${field}.hooks: a list`, `${field}.hooks`);
+          return fileHooks.map((h: unknown, j) => {
+            const { runTask, ...rest } = (h ?? {}) as { runTask?: unknown };
+            if (runTask !== undefined && typeof runTask !== 'string') throw new TasklaneError('INVALID_INPUT', `${field}.hooks.${j}.runTask: a task's name`, `${field}.hooks.${j}.runTask`);
+            return { ...rest, runTask };
+          });
+        })();
+        return { def, name: t.data.name, schedule: sched, hooks, field };
       });
+      const taskNames = new Set([...tasks.map((t) => t.name), ...d.taskStore.all().map((t) => t.name)]);
+      for (const t of tasks) {
+        t.hooks?.forEach((h, j) => {
+          if (h.runTask !== undefined && !taskNames.has(h.runTask as string)) {
+            throw new TasklaneError('NOT_FOUND', `${t.field}.hooks.${j}.runTask: task '${h.runTask}' is neither set up nor in the file`, `${t.field}.hooks.${j}.runTask`);
+          }
+        });
+      }
       const applyImport = d.sqlite.transaction(() => {
         for (const l of lanes) {
           if (d.loop.hasLane(l.name)) cmd.updateLane({ name: l.name, concurrency: l.concurrency, rateLimit: l.rateLimit, pauseOnFailure: l.pauseOnFailure });
@@ -92,6 +112,16 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
             if (t.schedule.runAt !== undefined && t.schedule.runAt <= d.clock.now()) cmd.clearSchedule({ taskId: id });
             else cmd.setSchedule({ taskId: id, ...t.schedule });
           } else if (existing) cmd.clearSchedule({ taskId: id });
+        }
+        // Then the hooks, by name (a loop or a bad hook fails the whole import).
+        for (const t of tasks) {
+          if (!t.hooks) continue;
+          const id = d.taskStore.byName(t.name)!.id;
+          const hooks = t.hooks.map((h) => (h.runTask === undefined ? h : { ...h, runTask: d.taskStore.byName(h.runTask as string)!.id }));
+          try { cmd.updateTask({ id, hooks }); } catch (e) {
+            if (e instanceof TasklaneError) throw new TasklaneError(e.code, `${t.field}.${e.message}`, e.field ? `${t.field}.${e.field}` : t.field);
+            throw e;
+          }
         }
       });
       // Lanes live in memory too: a failure half way (a full disk) rolls the database back,

@@ -5,8 +5,11 @@ import type { KindRegistry } from '../kinds';
 import { TasklaneError } from '../errors';
 import { assertLane, type Enqueuer, type LaneLookup } from '../runs/enqueue';
 import { DEFAULT_BACKOFF } from '../runs/backoff';
-import { toTask, type TaskStore } from './task-store';
+import { toTask, type TaskStore, type TaskValues } from './task-store';
 import type { RunStore } from '../db/run-store';
+import { randomBytes } from 'node:crypto';
+import type { TaskHook } from '../api/types';
+import { checkHooks, hooksOf, type Hooks } from '../hooks/hooks';
 
 export interface TaskCommandDeps {
   taskStore: TaskStore;
@@ -15,6 +18,7 @@ export interface TaskCommandDeps {
   clock: Clock;
   enqueuer: Pick<Enqueuer, 'enqueueRows' | 'buildRow'>;
   runs: Pick<RunStore, 'lastRunOf'>;
+  hooks: Pick<Hooks, 'reload'>;
 }
 
 type TaskHandlers = Pick<Handlers, 'listTasks' | 'createTask' | 'updateTask' | 'deleteTask' | 'runTask'>;
@@ -32,6 +36,17 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
     if (other && other.id !== selfId) throw new TasklaneError('TASK_EXISTS', `a task named '${name}' already exists`, 'name');
   };
 
+  /** Hooks as saved: checked (no loop, their tasks exist), a webhook without a secret given one. */
+  const savedHooks = (given: readonly (Omit<TaskHook, 'webhook'> & { webhook?: { url: string; secret?: string } })[], self: { id: number | null; name: string }): TaskHook[] => {
+    const out = given.map((h): TaskHook => ({
+      on: h.on, ...(h.runTask !== undefined && { runTask: h.runTask }),
+      ...(h.webhook && { webhook: { url: h.webhook.url, secret: h.webhook.secret ?? randomBytes(24).toString('hex') } }),
+    }));
+    checkHooks(out, self, taskStore.all());
+    return out;
+  };
+  const changed = <T>(value: T): T => { d.hooks.reload(taskStore.all()); return value; };
+
   return {
     listTasks: () => taskStore.all().map((row) => ({ ...toTask(row), lastRun: d.runs.lastRunOf(row.id) })),
 
@@ -39,24 +54,29 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
       assertLane(lanes, req.lane);
       const parsedInput = kinds.parseInput(req.kind, req.input);
       uniqueName(req.name);
-      return toTask(taskStore.insert({ ...req, input: parsedInput, backoff: req.backoff ?? DEFAULT_BACKOFF }, d.clock.now()));
+      const hooks = savedHooks(req.hooks, { id: null, name: req.name });
+      return changed(toTask(taskStore.insert({ ...req, input: parsedInput, backoff: req.backoff ?? DEFAULT_BACKOFF, hooks }, d.clock.now())));
     },
 
-    updateTask({ id, ...patch }) {
+    updateTask({ id, schedule: _schedule, hooks, ...patch }) {
+      // (The schedule is withSchedule's: tasks/with-schedule.ts.)
       const current = toTask(mustExist(id));
       if (patch.lane !== undefined) assertLane(lanes, patch.lane);
       if (patch.name !== undefined) uniqueName(patch.name, id);
-      const values = { ...patch };
+      const values: Partial<TaskValues> = { ...patch, ...(hooks !== undefined && { hooks: savedHooks(hooks, { id, name: patch.name ?? current.name }) }) };
       if (patch.kind !== undefined || patch.input !== undefined) {
         values.input = kinds.parseInput(patch.kind ?? current.kind, patch.input ?? current.input);
       }
-      return toTask(taskStore.update(id, values, d.clock.now()));
+      return changed(toTask(taskStore.update(id, values, d.clock.now())));
     },
 
     deleteTask({ id }) {
-      mustExist(id);
+      const row = mustExist(id);
+      // A task another task's hook runs stays until that hook is removed (it would fire into nothing).
+      const user = taskStore.all().find((t) => t.id !== id && hooksOf(t).some((h) => h.runTask === id));
+      if (user) throw new TasklaneError('INVALID_INPUT', `task '${row.name}' is run by a hook of task '${user.name}'; remove that hook first`, 'id');
       taskStore.delete(id);
-      return { id };
+      return changed({ id });
     },
 
     /** Runs the task now (or at overrides.runAt), from its saved definition. */

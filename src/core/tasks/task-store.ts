@@ -24,6 +24,7 @@ export function toTask(row: TaskRow): Task {
     priority: row.priority, maxAttempts: row.maxAttempts, backoff: JSON.parse(row.backoff),
     timeoutMs: row.timeoutMs, tags: JSON.parse(row.tags), createdAt: row.createdAt, updatedAt: row.updatedAt,
     schedule: toSchedule(row),
+    hooks: JSON.parse(row.hooks) as Task['hooks'],
   };
 }
 
@@ -37,6 +38,7 @@ const toColumns = (v: Partial<TaskValues>) => ({
   ...(v.backoff !== undefined && { backoff: JSON.stringify(v.backoff) }),
   ...(v.timeoutMs !== undefined && { timeoutMs: v.timeoutMs }),
   ...(v.tags !== undefined && { tags: JSON.stringify(v.tags) }),
+  ...(v.hooks !== undefined && { hooks: JSON.stringify(v.hooks) }),
 });
 
 export function createTaskStore(db: Db) {

@@ -12,6 +12,7 @@ import { fireText, optionFacts, scheduleText, successText, TASK_SPAN_MS } from '
 import { TrendCharts } from './Overview';
 import { RunTable, StatusBadge } from './RunTable';
 import { RunWithChanges } from './RunWithChanges';
+import { TaskHooks } from './TaskHooks';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const READ_GAP_MS = 1_000;
@@ -110,6 +111,7 @@ export function TaskPage({ task, onBack, onEdit, onClone }: { task: TaskListItem
           <p data-testid="task-success">{series ? successText({ runs: ended, succeeded }) : 'Reading…'}</p>
         </section>
       </div>
+      <TaskHooks task={task} />
       <TrendCharts series={series} span="month" label="last 30 days" id="task-trends" testPrefix="task-chart" />
       <section aria-labelledby="task-runs">
         <h3 id="task-runs">Latest runs</h3>

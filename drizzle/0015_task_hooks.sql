@@ -1,0 +1,1 @@
+ALTER TABLE `tasks` ADD `hooks` text DEFAULT '[]' NOT NULL;
