@@ -5,7 +5,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { DEFAULT_PORT } from '../../host/paths';
-import { COMMAND_NAMES, COMMANDS } from '../../core/api/contract';
 import { completionScript } from '../completion';
 import { parseInteger, table } from '../format';
 import { out, readJson, verb, type Cli } from '../kit';
@@ -78,6 +77,8 @@ export function registerSetupVerbs(cli: Cli): void {
     .argument('[command]', 'a command name, e.g. enqueue or createTask (without one: every command\'s name)')
     .action(async (name: string | undefined, o: { json?: boolean }) => {
       if (name === undefined) {
+        // Read here, not at start: the contract loads every schema (zod), which other verbs never need.
+        const { COMMAND_NAMES, COMMANDS } = await import('../../core/api/contract');
         const all = COMMAND_NAMES.map((n) => ({ name: n, mutates: COMMANDS[n].mutates }));
         out(all, o.json, () => table(['COMMAND', 'DOES'], all.map((c) => [c.name, c.mutates ? 'writes' : 'reads'])));
         return;
