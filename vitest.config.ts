@@ -11,5 +11,7 @@ export default defineConfig({
     // Two files at a time on two cores (vitest's default is cores - 1 = one): most slow files
     // wait on the child processes they start. Measured: 353 s → 269 s for the whole suite.
     maxWorkers: 2,
+    // A Tasklane a test starts (and the serve it spawns) never shows a desktop notification.
+    env: { TASKLANE_DESKTOP_NOTIFY: 'off' },
   },
 });

@@ -4,6 +4,9 @@
 import { defineConfig } from '@playwright/test';
 import { browserHere } from './browser';
 
+// The serves the tests start never show a desktop notification (they inherit this).
+process.env.TASKLANE_DESKTOP_NOTIFY = 'off';
+
 export default defineConfig({
   testDir: '.',
   // Two cores: one engine and one browser at a time.

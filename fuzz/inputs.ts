@@ -361,6 +361,7 @@ export function examples(pools: () => Pools): Examples {
     updateTask: fc.tuple(fc.record({ id: taskId }), fc.option(kindAndInput, { nil: undefined }), opt({
       ...runOptions, name: fc.nat(400).map((n) => `task-${n}`), timeoutMs: fc.constantFrom(1000, null),
       schedule: fc.option(schedule, { nil: null }), hooks: hookList,
+      notify: fc.option(opt({ failed: fc.boolean(), slowSuccessMs: fc.constantFrom(null, 60_000, 5) }), { nil: null }),
     })).map(([id, ki, rest]) => ({ ...id, ...ki, ...rest })),
     deleteTask: fc.record({ id: taskId }),
     runTask: opt({
@@ -382,6 +383,9 @@ export function examples(pools: () => Pools): Examples {
     upcomingFires: opt({ limit: fc.integer({ min: 1, max: 100 }) }),
     listPlugins: empty,
     listKinds: empty,
+    getNotifyPolicy: empty,
+    setNotifyPolicy: opt({ failed: fc.boolean(), dead: fc.boolean(), succeeded: fc.boolean(), missed: fc.boolean(), longerThanUsual: fc.boolean(),
+      slowSuccessMs: fc.oneof(fc.constant(null), fc.constantFrom(0, 999, 60_000, 31 * DAY)), runningLongerThanMs: fc.oneof(fc.constant(null), fc.constantFrom(1000, 3_600_000, 2.5)) }),
     describeCommand: fc.record({ name: fc.oneof(fc.constantFrom('enqueue', 'createTask', 'listRuns', 'bulk'), fc.string({ maxLength: 20 })) }),
     reloadPlugins: empty,
     exportConfig: empty,

@@ -89,8 +89,16 @@ async function start(): Promise<void> {
     nativeBinding: !app.isPackaged && existsSync(devBinding) ? devBinding : undefined,
   }, {
     onEvents: (events) => { for (const listener of eventListeners) listener(events); },
-    onNotify: ({ title, body, urgency }) => {
-      if (Notification.isSupported()) new Notification({ title, body, urgency }).show();
+    // Reminders always; notices (the notification policy) while the window is not in front.
+    // A click shows the window, with the notice's run open.
+    onNotify: ({ title, body, urgency, runId, kind }) => {
+      if (!Notification.isSupported() || (kind === 'notice' && window?.isFocused())) return;
+      const n = new Notification({ title, body, urgency });
+      n.on('click', () => {
+        showWindow();
+        if (runId !== null) window?.webContents.send('tasklane:open-run', runId);
+      });
+      n.show();
     },
     onLog: (level, text) => log[level](text),
     onExit: (code) => {
@@ -105,7 +113,6 @@ async function start(): Promise<void> {
   log.info(`Tasklane is running on ${dataDir}; the \`tasklane\` command reaches it at ${thread.url}`
     + (settings.metrics ? `; metrics at ${thread.url}metrics` : ''));
   bindIpc(thread.call, (listener) => { eventListeners.add(listener); return () => eventListeners.delete(listener); }, () => window, isOurPage);
-  eventListeners.add(notifyDead);
 
   tray = new Tray(nativeImage.createFromPath(join(root, 'resources', 'tray.png')));
   const read = async <T>(name: string): Promise<T | null> => {
@@ -185,18 +192,6 @@ async function openOrAsk(open: () => Promise<EngineThread>, dbPath: string): Pro
         throw error;
       }
     }
-  }
-}
-
-/** What happened while the window was closed: a desktop notification when a run goes dead. */
-function notifyDead(events: EngineEvent[]): void {
-  for (const event of events) {
-    if (event.type !== 'run.dead') continue;
-    if (window?.isFocused()) return;
-    if (!Notification.isSupported()) return;
-    const n = new Notification({ title: `Run ${event.runId} is dead`, body: `${event.error.code}: ${event.error.message}` });
-    n.on('click', showWindow);
-    n.show();
   }
 }
 

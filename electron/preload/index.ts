@@ -11,6 +11,12 @@ contextBridge.exposeInMainWorld('tasklane', {
     ipcRenderer.on('tasklane:events', handler);
     return () => { ipcRenderer.removeListener('tasklane:events', handler); };
   },
+  // A notice clicked on the desktop: the run to open.
+  onOpenRun: (listener: (runId: number) => void) => {
+    const handler = (_: IpcRendererEvent, runId: number) => listener(runId);
+    ipcRenderer.on('tasklane:open-run', handler);
+    return () => { ipcRenderer.removeListener('tasklane:open-run', handler); };
+  },
   // The desktop app's own settings (not the engine's).
   desktop: {
     openAtLogin: () => ipcRenderer.invoke('tasklane:desktop', 'openAtLogin'),

@@ -23,6 +23,7 @@ import { scheduleCommands } from './scheduler/schedule-commands';
 import { configCommands } from './tasks/config';
 import { withSchedule } from './tasks/with-schedule';
 import { createHooks } from './hooks/hooks';
+import { createNotices } from './notices/notices';
 import { BUILT_IN_KIND_NAMES, BUILT_IN_KINDS } from './handlers/built-in';
 import { headlessNotifier } from './handlers/notify';
 import { hasPluginFiles, loadPlugins } from './handlers/plugins';
@@ -96,7 +97,10 @@ export function createEngine(opts: EngineOptions) {
   let plugins: PluginInfo[] = [];
   // Filled in below: the config commands write through the registry (schema-checked).
   let registry: Registry;
-  const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store, hooks });
+  // The notification policy: what is told, coalesced (notices/notices.ts).
+  const notices = createNotices({ sqlite, bus: events, clock, notifier, logger, stats: (q) => store.rollups.stats({ ...q, to: clock.now() + 1 }, clock.now()) });
+  const onChanged = () => { hooks.reload(taskStore.all()); notices.reload(); };
+  const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store, onChanged });
   const schedules = scheduleCommands({ taskStore, clock, scheduler });
   const handlers = {
     ...enqueueCommands(enqueuer),
@@ -113,6 +117,8 @@ export function createEngine(opts: EngineOptions) {
     listKinds: () => kinds.describe().map((k) => ({ ...k, builtIn: BUILT_IN_KIND_NAMES.has(k.name) })),
     /** A command's input as JSON Schema (zod 4's output, made once per command). */
     describeCommand: ({ name }) => describeCommand(name),
+    getNotifyPolicy: () => notices.policy(),
+    setNotifyPolicy: (patch) => notices.setPolicy(patch),
     /** Loads the plugins folder again (after adding or fixing a plugin). */
     reloadPlugins: async () => {
       if (!dataDir) return [];
@@ -133,6 +139,8 @@ export function createEngine(opts: EngineOptions) {
      */
     start: (): Promise<void> => {
       const go = (notes?: ReadonlyMap<number, string>) => {
+        // Listening before recovery: a run found dead after a crash is told too.
+        notices.start();
         loop.start(notes);
         scheduler.tick();
         // What was written before this start (an older database, a crash mid-indexing).
@@ -163,6 +171,7 @@ export function createEngine(opts: EngineOptions) {
     stop: async (o: { timeoutMs?: number } = {}) => {
       if (loop.mode === 'closed') return;
       scheduler.stop();
+      notices.stop();
       await loop.stop(o.timeoutMs ?? 10_000);
       indexer.close();
       durability.close();

@@ -5,4 +5,5 @@ export type { Logger, Notifier, Notification } from './ports';
 export type { KindDefinition, RunContext } from './kinds';
 export { KindError } from './kinds';
 export { TasklaneError } from './errors';
+export { headlessNotifier } from './handlers/notify';
 export type * from './api/types';

@@ -11,7 +11,8 @@ export interface Logger {
   error(message: string, ...rest: unknown[]): void;
 }
 
-export interface Notification { title: string; body: string; urgency?: 'low' | 'normal' | 'critical'; runId?: number }
+/** `kind`: a reminder (a notify run) or a notice (the notification policy: a failure, …). */
+export interface Notification { title: string; body: string; urgency?: 'low' | 'normal' | 'critical'; runId?: number; kind?: 'reminder' | 'notice' }
 /** `notify` says whether the notification was shown (false: there is no way to show one
  *  here, e.g. no notify-send on a headless Linux; undefined: shown as far as it knows). */
 export interface Notifier { notify(notification: Notification): void | boolean | Promise<void | boolean> }

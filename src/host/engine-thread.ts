@@ -42,7 +42,7 @@ export type FromThread =
   | { type: 'failed'; code: string; message: string }
   | { type: 'result'; id: number; outcome: unknown }
   | { type: 'events'; events: unknown[] }
-  | { type: 'notify'; notification: { title: string; body: string; urgency: 'low' | 'normal' | 'critical' } }
+  | { type: 'notify'; notification: { title: string; body: string; urgency: 'low' | 'normal' | 'critical'; runId: number | null; kind: 'reminder' | 'notice' } }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string }
   | { type: 'stopped' };
 
@@ -70,7 +70,7 @@ try {
     notifier: {
       notify: (n) => {
         if (opts.notifications === false) return false;
-        post({ type: 'notify', notification: { title: n.title, body: n.body ?? '', urgency: n.urgency ?? 'normal' } });
+        post({ type: 'notify', notification: { title: n.title, body: n.body ?? '', urgency: n.urgency ?? 'normal', runId: n.runId ?? null, kind: n.kind ?? 'reminder' } });
         return true;
       },
     },

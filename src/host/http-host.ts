@@ -76,7 +76,7 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function startHost(opts: HostOptions): Promise<{ port: number; url: string; close(): Promise<void> }> {
+export function startHost(opts: HostOptions): Promise<{ port: number; url: string; windows(): number; close(): Promise<void> }> {
   const { engine, token } = opts;
   const metrics = opts.metrics ?? null;
   let port = opts.port;
@@ -188,6 +188,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   wss.on('error', () => { /* a client's own error is handled on its socket */ });
   const clients = new Set<WebSocket>();
+  const windows = new Set<WebSocket>();
   const send = (ws: WebSocket, text: string) => {
     ws.send(text, (e) => { if (e) { clients.delete(ws); ws.terminate(); } });
     if (ws.bufferedAmount > WS_SEND_LIMIT) {
@@ -206,8 +207,11 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     if (target.path !== '/api/events') return reject('404 Not Found');
     if (!trusted(req)) return reject('403 Forbidden');
     if (!sameToken(target.query.get('token') ?? undefined, token)) return reject('401 Unauthorized');
+    // The window's page says it is one (?window=1): a notice is shown there, not on the desktop.
+    const isWindow = target.query.get('window') === '1';
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
+      if (isWindow) { windows.add(ws); ws.on('close', () => windows.delete(ws)); }
       // Over maxPayload, a bad frame, a reset: ws closes the socket; the host only forgets it.
       ws.on('error', () => { clients.delete(ws); ws.terminate(); });
       ws.on('close', () => clients.delete(ws));
@@ -234,6 +238,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
         resolve({
           port,
           url: `http://127.0.0.1:${port}/`,
+          windows: () => windows.size,
           close: async () => {
             batcher.close();
             metrics?.close();

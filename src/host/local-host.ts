@@ -18,7 +18,8 @@ export interface LocalHostOptions {
   /** Where problems of the daily care go (serve: stderr; desktop: electron-log). */
   log?: (message: string) => void;
 }
-export interface LocalHost { url: string; port: number; token: string; close(): Promise<void> }
+/** `windows`: how many windows (pages of the UI) are connected now. */
+export interface LocalHost { url: string; port: number; token: string; windows(): number; close(): Promise<void> }
 
 export async function openLocalHost(opts: LocalHostOptions): Promise<LocalHost> {
   const { engine, dataDir } = opts;
@@ -53,6 +54,7 @@ export async function openLocalHost(opts: LocalHostOptions): Promise<LocalHost> 
     url: host.url,
     port: host.port,
     token,
+    windows: host.windows,
     async close() {
       clearInterval(watchdog);
       clearInterval(retention);

@@ -1,7 +1,7 @@
 // `tasklane serve`: the engine without a window, with the same UI and API over 127.0.0.1.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createEngine, TasklaneError, type Engine } from '../core/index';
+import { createEngine, headlessNotifier, TasklaneError, type Engine } from '../core/index';
 import type { Logger } from '../core/ports';
 import { fileLogger, logRunTrouble, logUncaught, rotatingFile } from './app-log';
 import { acquireLock, LockedError } from './lock';
@@ -43,8 +43,13 @@ export async function serve(opts: ServeOptions): Promise<never | void> {
   const metricsOn = opts.metrics || settings.metrics;
   let engine: Engine;
   let metrics: Metrics | null;
+  let windowsOpen = () => 0;
   try {
-    engine = createEngine({ dataDir: opts.dataDir, logger: log });
+    // A notice (the notification policy) shows in an open window (the page's Web
+    // Notification); notify-send only when none is open. Reminders always go to the desktop.
+    const desktop = headlessNotifier(log);
+    engine = createEngine({ dataDir: opts.dataDir, logger: log,
+      notifier: { notify: (n) => (n.kind === 'notice' && windowsOpen() > 0 ? true : desktop.notify(n)) } });
     // Both listen from before the start: what it does (abandoned runs, missed fires) counts.
     logRunTrouble(engine, fileOnly);
     metrics = metricsOn ? createMetrics(engine) : null;
@@ -61,6 +66,7 @@ export async function serve(opts: ServeOptions): Promise<never | void> {
   const built = fileURLToPath(new URL('../../out/renderer', import.meta.url));
   const host = await openLocalHost({ dataDir: opts.dataDir, engine, port: opts.port, metrics,
     staticDir: existsSync(built) ? built : undefined, log: (m) => log.error(m) });
+  windowsOpen = host.windows;
   // (Never the token: the log is a file someone may send along with a bug report.)
   fileOnly.info(`Tasklane is serving ${opts.dataDir} at ${host.url}${metricsOn ? `, with metrics at ${host.url}metrics` : ''}`);
   if (opts.json) {

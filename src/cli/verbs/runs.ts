@@ -289,7 +289,7 @@ export function registerRunVerbs(cli: Cli): void {
           },
           events: (events) => {
             for (const e of events) {
-              if ('runId' in e && pending.has(e.runId) && 'status' in e && e.status !== null && TERMINAL.has(e.status)) {
+              if ('runId' in e && e.runId !== null && pending.has(e.runId) && 'status' in e && e.status !== null && TERMINAL.has(e.status)) {
                 note(e.runId, e.status, 'error' in e ? e.error.code : null);
               }
             }

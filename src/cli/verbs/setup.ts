@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { DEFAULT_PORT } from '../../host/paths';
 import { completionScript } from '../completion';
-import { parseInteger, table } from '../format';
-import { out, readJson, verb, type Cli } from '../kit';
+import { parseDuration, parseInteger, table } from '../format';
+import { findTask, out, readJson, verb, type Cli } from '../kit';
+import type { NotifyPolicy } from '../../core/api/types';
+import { typedDuration } from '../../shared/duration';
 import { CommandError } from '../client';
 import { installService, serviceStatus, uninstallService, type ServiceState } from '../service';
 
@@ -64,6 +66,56 @@ export function registerSetupVerbs(cli: Cli): void {
     return table(['FIELD', 'NEEDED', 'TAKES', 'DEFAULT'], Object.entries(props).map(([name, p]) => [
       `  ${name}`, required.has(name) ? 'yes' : '', takes(p), p.default === undefined ? '' : JSON.stringify(p.default)]));
   };
+
+  // The notification policy: global, and a task's own over it.
+  const SWITCHES = [['failed', 'a run fails'], ['dead', 'a run goes dead'], ['succeeded', 'a run succeeds'], ['missed', 'a schedule missed fires'],
+    ['longerThanUsual', 'a run takes 3× its usual time']] as const;
+  const LIMITS = [['slowSuccessMs', 'slow-success', 'a run succeeds after more than'], ['runningLongerThanMs', 'running-longer', 'a run is still running after']] as const;
+  const policyText = (p: Partial<NotifyPolicy>) => [
+    ...SWITCHES.filter(([k]) => p[k] !== undefined).map(([k, words]) => `  ${p[k] ? 'yes' : 'no '}  ${words}`),
+    ...LIMITS.filter(([k]) => p[k] !== undefined).map(([k, , words]) => `  ${p[k] === null ? 'no ' : 'yes'}  ${words}${p[k] === null ? '…' : ` ${typedDuration(p[k] as number)}`}`),
+  ].join('\n');
+  const notices = program.command('notices').description('what Tasklane tells you on its own (failures, dead runs, slow ones, missed fires), and when');
+  verb(notices, 'show', 'the notification policy, and the tasks that have their own')
+    .action(async (o: { json?: boolean }) => {
+      const c = client();
+      const [policy, tasks] = await Promise.all([c.call('getNotifyPolicy', {}), c.call('listTasks', {})]);
+      const own = tasks.filter((t) => t.notify !== null).map((t) => ({ task: t.name, notify: t.notify! }));
+      out({ policy, tasks: own }, o.json, () => [`Tell me when:`, policyText(policy), ...own.map((t) => `task ${t.task}, its own:\n${policyText(t.notify)}`)].join('\n'));
+    });
+  const onOff = (v: string) => {
+    if (v === 'on' || v === 'yes') return true;
+    if (v === 'off' || v === 'no') return false;
+    throw new CommandError({ code: 'INVALID_INPUT', message: `'${v}' is neither on nor off` });
+  };
+  const limit = (v: string) => (v === 'off' ? null : parseDuration(v));
+  let set = verb(notices, 'set', 'change the policy (or, with --task, that task\'s own): --failed on|off, --slow-success 10m|off, …')
+    .option('--task <task>', 'this task\'s own policy (what it does not say follows the global one)');
+  for (const [k] of SWITCHES) set = set.option(`--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} <on|off>`, `notify when ${SWITCHES.find((s) => s[0] === k)![1]}`, onOff);
+  for (const [, flag, words] of LIMITS) set = set.option(`--${flag} <duration|off>`, `notify when ${words} this long`, limit);
+  set.action(async (o: Partial<Record<string, boolean | number | null | string>> & { task?: string; json?: boolean }) => {
+    const patch: Partial<NotifyPolicy> = {};
+    for (const [k] of SWITCHES) if (o[k] !== undefined) (patch as Record<string, unknown>)[k] = o[k];
+    if (o.slowSuccess !== undefined) patch.slowSuccessMs = o.slowSuccess as number | null;
+    if (o.runningLonger !== undefined) patch.runningLongerThanMs = o.runningLonger as number | null;
+    if (!Object.keys(patch).length) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what to change, e.g. --succeeded on or --slow-success 10m (tasklane notices set --help)' });
+    const c = client();
+    if (o.task !== undefined) {
+      const t = await findTask(c, o.task);
+      const saved = await c.call('updateTask', { id: t.id, notify: { ...t.notify, ...patch } });
+      out(saved, o.json, () => `task ${saved.name}, its own:\n${policyText(saved.notify ?? {})}`);
+      return;
+    }
+    const policy = await c.call('setNotifyPolicy', patch);
+    out(policy, o.json, () => `Tell me when:\n${policyText(policy)}`);
+  });
+  verb(notices, 'reset', 'a task follows the global policy again').argument('<task>', 'name or id')
+    .action(async (key: string, o: { json?: boolean }) => {
+      const c = client();
+      const t = await findTask(c, key);
+      const saved = await c.call('updateTask', { id: t.id, notify: null });
+      out(saved, o.json, () => `task ${saved.name} follows the global policy`);
+    });
 
   verb(program, 'kinds', 'the kinds of work (built in and plugins) and what each one\'s input takes')
     .argument('[kind]', 'only this kind, with all its fields')

@@ -69,6 +69,9 @@ export const COMMANDS = {
   listPlugins: reads(s.emptyInput).returns<T.PluginInfo[]>(),
   listKinds: reads(s.emptyInput).returns<T.KindInfo[]>(),
   describeCommand: reads(s.describeCommandInput).returns<T.CommandInfo>(),
+  // notices
+  getNotifyPolicy: reads(s.emptyInput).returns<T.NotifyPolicy>(),
+  setNotifyPolicy: writes(s.setNotifyPolicyInput).returns<T.NotifyPolicy>(),
   reloadPlugins: writes(s.emptyInput).returns<Promise<T.PluginInfo[]>>(),
   exportConfig: reads(s.emptyInput).returns<T.ConfigFile>(),
   importConfig: writes(s.importInput).returns<T.ImportResult>(),

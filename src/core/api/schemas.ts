@@ -196,6 +196,15 @@ function scheduleRules<S extends z.ZodType<{ cron?: string; runAt?: number; time
 /** A task's schedule given with the task itself (createTask, updateTask): saved with it, or not at all. */
 export const taskScheduleInput = scheduleRules(z.strictObject(scheduleShape));
 
+/** A part of the notification policy (what is left out stays as it is). */
+const notifyPolicy = z.strictObject({
+  failed: z.boolean(), dead: z.boolean(), succeeded: z.boolean(),
+  slowSuccessMs: z.int().min(1_000).max(30 * DAY).nullable(),
+  missed: z.boolean(), longerThanUsual: z.boolean(),
+  runningLongerThanMs: z.int().min(1_000).max(30 * DAY).nullable(),
+}).partial();
+export const setNotifyPolicyInput = notifyPolicy;
+
 export const HOOK_EVENTS = ['succeeded', 'failed', 'dead', 'ended'] as const;
 const httpUrl = z.string().max(2000).refine((u) => { try { return ['http:', 'https:'].includes(new URL(u).protocol); } catch { return false; } },
   'an http:// or https:// URL');
@@ -225,6 +234,8 @@ export const createTaskInput = z.strictObject({
   timeoutMs: taskFields.timeoutMs.default(null),
   tags: taskFields.tags.default([]),
   hooks: hooks.default([]),
+  /** Its own notification policy over the global one (null: none). */
+  notify: notifyPolicy.nullable().default(null),
   /** Its schedule, saved in the same transaction (a schedule refused: no task either). */
   schedule: taskScheduleInput.optional(),
 });
@@ -240,6 +251,7 @@ export const updateTaskInput = z.strictObject({
   timeoutMs: taskFields.timeoutMs.optional(),
   tags: taskFields.tags.optional(),
   hooks: hooks.optional(),
+  notify: notifyPolicy.nullable().optional(),
   /** A new schedule, or null to clear it (left out: as it is), in the same transaction. */
   schedule: taskScheduleInput.nullable().optional(),
 });

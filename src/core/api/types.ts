@@ -156,6 +156,26 @@ export interface Task {
   schedule: Schedule | null;
   /** What it does when one of its runs ends (hooks/hooks.ts). */
   hooks: TaskHook[];
+  /** Its own notification policy, over the global one (null: the global one). */
+  notify: Partial<NotifyPolicy> | null;
+}
+
+/** Which happenings raise a notice (notices/notices.ts). */
+export interface NotifyPolicy {
+  /** A run ended failed (not retried). */
+  failed: boolean;
+  /** A run went dead (out of attempts, or it cannot run). */
+  dead: boolean;
+  /** Every run that succeeded. */
+  succeeded: boolean;
+  /** A run that succeeded after more than this long (ms); null: off. */
+  slowSuccessMs: number | null;
+  /** A schedule missed fires (Tasklane was not running). */
+  missed: boolean;
+  /** A run still running after 3× its task's usual time (p95 over 30 days, at least a minute). */
+  longerThanUsual: boolean;
+  /** A run still running after this long (ms); null: off. */
+  runningLongerThanMs: number | null;
 }
 
 /** When a hook fires: the run succeeded; failed (failed or dead); went dead; ended in any way. */
@@ -211,7 +231,9 @@ export type EngineEvent =
    * fires; `missed`: the fire times more than a minute late when the scheduler looked (the
    * app was closed or the machine asleep), run or not (counting stops at 1,000).
    */
-  | { type: 'schedule.fired'; seq: number; at: number; taskId: number; lane: string; fired: number; caughtUp: number; missed: number };
+  | { type: 'schedule.fired'; seq: number; at: number; taskId: number; lane: string; fired: number; caughtUp: number; missed: number }
+  /** What the notification policy tells the person (one, or a summary of `count`). */
+  | { type: 'notice'; seq: number; at: number; title: string; body: string; runId: number | null; count: number };
 
 export type EngineEventType = EngineEvent['type'];
 export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;

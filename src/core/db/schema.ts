@@ -47,6 +47,8 @@ export const tasks = sqliteTable('tasks', {
   updatedAt: integer('updated_at').notNull(),
   // Completion hooks (hooks/hooks.ts): JSON, [] when none.
   hooks: text('hooks').notNull().default('[]'),
+  // The task's own notification policy (JSON, a part of it), over the global one; null: none.
+  notify: text('notify'),
   // Schedule (all null when the task only runs by hand).
   cron: text('cron'),
   timeZone: text('time_zone'),
@@ -60,6 +62,12 @@ export const tasks = sqliteTable('tasks', {
 }, (t) => [
   index('tasks_next_run').on(t.nextRunAt).where(sql`schedule_enabled = 1 AND next_run_at IS NOT NULL`),
 ]);
+
+/** Settings kept with the data (the notification policy: key 'notify'), JSON values. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
 
 export const runs = sqliteTable('runs', {
   // No AUTOINCREMENT: its sequence table is one more page written by every enqueue.

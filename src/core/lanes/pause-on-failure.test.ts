@@ -47,7 +47,7 @@ describe('pause on failure', () => {
     expect(e.listLanes().find((l) => l.name === 'flaky')!.paused).toBe(false);
     // Turned off before the last attempt fails: the lane goes on.
     e.updateLane({ name: 'flaky', pauseOnFailure: false });
-    h.clock.advance(60_000);
+    await h.clock.advance(60_000);
     await e.idle();
     expect(e.getRun({ id: retried.id }).status).toBe('dead');
     expect(e.listLanes().find((l) => l.name === 'flaky')).toMatchObject({ paused: false, pauseOnFailure: false });

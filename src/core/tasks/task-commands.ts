@@ -9,7 +9,7 @@ import { toTask, type TaskStore, type TaskValues } from './task-store';
 import type { RunStore } from '../db/run-store';
 import { randomBytes } from 'node:crypto';
 import type { TaskHook } from '../api/types';
-import { checkHooks, hooksOf, type Hooks } from '../hooks/hooks';
+import { checkHooks, hooksOf } from '../hooks/hooks';
 
 export interface TaskCommandDeps {
   taskStore: TaskStore;
@@ -18,7 +18,8 @@ export interface TaskCommandDeps {
   clock: Clock;
   enqueuer: Pick<Enqueuer, 'enqueueRows' | 'buildRow'>;
   runs: Pick<RunStore, 'lastRunOf'>;
-  hooks: Pick<Hooks, 'reload'>;
+  /** Told after a task is saved or deleted (hooks and notices read tasks again). */
+  onChanged(): void;
 }
 
 type TaskHandlers = Pick<Handlers, 'listTasks' | 'createTask' | 'updateTask' | 'deleteTask' | 'runTask'>;
@@ -45,7 +46,7 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
     checkHooks(out, self, taskStore.all());
     return out;
   };
-  const changed = <T>(value: T): T => { d.hooks.reload(taskStore.all()); return value; };
+  const changed = <T>(value: T): T => { d.onChanged(); return value; };
 
   return {
     listTasks: () => taskStore.all().map((row) => ({ ...toTask(row), lastRun: d.runs.lastRunOf(row.id) })),

@@ -25,6 +25,7 @@ export function toTask(row: TaskRow): Task {
     timeoutMs: row.timeoutMs, tags: JSON.parse(row.tags), createdAt: row.createdAt, updatedAt: row.updatedAt,
     schedule: toSchedule(row),
     hooks: JSON.parse(row.hooks) as Task['hooks'],
+    notify: row.notify === null ? null : JSON.parse(row.notify) as Task['notify'],
   };
 }
 
@@ -39,6 +40,7 @@ const toColumns = (v: Partial<TaskValues>) => ({
   ...(v.timeoutMs !== undefined && { timeoutMs: v.timeoutMs }),
   ...(v.tags !== undefined && { tags: JSON.stringify(v.tags) }),
   ...(v.hooks !== undefined && { hooks: JSON.stringify(v.hooks) }),
+  ...(v.notify !== undefined && { notify: v.notify === null ? null : JSON.stringify(v.notify) }),
 });
 
 export function createTaskStore(db: Db) {

@@ -80,7 +80,8 @@ export function createHarness(opts: Partial<EngineOptions> = {}): Harness {
   const events: EngineEvent[] = [];
   const dbPath = join(dir, 'tasklane.db');
   const make = (extra: Partial<EngineOptions> = {}) => {
-    const engine = createEngine({ dataDir: dir, clock, kinds: testKinds(gate), random: () => 0, ...opts, ...extra });
+    // A notifier that shows nothing: a test never puts a notification on the desktop.
+    const engine = createEngine({ dataDir: dir, clock, kinds: testKinds(gate), random: () => 0, notifier: { notify: () => true }, ...opts, ...extra });
     engine.on('*', (e) => events.push(e));
     return engine;
   };

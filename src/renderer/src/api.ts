@@ -59,6 +59,8 @@ export interface PreloadApi {
   desktop?: DesktopBridge;
   call(name: CommandName, input: unknown): Promise<Outcome<unknown>>;
   on(listener: (events: EngineEvent[]) => void): () => void;
+  /** A notice clicked on the desktop: the run to open. */
+  onOpenRun?(listener: (runId: number) => void): () => void;
 }
 
 export function ipcTransport(bridge: PreloadApi): Transport {
@@ -99,7 +101,7 @@ export function httpTransport(): Transport {
       let lastSeq = 0;
       let retryTimer: ReturnType<typeof setTimeout> | undefined;
       const connect = () => {
-        ws = new WebSocket(`ws://${location.host}/api/events?token=${encodeURIComponent(token)}`);
+        ws = new WebSocket(`ws://${location.host}/api/events?window=1&token=${encodeURIComponent(token)}`);
         ws.onmessage = (m) => {
           const msg = JSON.parse(String(m.data)) as { type: 'hello'; lastSeq: number } | { type: 'events'; events: EngineEvent[] };
           if (msg.type === 'hello') { lastSeq = msg.lastSeq; onReset(true, msg.lastSeq); return; }

@@ -6,6 +6,7 @@ import { StoreContext } from './context';
 import { createStore } from './store';
 import { startTheme } from './theme';
 import { hashOf, readHash } from './url';
+import type { EngineEvent } from '../../core/api/types';
 import './styles.css';
 
 // The kept colour scheme, before the first paint (theme.ts).
@@ -22,6 +23,26 @@ store.subscribe((s, before) => {
   const hash = hashOf(s.view, s.filter, s.openTaskId);
   if (hash !== location.hash) history.replaceState(history.state, '', location.pathname + location.search + hash);
 });
+
+// Notices (the notification policy): said in the page; when it is not in view, a browser
+// page shows them on the desktop (if allowed). The desktop app shows its own, and a click
+// on one opens its run here.
+store.getState().listen({
+  events: (events) => {
+    for (const e of events) if (e.type === 'notice') showNotice(e);
+  },
+});
+bridge?.onOpenRun?.((runId) => store.getState().openRun(runId));
+function showNotice(e: Extract<EngineEvent, { type: 'notice' }>): void {
+  const open = () => { if (e.runId !== null) { store.getState().setView('runs'); store.getState().openRun(e.runId); } };
+  if (document.visibilityState === 'visible' || bridge) {
+    store.getState().say({ kind: 'info', text: `${e.title}${e.body ? ` — ${e.body}` : ''}` });
+    return;
+  }
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const n = new Notification(e.title, { body: e.body, tag: 'tasklane' });
+  n.onclick = () => { window.focus(); open(); n.close(); };
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -119,8 +119,9 @@ export function applyEvents(
       if (snap.openRunId === e.runId && fresh('detail')) need.detail = true;
       continue;
     }
-    // A fire moves no run itself: the runs it enqueued come with their own run.queued.
-    if (e.type === 'schedule.fired') continue;
+    // A fire moves no run itself: the runs it enqueued come with their own run.queued; a
+    // notice moves nothing either.
+    if (e.type === 'schedule.fired' || e.type === 'notice') continue;
     if (!('runId' in e) || !KNOWN_RUN_EVENTS.has(e.type)) { need.all = true; continue; }
     if (e.type === 'run.log') continue;
     const move = moveOf(e);
@@ -218,7 +219,7 @@ export function patchRows<T extends { run: Run }>(rows: readonly T[], events: re
   let out: T[] | null = null;
   let gone: Set<number> | null = null;
   for (const e of events) {
-    if (e.seq <= seq || !('runId' in e) || e.type === 'run.log' || !KNOWN_RUN_EVENTS.has(e.type)) continue;
+    if (e.seq <= seq || !('runId' in e) || e.type === 'run.log' || e.type === 'notice' || !KNOWN_RUN_EVENTS.has(e.type)) continue;
     index ??= new Map(rows.map((r, i) => [r.run.id, i]));
     const i = index.get(e.runId);
     if (i === undefined) continue;
@@ -415,7 +416,7 @@ export function applyToTail(tail: RunList, events: readonly EngineEvent[], filte
   const draft = new ListDraft(tail, (s, lane) => inFilter(filter, s, lane), 0, upper);
   const engine = engineMatches(filter);
   for (const e of events) {
-    if (!('runId' in e) || e.type === 'run.log' || !KNOWN_RUN_EVENTS.has(e.type)) continue;
+    if (!('runId' in e) || e.type === 'run.log' || e.type === 'notice' || !KNOWN_RUN_EVENTS.has(e.type)) continue;
     draft.apply(e, moveOf(e), engine);
   }
   const out = draft.done();

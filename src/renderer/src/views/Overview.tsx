@@ -11,6 +11,7 @@ import {
 import { errorText } from '../store';
 import { useNow } from './RunTable';
 import { TimeChart, type ChartSeries } from './TimeChart';
+import { NoticeSettings } from './NoticeSettings';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const n = (x: number) => x.toLocaleString('en-US');
@@ -48,6 +49,8 @@ function useOverview(span: Span): OverviewReads {
 }
 
 export function Overview() {
+  // In the desktop app the preload puts its bridge on window.tasklane (main.tsx).
+  const desktopApp = Boolean((window as unknown as { tasklane?: unknown }).tasklane);
   const [span, setSpan] = useState<Span>('day');
   const reads = useOverview(span);
   const series = useMemo(() => (reads.history ? seriesOf(reads.history) : null), [reads.history]);
@@ -67,6 +70,7 @@ export function Overview() {
         <Fires fires={reads.fires} />
         <TrendCharts series={series} span={span} label={label} />
         <TaskStats stats={reads.stats} label={label} />
+        <NoticeSettings desktopApp={desktopApp} />
       </div>
     </div>
   );
