@@ -74,6 +74,7 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'task show', args: ['nightly'] },
   { path: 'hook add', args: ['nightly', '--on', 'failed', '--webhook', 'http://127.0.0.1:9/hook'] },
   { path: 'hook rm', args: ['nightly', '1'] },
+  { path: 'files', args: ['1', '--save', join(tmp.dir, 'files')] },
   { path: 'notices set', args: ['--succeeded', 'on', '--slow-success', '10m'] },
   { path: 'notices set', args: ['--task', 'nightly', '--failed', 'off'] },
   { path: 'notices show', args: [] },

@@ -24,6 +24,7 @@ import { configCommands } from './tasks/config';
 import { withSchedule } from './tasks/with-schedule';
 import { createHooks } from './hooks/hooks';
 import { createNotices } from './notices/notices';
+import { createArtifacts } from './artifacts/artifacts';
 import { BUILT_IN_KIND_NAMES, BUILT_IN_KINDS } from './handlers/built-in';
 import { headlessNotifier } from './handlers/notify';
 import { hasPluginFiles, loadPlugins } from './handlers/plugins';
@@ -82,10 +83,13 @@ export function createEngine(opts: EngineOptions) {
     catchUp: (ms: number) => searchIndex.catchUp(ms) && store.rollups.catchUp(clock.now(), ms),
   };
   const indexer = new Indexer(derived, () => !loop.isIdle(), (e) => logger.error('indexing runs for search failed; will try again', e));
+  // Files runs keep: <data folder>/artifacts/<run id>/ (none without a data folder).
+  const artifacts = createArtifacts(dataDir ?? null);
   const loop = new WriteLoop({
     store, transaction: (fn) => store.transaction(fn), events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
     flushed: () => indexer.kick(),
     saveLane: (config) => laneStore.update(config),
+    artifact: (runId, path, base) => artifacts.keep(runId, path, base),
   }, laneStore.all());
   const enqueuer = createEnqueuer({ sqlite, store, kinds, clock, events, loop });
   // Completion hooks: runs of their own, made in the transaction that ends the run they follow.
@@ -104,7 +108,7 @@ export function createEngine(opts: EngineOptions) {
   const schedules = scheduleCommands({ taskStore, clock, scheduler });
   const handlers = {
     ...enqueueCommands(enqueuer),
-    ...runCommands({ sqlite, store, clock, events, loop, kinds, search: searchIndex }),
+    ...runCommands({ sqlite, store, clock, events, loop, kinds, search: searchIndex, artifacts }),
     ...laneCommands({ sqlite, laneStore, store, taskStore, clock, events, loop }),
     ...tasks,
     ...schedules,
@@ -183,6 +187,8 @@ export function createEngine(opts: EngineOptions) {
     /** The daily backup into <data folder>/backups, keeping the last 7; null when not due. */
     dailyBackup: () => { loop.assertOpen(); return dailyBackup(dbPath, clock.now(), sqlite); },
     on: <T extends EngineEventType>(type: T | '*', fn: (event: EventOf<T>) => void) => events.on(type, fn),
+    /** Where a run's kept file is on disk (hosts serve it for download), or null. */
+    artifactFile: (runId: number, name: string) => artifacts.file(runId, name),
     /** Resolves when nothing runs and nothing is ready to run (future runs may still wait). */
     idle: () => loop.idle(),
     registerKind: <I>(name: string, def: KindDefinition<I>) => kinds.register(name, def),

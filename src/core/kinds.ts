@@ -18,6 +18,12 @@ export interface RunContext {
    */
   track(pid: number): void;
   /**
+   * Keeps a copy of the file at `path` (relative to `base`, else the process's folder) with
+   * the run: listed in its detail, downloadable, removed with the run. Resolves once copied;
+   * a file that cannot be kept is said in the run's log (the run goes on).
+   */
+  artifact(path: string, base?: string): Promise<void>;
+  /**
    * A value for the TASKLANE_RUN environment variable of every process the attempt starts.
    * Children inherit it, so after a crash the engine finds the attempt's processes even if
    * the crash came between the spawn and `track` (or they left the process group).

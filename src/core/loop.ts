@@ -52,6 +52,8 @@ export interface LoopDeps {
   flushed?(): void;
   /** Writes a lane the flush paused (pause on failure), inside its transaction. */
   saveLane?(config: LaneConfig): void;
+  /** Copies a file in as a run's (artifacts/artifacts.ts). */
+  artifact(runId: number, path: string, base: string): Promise<{ name: string; size: number }>;
 }
 
 interface LogRow { runId: number; lane: string; seq: number; stream: LogStream; at: number; text: string }
@@ -97,6 +99,7 @@ export class WriteLoop {
       },
       track: (exec, pid) => this.#track(exec, pid),
       processTag: deps.processTag,
+      artifact: deps.artifact,
       onSettled: (exec, outcome) => this.#onSettled(exec, outcome),
     };
   }

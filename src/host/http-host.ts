@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -155,6 +155,20 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     if (!target) return fail(res, 'INVALID_INPUT', 'the request path is not a valid URL path');
     if (target.path.startsWith('/api/')) {
       api(req, res, target.path.slice(5)).catch((e) => fail(res, 'INTERNAL', String((e as Error).message)));
+      return;
+    }
+    // A file a run kept: GET /files/<run id>/<name>, with the token (the window fetches it).
+    const file = /^\/files\/(\d{1,15})\/([^/]+)$/.exec(target.path);
+    if (file) {
+      const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '');
+      if (!sameToken(auth, token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
+      let name: string;
+      try { name = decodeURIComponent(file[2]); } catch { return fail(res, 'INVALID_INPUT', 'the file name is not valid'); }
+      const path = engine.artifactFile(Number(file[1]), name);
+      if (!path) return fail(res, 'NOT_FOUND', `run ${file[1]} kept no file named ${name}`);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff',
+        'content-disposition': `attachment; filename="${name.replace(/"/g, '')}"`, 'content-length': statSync(path).size });
+      createReadStream(path).on('error', () => res.destroy()).pipe(res);
       return;
     }
     if (target.path === '/metrics' && !metrics) return fail(res, 'NOT_FOUND', 'metrics are off: start serve with --metrics, or set "metrics": true in settings.json in the data folder');

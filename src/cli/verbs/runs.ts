@@ -1,5 +1,7 @@
 // Verbs on runs: add (any kind, or many from JSON), remind, ls, search, show, logs, wait,
 // and what a person does with runs: retry, cancel, discard, promote, hold, release; stats.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Option } from 'commander';
 import type { EngineEvent, EnqueueResult, Run, RunStatus } from '../../core/api/types';
 import { BULK_ACTION_STATUSES, RUN_STATUSES, TERMINAL_STATUSES } from '../../core/api/statuses';
@@ -150,6 +152,21 @@ export function registerRunVerbs(cli: Cli): void {
         table(['TRY', 'OUTCOME', 'STARTED', 'FINISHED', 'EXIT', 'ERROR'],
           run.attempts.map((a) => [a.n, a.outcome, time(a.startedAt), time(a.finishedAt), a.exitCode, a.error?.message ?? ''])),
       ].join('\n'));
+    });
+
+  verb(program, 'files', 'the files a run kept (a line ::artifact <path> in its output); --save copies them out')
+    .argument('<id>', 'run id', parseInteger)
+    .option('--save <folder>', 'copy them into this folder')
+    .action(async (id: number, o: { save?: string; json?: boolean }) => {
+      const run = await client().call('getRun', { id });
+      if (o.save !== undefined && run.artifacts.length) {
+        mkdirSync(o.save, { recursive: true });
+        for (const a of run.artifacts) copyFileSync(join(cli.dataDir(), 'artifacts', String(id), a.name), join(o.save, a.name));
+      }
+      out(run.artifacts, o.json, () => (run.artifacts.length
+        ? [table(['FILE', 'BYTES'], run.artifacts.map((a) => [a.name, a.size.toLocaleString('en-US')])),
+          ...(o.save !== undefined ? [`copied into ${o.save}`] : [])].join('\n')
+        : `run ${id} kept no files (a line ::artifact <path> in its output keeps one)`));
     });
 
   verb(program, 'why', 'why a run is not running: its lane, its time, a run it waits for…').argument('<id>', 'run id', parseInteger)

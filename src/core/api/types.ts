@@ -58,8 +58,13 @@ export interface Attempt {
 /** Another run this one is linked to, as the run's panel lists it. */
 export interface RunLink { id: number; status: RunStatus; name: string | null; kind: string; input: unknown }
 
+/** A file a run kept (artifacts/artifacts.ts). */
+export interface ArtifactInfo { name: string; size: number }
+
 export interface RunDetail extends Run {
   attempts: Attempt[];
+  /** The files it kept (a shell line `::artifact <path>`, a plugin's ctx.artifact). */
+  artifacts: ArtifactInfo[];
   /** The runs it comes after (it starts once all of them succeeded). */
   after: RunLink[];
   /** The runs that come after it (the first 50, oldest first). */

@@ -35,6 +35,8 @@ try {
       dataDir: workerData.dataDir,
       log: (stream, text) => post({ type: 'log', stream, text: String(text) }),
       progress: (percent, message) => post({ type: 'progress', percent, message }),
+      // Keeps a copy of the file with the run (an absolute path, or relative to the plugin's folder).
+      artifact: (path) => post({ type: 'artifact', path: String(path) }),
       // Plugins live in the data folder, outside the app: this imports the app's own packages.
       import: (specifier) => import(pathToFileURL(appRequire.resolve(specifier)).href),
       // Starts a program that ends with the run (timeout, cancel, stop, or the run's end):

@@ -22,6 +22,7 @@ type HostMessage =
   | { type: 'described'; name: string; schema: Record<string, unknown> }
   | { type: 'log'; stream: LogStream; text: string }
   | { type: 'progress'; percent: number; message?: string }
+  | { type: 'artifact'; path: string }
   | { type: 'process'; pid: number }
   | { type: 'result'; value: unknown }
   | { type: 'error'; code: string; message: string; retryable: boolean };
@@ -55,6 +56,8 @@ function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefin
       // Programs the plugin started through ctx.spawn (each leads its own process group)
       // end with the run, whatever way it ends.
       const children: number[] = [];
+      // Files it asked to keep (ctx.artifact): copied before its result counts.
+      const copies: Promise<void>[] = [];
       let settled = false;
       const finish = (fn: () => void) => {
         if (!settled) { settled = true; fn(); }
@@ -66,6 +69,7 @@ function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefin
       worker.on('message', (m: HostMessage) => {
         if (m.type === 'log') ctx.log(m.stream === 'stderr' ? 'stderr' : m.stream === 'info' ? 'info' : 'stdout', m.text);
         else if (m.type === 'progress') ctx.progress(m.percent, m.message);
+        else if (m.type === 'artifact') copies.push(ctx.artifact(String(m.path)));
         else if (m.type === 'process') {
           if (settled) signalGroup(m.pid, 'SIGKILL');
           else {
@@ -73,7 +77,7 @@ function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefin
             children.push(m.pid);
           }
         }
-        else if (m.type === 'result') finish(() => resolve(m.value));
+        else if (m.type === 'result') void Promise.all(copies).then(() => finish(() => resolve(m.value)));
         else if (m.type === 'error') finish(() => reject(new KindError(m.code, m.message, { retryable: m.retryable })));
       });
       worker.on('error', (e: Error & { code?: string }) => finish(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY'

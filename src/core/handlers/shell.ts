@@ -28,6 +28,8 @@ export type ShellInput = z.output<typeof shellInput>;
 export interface ShellResult { exitCode: number; durationMs: number; stdoutTail: string[] }
 
 const PROGRESS = /^::progress\s+(\d{1,3}(?:\.\d+)?)\s*(.*)$/;
+/** `::artifact <path>`: keep this file with the run (relative to the run's folder). */
+const ARTIFACT = /^::artifact\s+(.+?)\s*$/;
 
 /** Ends the process and everything it started. */
 export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -54,7 +56,11 @@ export function runShell(input: ShellInput, ctx: RunContext): Promise<ShellResul
   });
   if (child.pid !== undefined && process.platform !== 'win32') ctx.track(child.pid);
   const budget = new OutputBudget(input.outputCapBytes, (s, t) => ctx.log(s, t));
+  // Files being copied in (::artifact): the attempt ends once they are.
+  const copies: Promise<void>[] = [];
   const stdout = new LineSplitter((line) => {
+    const a = ARTIFACT.exec(line);
+    if (a) { copies.push(ctx.artifact(a[1], input.cwd ?? homedir())); return false; }
     const m = PROGRESS.exec(line);
     if (!m) return budget.take('stdout', line);
     ctx.progress(Number(m[1]), m[2] || undefined);
@@ -93,14 +99,17 @@ export function runShell(input: ShellInput, ctx: RunContext): Promise<ShellResul
       if (process.platform !== 'win32') killTree(child, 'SIGKILL');
       if (killTimer) clearTimeout(killTimer);
       const durationMs = Date.now() - started;
-      if (code === 0) {
-        resolve({ exitCode: 0, durationMs, stdoutTail: stdout.tail.slice(-10) });
-        return;
-      }
-      const last = stderr.tail.slice(-5).join('\n');
-      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(new KindError(signal ? 'SIGNAL' : 'EXIT_CODE', `${input.command} ${how}${last ? `:\n${last}` : ''}`,
-        code === null ? {} : { exitCode: code }));
+      // The files it asked to keep are copied before the attempt ends (each says how it went).
+      void Promise.all(copies).then(() => {
+        if (code === 0) {
+          resolve({ exitCode: 0, durationMs, stdoutTail: stdout.tail.slice(-10) });
+          return;
+        }
+        const last = stderr.tail.slice(-5).join('\n');
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        reject(new KindError(signal ? 'SIGNAL' : 'EXIT_CODE', `${input.command} ${how}${last ? `:\n${last}` : ''}`,
+          code === null ? {} : { exitCode: code }));
+      });
     });
   });
 }

@@ -40,6 +40,8 @@ export interface ExecuteDeps {
   onSettled(exec: Execution, outcome: Outcome): void;
   track(exec: Execution, pid: number): void;
   processTag(runId: number, attempt: number): string;
+  /** Copies a file in as the run's (artifacts/artifacts.ts); throws why it cannot. */
+  artifact(runId: number, path: string, base: string): Promise<{ name: string; size: number }>;
 }
 
 export function errorOutcome(error: unknown): Outcome {
@@ -143,6 +145,16 @@ class Context implements RunContext {
     if (this.#a.settled) return;
     const p = Math.max(0, Math.min(100, Math.round(Number(percent) || 0)));
     this.#a.deps.progress(this.runId, p, message ?? null);
+  }
+
+  async artifact(path: string, base = process.cwd()): Promise<void> {
+    if (this.#a.settled) return;
+    try {
+      const kept = await this.#a.deps.artifact(this.runId, path, base);
+      this.log('info', `kept ${kept.name} (${kept.size.toLocaleString('en-US')} bytes)`);
+    } catch (e) {
+      this.log('info', `not kept: ${(e as Error).message}`);
+    }
   }
 
   track(pid: number): void {

@@ -73,6 +73,18 @@ export function ipcTransport(bridge: PreloadApi): Transport {
   };
 }
 
+/** Saves a file a run kept (serve's GET /files/<run>/<name>, with the tab's token) as a download. */
+export async function downloadFile(runId: number, name: string): Promise<void> {
+  const res = await fetch(`/files/${runId}/${encodeURIComponent(name)}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('tasklane.token') ?? ''}` } });
+  if (!res.ok) throw new Error(((await res.json()) as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** `tasklane serve`: the token arrives once in the address (#token=…) and is kept for the tab. */
 export function httpTransport(): Transport {
   // Only the token leaves the address: a view and filter beside it stay (url.ts).

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { ACTIVE_STATUSES, HOLDABLE_STATUSES, PROMOTABLE_STATUSES, RETRYABLE_STATUSES, WAITING_STATUSES } from '../../../core/api/statuses';
 import type { RunLink, RunStatus, WaitReason } from '../../../core/api/types';
-import type { Api } from '../api';
+import { downloadFile, type Api } from '../api';
 import { useApp } from '../context';
 import { clock, duration, originText, runTime, title } from '../format';
 import { inputFacts, resultFacts, type Fact as FactRow } from '../runFacts';
@@ -23,6 +23,15 @@ function Links({ label, runs, more }: { label: string; runs: RunLink[]; more?: b
       {more && <li>and more</li>}
     </ul></dd></>
   );
+}
+
+/** In the desktop app (no HTTP download there): the page is given window.tasklane. */
+const inDesktop = typeof window !== 'undefined' && Boolean((window as unknown as { tasklane?: unknown }).tasklane);
+/** 1234567 → "1.2 MB". */
+export function bytesText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const [v, u] = n < 1024 ** 2 ? [n / 1024, 'KB'] : n < 1024 ** 3 ? [n / 1024 ** 2, 'MB'] : [n / 1024 ** 3, 'GB'];
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${u}`;
 }
 
 function Fact({ fact }: { fact: FactRow }) {
@@ -59,6 +68,7 @@ export function RunDetailPanel() {
   const act = useApp((s) => s.act);
   const setView = useApp((s) => s.setView);
   const openTask = useApp((s) => s.openTask);
+  const say = useApp((s) => s.say);
   const now = useNow();
   // Why a waiting run is not running: read again whenever the run or its status changes.
   const api = useApp((s) => s.api);
@@ -140,6 +150,21 @@ export function RunDetailPanel() {
                 ))}
               </tbody>
             </table>
+          )}
+          {run.artifacts.length > 0 && (
+            <section className="files" aria-labelledby="run-files">
+              <h3 id="run-files">Files it kept</h3>
+              <ul>
+                {run.artifacts.map((f) => (
+                  <li key={f.name}>
+                    {inDesktop ? <code>{f.name}</code>
+                      : <button className="link-button" onClick={() => { downloadFile(run.id, f.name).catch((e: unknown) => say({ kind: 'error', text: `${f.name}: ${(e as Error).message}` })); }}>{f.name}</button>}
+                    {' '}<span className="muted">{bytesText(f.size)}</span>
+                  </li>
+                ))}
+              </ul>
+              {inDesktop && <p className="muted small">Copy them out with <code>tasklane files {run.id} --save &lt;folder&gt;</code>.</p>}
+            </section>
           )}
           <RunLog key={run.id} runId={run.id} lines={logs} status={run.status} focusLine={openLine} attempts={run.attempts} run={run} />
         </>
