@@ -258,6 +258,8 @@ export interface ConfigFile {
   tasks: {
     name: string; kind: string; input: unknown; lane: string; priority: number; maxAttempts: number; backoff: Backoff;
     timeoutMs: number | null; tags: string[];
+    /** Its own notification policy, when it has one. */
+    notify?: Partial<NotifyPolicy>;
     /** Hooks, a task to run named by its name. */
     hooks?: (Omit<TaskHook, 'runTask'> & { runTask?: string })[];
     schedule: null | ({ cron: string | null; timeZone: string | null } | { runAt: number | null })

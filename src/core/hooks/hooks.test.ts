@@ -150,3 +150,29 @@ describe('a webhook', () => {
     expect(got[1].headers['x-tasklane-signature']).toBe(got[0].headers['x-tasklane-signature']);
   });
 });
+
+describe('export and import', () => {
+  it("hooks travel by their task's name, with a task's own notification policy; a hook to a task in neither is refused", async () => {
+    const report = task('report', 'noop', {});
+    task('backup', 'noop', {}, { notify: { failed: false },
+      hooks: [{ on: 'failed', runTask: report.id }, { on: 'ended', webhook: { url: 'https://example.com/h', secret: 's'.repeat(16) } }] });
+    const file = h.engine.exportConfig();
+    expect(file.tasks.find((t) => t.name === 'backup')).toMatchObject({ notify: { failed: false }, hooks: [{ on: 'failed', runTask: 'report' }, { on: 'ended' }] });
+
+    const other = createHarness();
+    try {
+      // Created in another order there: the ids differ, the names hold.
+      other.engine.createTask({ name: 'first', kind: 'noop' });
+      other.engine.importConfig({ config: { ...file, tasks: [...file.tasks].reverse() } });
+      const tasks = other.engine.listTasks();
+      const backup = tasks.find((t) => t.name === 'backup')!;
+      expect(backup.hooks[0].runTask).toBe(tasks.find((t) => t.name === 'report')!.id);
+      expect(backup.hooks[1]).toEqual({ on: 'ended', webhook: { url: 'https://example.com/h', secret: 's'.repeat(16) } });
+      expect(backup.notify).toEqual({ failed: false });
+      const bad = { ...file, tasks: [{ ...file.tasks[0], name: 'x', hooks: [{ on: 'dead', runTask: 'nowhere' }] }] };
+      expect(() => other.engine.importConfig({ config: bad })).toThrowError(expect.objectContaining({ code: 'NOT_FOUND', field: 'config.tasks.0.hooks.0.runTask' }));
+    } finally {
+      await other.cleanup();
+    }
+  });
+});

@@ -45,6 +45,7 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
       const tasks = all.map(toTask).map((t) => ({
         name: t.name, kind: t.kind, input: t.input, lane: t.lane, priority: t.priority, maxAttempts: t.maxAttempts,
         backoff: t.backoff, timeoutMs: t.timeoutMs, tags: t.tags,
+        ...(t.notify && { notify: t.notify }),
         ...(t.hooks.length && { hooks: t.hooks.map(({ runTask, ...h }) => ({ ...h, ...(runTask !== undefined && { runTask: names.get(runTask) ?? String(runTask) }) })) }),
         schedule: t.schedule && {
           ...(t.schedule.cron !== null ? { cron: t.schedule.cron, timeZone: t.schedule.timeZone } : { runAt: t.schedule.runAt }),

@@ -34,3 +34,11 @@ describe('a task as the tasks list writes it', () => {
     expect(copyName('backup (copy)', new Set(['backup', 'backup (copy)']))).toBe('backup (copy 2)');
   });
 });
+
+it("a task's own notification policy in words, on its page", async () => {
+  const { notifyText, optionFacts } = await import('./taskView');
+  expect(notifyText({ failed: false, slowSuccessMs: 600_000 })).toBe('failures not told, successes after 10 min told');
+  const base = { lane: 'default', priority: 5, maxAttempts: 1, backoff: { type: 'fixed' as const, delayMs: 1000, maxDelayMs: 1000, jitter: 0 }, timeoutMs: null, tags: [] };
+  expect(optionFacts({ ...base, notify: { dead: true } }).at(-1)).toEqual({ label: 'notifications', value: 'its own: dead runs told' });
+  expect(optionFacts({ ...base, notify: null }).map((f) => f.label)).not.toContain('notifications');
+});

@@ -44,7 +44,7 @@ export function spanText(ms: number): string {
 }
 
 /** The options every run of the task gets, as rows (after its input's). */
-export function optionFacts(t: Pick<Task, 'lane' | 'priority' | 'maxAttempts' | 'backoff' | 'timeoutMs' | 'tags'>): Fact[] {
+export function optionFacts(t: Pick<Task, 'lane' | 'priority' | 'maxAttempts' | 'backoff' | 'timeoutMs' | 'tags'> & { notify?: Task['notify'] }): Fact[] {
   const b = t.backoff;
   const backoff = b.type === 'fixed' ? `${spanText(b.delayMs)} between attempts`
     : `from ${spanText(b.delayMs)}, doubling${b.maxDelayMs ? ` up to ${spanText(b.maxDelayMs)}` : ''}`;
@@ -55,7 +55,19 @@ export function optionFacts(t: Pick<Task, 'lane' | 'priority' | 'maxAttempts' | 
     ...(t.maxAttempts > 1 ? [{ label: 'retry', value: backoff }] : []),
     { label: 'time limit', value: t.timeoutMs === null ? 'none' : spanText(t.timeoutMs) },
     ...(t.tags.length ? [{ label: 'tags', value: t.tags.join(', ') }] : []),
+    ...(t.notify ? [{ label: 'notifications', value: `its own: ${notifyText(t.notify)}` }] : []),
   ];
+}
+
+/** A task's own notification policy in words: "failures not told, successes after 10m told". */
+export function notifyText(p: NonNullable<Task['notify']>): string {
+  const words: Record<string, string> = { failed: 'failures', dead: 'dead runs', succeeded: 'successes', missed: 'missed fires', longerThanUsual: 'runs past 3× their usual time' };
+  const parts = Object.entries(p).map(([k, v]) => {
+    if (k === 'slowSuccessMs') return v === null ? 'slow successes not told' : `successes after ${spanText(v as number)} told`;
+    if (k === 'runningLongerThanMs') return v === null ? 'long runs not told' : `runs past ${spanText(v as number)} told`;
+    return `${words[k] ?? k} ${v ? 'told' : 'not told'}`;
+  });
+  return parts.length ? parts.join(', ') : 'as everywhere';
 }
 
 /** A copy's name: "backup (copy)", then "backup (copy 2)" … the first not taken. */
