@@ -70,7 +70,7 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'counts', args: [] },
   { path: 'prune', args: ['--older-than', '30d', '--keep', '1000'] },
   { path: 'task add', args: ['nightly', '--cron', '0 3 * * *', '--tz', 'Europe/Berlin', '--', 'echo', 'backup'] },
-  { path: 'task edit', args: ['nightly', '--priority', '7', '--env', 'K=V'] },
+  { path: 'task edit', args: ['nightly', '--priority', '7', '--env', 'K=V', '--secret', 'API_TOKEN=tl-123456', '--unset-secret', 'OLD'] },
   { path: 'task show', args: ['nightly'] },
   { path: 'hook add', args: ['nightly', '--on', 'failed', '--webhook', 'http://127.0.0.1:9/hook'] },
   { path: 'hook rm', args: ['nightly', '1'] },

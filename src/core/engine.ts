@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { openDatabase, secureFolder } from './db/open';
 import { createRunStore } from './db/run-store';
 import { EventBus } from './events';
-import { KindRegistry, type KindDefinition } from './kinds';
+import { KindError, KindRegistry, type KindDefinition } from './kinds';
 import { systemClock } from './util/clock';
 import { stderrLogger, type Clock, type Logger, type Notifier } from './ports';
 import { createLaneStore } from './lanes/lane-store';
@@ -24,7 +24,8 @@ import { configCommands } from './tasks/config';
 import { withSchedule } from './tasks/with-schedule';
 import { createHooks } from './hooks/hooks';
 import { createNotices } from './notices/notices';
-import { createArtifacts } from './artifacts/artifacts';
+import { createArtifacts, existingRuns } from './artifacts/artifacts';
+import { createSecretBox } from './secrets/secrets';
 import { BUILT_IN_KIND_NAMES, BUILT_IN_KINDS } from './handlers/built-in';
 import { headlessNotifier } from './handlers/notify';
 import { hasPluginFiles, loadPlugins } from './handlers/plugins';
@@ -85,11 +86,24 @@ export function createEngine(opts: EngineOptions) {
   const indexer = new Indexer(derived, () => !loop.isIdle(), (e) => logger.error('indexing runs for search failed; will try again', e));
   // Files runs keep: <data folder>/artifacts/<run id>/ (none without a data folder).
   const artifacts = createArtifacts(dataDir ?? null);
+  // Tasks' secrets, sealed under the data folder's key; opened as their runs start.
+  const secretBox = createSecretBox(dataDir ?? null);
+  let withSecrets = new Set(taskStore.withSecrets());
+  const secretsOf = (taskId: number): Record<string, string> | null => {
+    if (!withSecrets.has(taskId)) return null;
+    const sealed = taskStore.sealedSecrets(taskId);
+    try {
+      return Object.fromEntries(Object.entries(sealed).map(([k, v]) => [k, secretBox.open(v)]));
+    } catch {
+      throw new KindError('SECRET_UNREADABLE', `the secrets of task ${taskId} cannot be opened with this data folder's key (was secret.key replaced?); set them again`, { retryable: false });
+    }
+  };
   const loop = new WriteLoop({
     store, transaction: (fn) => store.transaction(fn), events, kinds, clock, logger, random: opts.random ?? Math.random, processTag,
     flushed: () => indexer.kick(),
     saveLane: (config) => laneStore.update(config),
-    artifact: (runId, path, base) => artifacts.keep(runId, path, base),
+    artifact: (runId, path, base, within) => artifacts.keep(runId, path, base, within),
+    secretsOf,
   }, laneStore.all());
   const enqueuer = createEnqueuer({ sqlite, store, kinds, clock, events, loop });
   // Completion hooks: runs of their own, made in the transaction that ends the run they follow.
@@ -103,8 +117,8 @@ export function createEngine(opts: EngineOptions) {
   let registry: Registry;
   // The notification policy: what is told, coalesced (notices/notices.ts).
   const notices = createNotices({ sqlite, bus: events, clock, notifier, logger, stats: (q) => store.rollups.stats({ ...q, to: clock.now() + 1 }, clock.now()) });
-  const onChanged = () => { hooks.reload(taskStore.all()); notices.reload(); };
-  const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store, onChanged });
+  const onChanged = () => { hooks.reload(taskStore.all()); notices.reload(); withSecrets = new Set(taskStore.withSecrets()); };
+  const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store, onChanged, seal: (v) => secretBox.seal(v) });
   const schedules = scheduleCommands({ taskStore, clock, scheduler });
   const handlers = {
     ...enqueueCommands(enqueuer),
@@ -145,6 +159,8 @@ export function createEngine(opts: EngineOptions) {
       const go = (notes?: ReadonlyMap<number, string>) => {
         // Listening before recovery: a run found dead after a crash is told too.
         notices.start();
+        // Files of runs that are not in this database (a reset or a restore): gone.
+        artifacts.sweep((ids) => existingRuns(sqlite, ids));
         loop.start(notes);
         scheduler.tick();
         // What was written before this start (an older database, a crash mid-indexing).

@@ -17,12 +17,14 @@ export interface RunContext {
    * dead host left before the run starts again (never two copies of one run at once).
    */
   track(pid: number): void;
+  /** The secrets of the run's task, by name (a shell run puts them in its environment). */
+  readonly secrets?: Readonly<Record<string, string>>;
   /**
    * Keeps a copy of the file at `path` (relative to `base`, else the process's folder) with
    * the run: listed in its detail, downloadable, removed with the run. Resolves once copied;
    * a file that cannot be kept is said in the run's log (the run goes on).
    */
-  artifact(path: string, base?: string): Promise<void>;
+  artifact(path: string, base?: string, within?: boolean): Promise<void>;
   /**
    * A value for the TASKLANE_RUN environment variable of every process the attempt starts.
    * Children inherit it, so after a crash the engine finds the attempt's processes even if

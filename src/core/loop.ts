@@ -53,7 +53,9 @@ export interface LoopDeps {
   /** Writes a lane the flush paused (pause on failure), inside its transaction. */
   saveLane?(config: LaneConfig): void;
   /** Copies a file in as a run's (artifacts/artifacts.ts). */
-  artifact(runId: number, path: string, base: string): Promise<{ name: string; size: number }>;
+  artifact(runId: number, path: string, base: string, within: boolean): Promise<{ name: string; size: number }>;
+  /** The secrets of a task's runs (secrets/secrets.ts), or null. */
+  secretsOf?(taskId: number): Record<string, string> | null;
 }
 
 interface LogRow { runId: number; lane: string; seq: number; stream: LogStream; at: number; text: string }
@@ -100,6 +102,7 @@ export class WriteLoop {
       track: (exec, pid) => this.#track(exec, pid),
       processTag: deps.processTag,
       artifact: deps.artifact,
+      secretsOf: deps.secretsOf,
       onSettled: (exec, outcome) => this.#onSettled(exec, outcome),
     };
   }

@@ -69,7 +69,11 @@ describe('the app log of tasklane serve', () => {
     }
     expect(log[0]).toMatchObject({ level: 'info', message: `Tasklane is serving ${s.dir} at ${s.url}` });
     expect(log.find((l) => l.runId === run.id)).toMatchObject({ level: 'error', lane: 'serial', message: expect.stringMatching(new RegExp(`^run ${run.id} is dead: `)) });
-    expect(log.map((l) => l.message).slice(-2)).toEqual([expect.stringMatching(/^SIGTERM: stopping/), 'Tasklane stopped']);
+    const messages = log.map((l) => l.message);
+    expect(messages.at(-1)).toBe('Tasklane stopped');
+    expect(messages).toContainEqual(expect.stringMatching(/^SIGTERM: stopping/));
+    // The dead run's notice (told after 2 s, or at the stop if that comes first: never lost).
+    expect(messages).toContainEqual(expect.stringMatching(/^notification: exit 3 is dead — Run \d+: EXIT_CODE/));
     expect(readFileSync(join(s.dir, 'logs', 'tasklane.log'), 'utf8')).not.toContain(s.token);
   });
 

@@ -146,7 +146,7 @@ export function registerRunVerbs(cli: Cli): void {
         `started   ${time(run.startedAt)}  finished ${time(run.finishedAt)}${run.startedAt !== null && run.finishedAt !== null ? `  (${duration(run.finishedAt - run.startedAt)})` : ''}`,
         `input     ${JSON.stringify(run.input)}`,
         ...(run.after.length ? [`after     ${run.after.map((r) => `${r.id} (${r.status})`).join(', ')}`] : []),
-        ...(run.dependents.length ? [`then      ${run.dependents.map((r) => `${r.id} (${r.status})`).join(', ')}${run.dependents.length >= 50 ? ', …' : ''}`] : []),
+        ...(run.dependents.length ? [`then      ${run.dependents.map((r) => `${r.id} (${r.status})`).join(', ')}${run.moreDependents ? ', …' : ''}`] : []),
         ...(run.result !== null ? [`result    ${JSON.stringify(run.result)}`] : []),
         '',
         table(['TRY', 'OUTCOME', 'STARTED', 'FINISHED', 'EXIT', 'ERROR'],

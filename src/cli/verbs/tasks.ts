@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import type { HookEvent, Task } from '../../core/api/types';
 import { CommandError, type Client } from '../client';
 import { parseDuration, parseInteger, table, time, timeIn } from '../format';
-import { findTask, out, pairs, parseTime, readJson, readText, verb, type Cli } from '../kit';
+import { collect, findTask, out, pairs, parseTime, readJson, readText, verb, type Cli } from '../kit';
 import { definitionOptions, httpFields, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
 import { enqueued, runRows } from './runs';
 
@@ -87,6 +87,15 @@ async function hookLines(c: Client, t: Task): Promise<string[]> {
     ? `run task ${names.get(h.runTask) ?? h.runTask}` : `POST ${h.webhook!.url} (signed with secret ${h.webhook!.secret})`}`);
 }
 
+/** --secret NAME=value (NAME=- reads the value from standard input, kept out of the shell's history). */
+function secretsOf(given: string[] | undefined): Record<string, string> | undefined {
+  const record = pairs(given, '=', 'a secret');
+  if (!record) return undefined;
+  for (const [k, v] of Object.entries(record)) if (v === '-') record[k] = readText('-').replace(/\r?\n$/, '');
+  return record;
+}
+const SECRET_HELP = 'a secret for its runs (repeatable): in a shell run\'s environment, and {{secret.NAME}} in its input; stored encrypted and never shown; NAME=- reads the value from standard input';
+
 async function describeTask(c: Client, t: Task): Promise<string> {
   const recent = await c.call('listRuns', { taskId: t.id, limit: 5 });
   return [
@@ -96,6 +105,7 @@ async function describeTask(c: Client, t: Task): Promise<string> {
     `schedule  ${scheduleText(t) || 'none'}`,
     ...(t.schedule?.nextRunAt ? [`next      ${timeIn(t.schedule.nextRunAt, t.schedule.timeZone)} (${time(t.schedule.nextRunAt)} here)`] : []),
     ...(t.tags.length ? [`tags      ${t.tags.join(', ')}`] : []),
+    ...(t.secrets.length ? [`secrets   ${t.secrets.join(', ')} (values hidden)`] : []),
     ...(await hookLines(c, t)),
     '',
     recent.runs.length ? runRows(recent.runs) : 'no runs yet',
@@ -117,7 +127,8 @@ export function registerTaskVerbs(cli: Cli): void {
   scheduleOptions(definitionOptions(verb(task, 'add', 'save a task: a program (after --), --http, --notify or --plugin, with run options and an optional schedule'), 'task'))
     .argument('<name>', 'the task\'s name').argument('[program]', 'the program to run').argument('[args...]', 'its arguments')
     .option('--paused', 'save the schedule paused')
-    .action(async (name: string, prog: string | undefined, args: string[], o: DefinitionOptions & ScheduleOptions & { json?: boolean }) => {
+    .option('--secret <NAME=value>', SECRET_HELP, collect)
+    .action(async (name: string, prog: string | undefined, args: string[], o: DefinitionOptions & ScheduleOptions & { secret?: string[]; json?: boolean }) => {
       const c = client();
       const what = kindOf(o, prog, args);
       if (!what) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what the task does: a program (after --), --http, --notify or --plugin' });
@@ -125,17 +136,21 @@ export function registerTaskVerbs(cli: Cli): void {
       const { taskId: _, ...schedule } = scheduleInput(0, o);
       const saved = await c.call('createTask', {
         ...what, ...runOptionsOf(o), name, ...(o.cron !== undefined || o.onceAt !== undefined ? { schedule } : {}),
+        ...(o.secret?.length && { secrets: secretsOf(o.secret) }),
       });
       out(saved, o.json, () => `task ${saved.id} (${saved.name}) saved${saved.schedule ? `: ${scheduleText(saved)}, next ${timeIn(saved.schedule.nextRunAt, saved.schedule.timeZone)}` : ''}`);
     });
 
   definitionOptions(verb(task, 'edit', 'change a task: only what you give changes (--name renames it)'), 'task')
     .argument('<task>', 'name or id').argument('[program]', 'a new program').argument('[args...]', 'its arguments')
-    .action(async (key: string, prog: string | undefined, args: string[], o: DefinitionOptions & { json?: boolean }) => {
+    .option('--secret <NAME=value>', SECRET_HELP, collect)
+    .option('--unset-secret <NAME>', 'remove a secret (repeatable)', collect)
+    .action(async (key: string, prog: string | undefined, args: string[], o: DefinitionOptions & { secret?: string[]; unsetSecret?: string[]; json?: boolean }) => {
       const c = client();
       const current = await findTask(c, key);
       const what = editedKind(current, o, prog, args);
-      const patch = { id: current.id, ...(what ?? {}), ...runOptionsOf(o) };
+      const secrets: Record<string, string | null> = { ...secretsOf(o.secret), ...Object.fromEntries((o.unsetSecret ?? []).map((n) => [n, null])) };
+      const patch = { id: current.id, ...(what ?? {}), ...runOptionsOf(o), ...(Object.keys(secrets).length && { secrets }) };
       if (Object.keys(patch).length === 1) throw new CommandError({ code: 'INVALID_INPUT', message: 'nothing to change: give what changes (see tasklane task edit --help)' });
       const saved = await c.call('updateTask', patch);
       out(saved, o.json, () => `task ${saved.id} (${saved.name}) changed`);

@@ -205,6 +205,10 @@ const notifyPolicy = z.strictObject({
 }).partial();
 export const setNotifyPolicyInput = notifyPolicy;
 
+/** A secret's name: an environment variable's. */
+const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'a secret is named like an environment variable (letters, digits, _)');
+const secretValue = z.string().min(1).max(10_000);
+
 export const HOOK_EVENTS = ['succeeded', 'failed', 'dead', 'ended'] as const;
 const httpUrl = z.string().max(2000).refine((u) => { try { return ['http:', 'https:'].includes(new URL(u).protocol); } catch { return false; } },
   'an http:// or https:// URL');
@@ -236,6 +240,8 @@ export const createTaskInput = z.strictObject({
   hooks: hooks.default([]),
   /** Its own notification policy over the global one (null: none). */
   notify: notifyPolicy.nullable().default(null),
+  /** Secrets by name: stored encrypted, given to its runs, never shown again. */
+  secrets: z.record(secretName, secretValue).optional(),
   /** Its schedule, saved in the same transaction (a schedule refused: no task either). */
   schedule: taskScheduleInput.optional(),
 });
@@ -252,6 +258,8 @@ export const updateTaskInput = z.strictObject({
   tags: taskFields.tags.optional(),
   hooks: hooks.optional(),
   notify: notifyPolicy.nullable().optional(),
+  /** Secrets to set (a value) or remove (null); those not named stay as they are. */
+  secrets: z.record(secretName, secretValue.nullable()).optional(),
   /** A new schedule, or null to clear it (left out: as it is), in the same transaction. */
   schedule: taskScheduleInput.nullable().optional(),
 });

@@ -69,6 +69,8 @@ export interface RunDetail extends Run {
   after: RunLink[];
   /** The runs that come after it (the first 50, oldest first). */
   dependents: RunLink[];
+  /** More than 50 come after it. */
+  moreDependents: boolean;
 }
 
 export interface RunPage {
@@ -163,6 +165,8 @@ export interface Task {
   hooks: TaskHook[];
   /** Its own notification policy, over the global one (null: the global one). */
   notify: Partial<NotifyPolicy> | null;
+  /** The names of its secrets (their values are never shown). */
+  secrets: string[];
 }
 
 /** Which happenings raise a notice (notices/notices.ts). */

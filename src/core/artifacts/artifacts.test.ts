@@ -31,12 +31,15 @@ it('a shell line ::artifact keeps the file with the run (two of one name kept ap
   expect(h.engine.artifactFile(id, '../tasklane.db')).toBeNull();
 });
 
-it('a file that cannot be kept is said in the log, and the run goes on', async () => {
-  const id = await run(`echo '::artifact missing.txt'; echo '::artifact .'; echo ok`);
+it('a file that cannot be kept (missing, a folder, outside the run\'s folder) is said in the log, and the run goes on', async () => {
+  const id = await run(`mkdir -p d; echo '::artifact missing.txt'; echo '::artifact d'; echo '::artifact /etc/hostname'; ln -s /etc/hostname link; echo '::artifact link'; echo ok`);
   expect(h.engine.getRun({ id })).toMatchObject({ status: 'succeeded', artifacts: [] });
   const log = logOf(id);
-  expect(log).toHaveLength(3);
-  expect(log).toEqual(expect.arrayContaining(['ok', expect.stringMatching(/^not kept: .*missing\.txt cannot be read \(ENOENT\)$/), expect.stringMatching(/^not kept: .* is not a file$/)]));
+  expect(log).toHaveLength(5);
+  // A line may come from anything the run printed: only files in its folder are kept.
+  expect(log).toEqual(expect.arrayContaining(['ok', expect.stringMatching(/^not kept: .*missing\.txt cannot be read \(ENOENT\)$/),
+    expect.stringMatching(/^not kept: .*\/d is not a file$/), expect.stringMatching(/^not kept: \/etc\/hostname is not in the run's folder/),
+    expect.stringMatching(/^not kept: .*\/link is not in the run's folder/)]));
 });
 
 it('a run keeps at most its cap; the files go when the run is discarded or pruned', async () => {

@@ -5,9 +5,10 @@
 // them (a file over what is left is refused, and the log says so). They are listed in the
 // run's detail, downloaded from the window or with `tasklane files`, and go with their run
 // when it is pruned or discarded. An engine without a data folder keeps none.
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, realpath, stat } from 'node:fs/promises';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, resolve, sep } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { ArtifactInfo } from '../api/types';
 
 /** What one run may keep, in all. */
@@ -16,6 +17,18 @@ export const ARTIFACT_RUN_CAP = 100 * 1024 * 1024;
 const safeName = (path: string) => basename(path).replace(/[^\w.-]/g, '_').replace(/^\.+/, '_') || 'file';
 
 export class ArtifactError extends Error {}
+
+/** Which of these run ids exist (for sweep). */
+export function existingRuns(sqlite: Database.Database, ids: readonly number[]): Set<number> {
+  const alive = new Set<number>();
+  const some = sqlite.prepare<number[], number>(`SELECT id FROM runs WHERE id IN (${Array(500).fill('?').join(',')})`).pluck();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    while (part.length < 500) part.push(-1);
+    for (const id of some.all(...part)) alive.add(id);
+  }
+  return alive;
+}
 
 export function createArtifacts(dataDir: string | null, cap = ARTIFACT_RUN_CAP) {
   const root = dataDir === null ? null : join(dataDir, 'artifacts');
@@ -32,9 +45,18 @@ export function createArtifacts(dataDir: string | null, cap = ARTIFACT_RUN_CAP) 
   const queues = new Map<number, Promise<unknown>>();
 
   /** Copies the file at `path` (relative to `base`) in as the run's; says why not if it cannot. */
-  async function copyIn(runId: number, path: string, base: string): Promise<ArtifactInfo> {
+  async function copyIn(runId: number, path: string, base: string, within: boolean): Promise<ArtifactInfo> {
     if (root === null) throw new ArtifactError('this Tasklane has no data folder to keep files in');
     const from = isAbsolute(path) ? path : resolve(base, path);
+    // A shell run's line may come from anything it printed: only files in its folder are kept.
+    if (within) {
+      let real: string;
+      let folderReal: string;
+      try { [real, folderReal] = await Promise.all([realpath(from), realpath(base)]); } catch (e) {
+        throw new ArtifactError(`${from} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      if (!real.startsWith(folderReal + sep)) throw new ArtifactError(`${from} is not in the run's folder (${base})`);
+    }
     let size: number;
     try {
       const s = await stat(from);
@@ -59,8 +81,9 @@ export function createArtifacts(dataDir: string | null, cap = ARTIFACT_RUN_CAP) 
 
   return {
     list,
-    keep(runId: number, path: string, base: string): Promise<ArtifactInfo> {
-      const next = (queues.get(runId) ?? Promise.resolve()).then(() => copyIn(runId, path, base));
+    /** `within`: the file must be in `base` (a shell run's folder), symbolic links followed. */
+    keep(runId: number, path: string, base: string, within = false): Promise<ArtifactInfo> {
+      const next = (queues.get(runId) ?? Promise.resolve()).then(() => copyIn(runId, path, base, within));
       const settled = next.catch(() => {});
       queues.set(runId, settled);
       void settled.then(() => { if (queues.get(runId) === settled) queues.delete(runId); });
@@ -70,7 +93,12 @@ export function createArtifacts(dataDir: string | null, cap = ARTIFACT_RUN_CAP) 
     file(runId: number, name: string): string | null {
       return list(runId).some((a) => a.name === name) ? join(folder(runId), name) : null;
     },
-    /** Removes the files of runs that no longer exist (after a prune or a discard). */
+    /** Removes these runs' files (discarded). */
+    remove(runIds: readonly number[]): void {
+      if (root === null) return;
+      for (const id of runIds) rmSync(folder(id), { recursive: true, force: true });
+    },
+    /** Removes the files of runs that no longer exist (after a prune, and at start). */
     sweep(exists: (ids: number[]) => Set<number>): void {
       if (root === null || !existsSync(root)) return;
       const ids = readdirSync(root).filter((n) => /^\d+$/.test(n)).map(Number);

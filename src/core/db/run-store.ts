@@ -220,11 +220,12 @@ export function createRunStore(db: Database.Database) {
   const insertDep = db.prepare<[number, number]>(`INSERT INTO run_deps (run_id, after_id) VALUES (?, ?)`);
   const dependents = db.prepare<[number], { id: number; lane: string; status: RunStatus }>(`SELECT r.id, r.lane, r.status
     FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? AND r.status IN ${NOT_STARTED}`);
-  type LinkRow = Omit<RunLink, 'input'> & { input: string };
-  const parentLinks = db.prepare<[number], LinkRow>(`SELECT p.id, p.status, p.name, p.kind, p.input
+  type LinkRow = Omit<RunLink, 'input'> & { input: string | null };
+  // The input only when it is short (a title is made from it): a panel lists up to 51 of them.
+  const parentLinks = db.prepare<[number], LinkRow>(`SELECT p.id, p.status, p.name, p.kind, CASE WHEN length(p.input) <= 2000 THEN p.input END AS input
     FROM run_deps d JOIN runs p ON p.id = d.after_id WHERE d.run_id = ? ORDER BY p.id`);
-  const childLinks = db.prepare<[number], LinkRow>(`SELECT r.id, r.status, r.name, r.kind, r.input
-    FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? ORDER BY r.id LIMIT 50`);
+  const childLinks = db.prepare<[number], LinkRow>(`SELECT r.id, r.status, r.name, r.kind, CASE WHEN length(r.input) <= 2000 THEN r.input END AS input
+    FROM run_deps d JOIN runs r ON r.id = d.run_id WHERE d.after_id = ? ORDER BY r.id LIMIT 51`);
   // Both repeat their partial index's condition verbatim (runs_after_pending, runs_wait_for).
   const anyDeps = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM runs
     WHERE has_after = 1 AND status IN ${NOT_STARTED})`).pluck();
@@ -336,9 +337,10 @@ export function createRunStore(db: Database.Database) {
     /** Waiting runs that come after `id`. */
     dependents: (id: number) => dependents.all(id),
     /** The runs `id` comes after, and (the first 50) that come after it, whatever their status. */
-    links(id: number): { after: RunLink[]; dependents: RunLink[] } {
-      const link = (r: LinkRow): RunLink => ({ ...r, input: JSON.parse(r.input) as unknown });
-      return { after: parentLinks.all(id).map(link), dependents: childLinks.all(id).map(link) };
+    links(id: number): { after: RunLink[]; dependents: RunLink[]; moreDependents: boolean } {
+      const link = (r: LinkRow): RunLink => ({ ...r, input: r.input === null ? null : JSON.parse(r.input) as unknown });
+      const children = childLinks.all(id);
+      return { after: parentLinks.all(id).map(link), dependents: children.slice(0, 50).map(link), moreDependents: children.length > 50 };
     },
     /** Some run not started yet comes `after` others. */
     anyDeps: () => anyDeps.get() === 1,

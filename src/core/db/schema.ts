@@ -49,6 +49,8 @@ export const tasks = sqliteTable('tasks', {
   hooks: text('hooks').notNull().default('[]'),
   // The task's own notification policy (JSON, a part of it), over the global one; null: none.
   notify: text('notify'),
+  // Its secrets (secrets/secrets.ts): JSON of name → sealed value; null when none.
+  secrets: text('secrets'),
   // Schedule (all null when the task only runs by hand).
   cron: text('cron'),
   timeZone: text('time_zone'),

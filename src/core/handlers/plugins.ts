@@ -3,7 +3,7 @@
 // or loops forever cannot take the app down; a timeout or cancel terminates its worker.
 // A plugin that fails to load is listed with the reason, and its kind refuses runs.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { signalGroup } from './process-tree';
@@ -56,8 +56,10 @@ function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefin
       // Programs the plugin started through ctx.spawn (each leads its own process group)
       // end with the run, whatever way it ends.
       const children: number[] = [];
-      // Files it asked to keep (ctx.artifact): copied before its result counts.
+      // Files it asked to keep (ctx.artifact): copied before the run ends, whichever way.
       const copies: Promise<void>[] = [];
+      let result: { value: unknown } | null = null;
+      const afterCopies = (fn: () => void) => { void Promise.all(copies).then(() => finish(fn)); };
       let settled = false;
       const finish = (fn: () => void) => {
         if (!settled) { settled = true; fn(); }
@@ -69,7 +71,7 @@ function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefin
       worker.on('message', (m: HostMessage) => {
         if (m.type === 'log') ctx.log(m.stream === 'stderr' ? 'stderr' : m.stream === 'info' ? 'info' : 'stdout', m.text);
         else if (m.type === 'progress') ctx.progress(m.percent, m.message);
-        else if (m.type === 'artifact') copies.push(ctx.artifact(String(m.path)));
+        else if (m.type === 'artifact') copies.push(ctx.artifact(String(m.path), dirname(file)));
         else if (m.type === 'process') {
           if (settled) signalGroup(m.pid, 'SIGKILL');
           else {
@@ -77,15 +79,17 @@ function pluginKind(file: string, schema: z.ZodType, dataDir: string): KindDefin
             children.push(m.pid);
           }
         }
-        else if (m.type === 'result') void Promise.all(copies).then(() => finish(() => resolve(m.value)));
-        else if (m.type === 'error') finish(() => reject(new KindError(m.code, m.message, { retryable: m.retryable })));
+        else if (m.type === 'result') { result = { value: m.value }; afterCopies(() => resolve(m.value)); }
+        else if (m.type === 'error') afterCopies(() => reject(new KindError(m.code, m.message, { retryable: m.retryable })));
       });
       worker.on('error', (e: Error & { code?: string }) => finish(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? new KindError('PLUGIN_OUT_OF_MEMORY', `the plugin used more than its ${PLUGIN_HEAP_MB} MB of memory and was stopped`)
         : new KindError('PLUGIN_CRASHED', `the plugin crashed: ${e.message}`))));
       worker.on('exit', (code) => {
         ctx.signal.removeEventListener('abort', onAbort);
-        finish(() => reject(new KindError('PLUGIN_EXITED', `the plugin's worker exited (code ${code}) without a result`)));
+        // Its result came first: the worker is done, the copies may still be going.
+        if (result) return;
+        afterCopies(() => reject(new KindError('PLUGIN_EXITED', `the plugin's worker exited (code ${code}) without a result`)));
       });
     }),
   };

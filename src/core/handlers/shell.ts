@@ -49,7 +49,8 @@ export function runShell(input: ShellInput, ctx: RunContext): Promise<ShellResul
     if (!isDir) throw new KindError('CWD_NOT_FOUND', `working folder ${input.cwd} does not exist`, { retryable: false });
   }
   const started = Date.now();
-  const env = { ...(input.cleanEnv ? input.env : { ...process.env, ...input.env }), TASKLANE_RUN: ctx.processTag };
+  // The task's secrets (if any) are in the environment of this process only.
+  const env = { ...(input.cleanEnv ? input.env : { ...process.env, ...input.env }), ...ctx.secrets, TASKLANE_RUN: ctx.processTag };
   const child = spawn(input.command, input.args, {
     cwd: input.cwd ?? homedir(), env, shell: input.shell, detached: process.platform !== 'win32', windowsHide: true,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -60,7 +61,7 @@ export function runShell(input: ShellInput, ctx: RunContext): Promise<ShellResul
   const copies: Promise<void>[] = [];
   const stdout = new LineSplitter((line) => {
     const a = ARTIFACT.exec(line);
-    if (a) { copies.push(ctx.artifact(a[1], input.cwd ?? homedir())); return false; }
+    if (a) { copies.push(ctx.artifact(a[1], input.cwd ?? homedir(), true)); return false; }
     const m = PROGRESS.exec(line);
     if (!m) return budget.take('stdout', line);
     ctx.progress(Number(m[1]), m[2] || undefined);

@@ -3,6 +3,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createHmac } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, settle, type Harness } from '../testing/harness';
@@ -92,6 +95,31 @@ describe('a hook runs another task', () => {
     third.start();
     await third.idle();
     expect(third.listRuns({ taskId: after.id }).runs).toHaveLength(1);
+  });
+});
+
+describe('hooks are safe', () => {
+  it("a run's output pasted into a command line run through the shell stays text, never code", async () => {
+    const work = mkdtempSync(join(tmpdir(), 'tasklane-hook-'));
+    const note = task('note', 'shell', { command: 'echo {{run.error}} > said.txt', shell: true, cwd: work });
+    const bad = task('bad', 'test.fail', { code: "$(touch PWNED)'; touch PWNED2; '", retryable: false }, { hooks: [{ on: 'failed', runTask: note.id }] });
+    h.engine.runTask({ id: bad.id });
+    await h.engine.idle();
+    for (let i = 0; i < 300 && runsOf(note.id)[0]?.status !== 'succeeded'; i++) { await new Promise((r) => setTimeout(r, 10)); await settle(); }
+    expect(readFileSync(join(work, 'said.txt'), 'utf8')).toBe("$(touch PWNED)'; touch PWNED2; ': failed with $(touch PWNED)'; touch PWNED2; '\n");
+    expect(existsSync(join(work, 'PWNED')) || existsSync(join(work, 'PWNED2'))).toBe(false);
+  });
+
+  it('a save the engine refuses leaves the hooks as they were, and they still fire', async () => {
+    const after = task('after', 'noop', {});
+    const t = task('t', 'noop', {}, { hooks: [{ on: 'succeeded', runTask: after.id }] });
+    expect(() => h.engine.updateTask({ id: t.id, hooks: [], schedule: { cron: 'nope' } })).toThrowError(expect.objectContaining({ field: 'schedule.cron' }));
+    await settle();
+    h.engine.runTask({ id: t.id });
+    await h.engine.idle();
+    await settle();
+    await h.engine.idle();
+    expect(runsOf(after.id)).toHaveLength(1);
   });
 });
 

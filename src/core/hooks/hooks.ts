@@ -42,19 +42,31 @@ export function signBody(secret: string, body: string): string {
 
 
 /** {{run.x}} in every string of `value` (keys too are left alone), with the run's facts. */
-export function fillIn(value: unknown, run: EndedRun, taskName: string): unknown {
+export function fillIn(value: unknown, run: EndedRun, taskName: string, quote: (s: string) => string = (s) => s): unknown {
   const text = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
   const vars: Record<string, string> = {
     id: String(run.id), status: run.status, task: taskName, result: text(run.result),
     error: run.error ? `${run.error.code}: ${run.error.message}` : '', log: run.log.join('\n'),
   };
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.replace(/\{\{\s*run\.(\w+)\s*\}\}/g, (all, k: string) => (k in vars ? vars[k] : all));
+    if (typeof v === 'string') return v.replace(/\{\{\s*run\.(\w+)\s*\}\}/g, (all, k: string) => (Object.hasOwn(vars, k) ? quote(vars[k]) : all));
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value);
+}
+
+/** A word of a POSIX shell command line that is exactly `s`, whatever it holds. */
+export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The hook's task's input, filled in. A command line run through the shell gets each value
+ *  quoted as one word: a run's output pasted into it is never run as shell code. */
+function inputFor(target: TaskRow, run: EndedRun, taskName: string): unknown {
+  const input = JSON.parse(target.input) as Record<string, unknown>;
+  const filled = fillIn(input, run, taskName) as Record<string, unknown>;
+  if (target.kind === 'shell' && input.shell === true) filled.command = fillIn(input.command, run, taskName, shellQuote);
+  return filled;
 }
 
 /** The hooks of a task as saved (a JSON column). */
@@ -111,9 +123,9 @@ export function createHooks(d: HookDeps): EndWatch & { reload(tasks: readonly Ta
       try {
         if (h.runTask !== undefined) {
           const target = d.task(h.runTask);
-          if (!target) throw new Error(`its task ${h.runTask} no longer exists`);
+          if (!target) throw new TasklaneError('NOT_FOUND', `its task ${h.runTask} no longer exists`);
           rows.push(d.enqueuer.buildRow({
-            kind: target.kind, input: fillIn(JSON.parse(target.input), run, task.name), lane: target.lane,
+            kind: target.kind, input: inputFor(target, run, task.name), lane: target.lane,
             priority: target.priority, maxAttempts: target.maxAttempts, backoff: JSON.parse(target.backoff),
             timeoutMs: target.timeoutMs, name: target.name, tags: JSON.parse(target.tags),
           }, { taskId: target.id, trigger: 'hook', scheduledFor: null }));
@@ -133,7 +145,9 @@ export function createHooks(d: HookDeps): EndWatch & { reload(tasks: readonly Ta
           }, { taskId: null, trigger: 'hook', scheduledFor: null }));
         }
       } catch (error) {
-        d.logger.warn(`hook ${i + 1} of task '${task.name}' after run ${run.id} (${run.status}) was skipped: ${(error as Error).message}`);
+        // Only a hook that cannot be made is skipped; a database error rolls the end back (retried).
+        if (!(error instanceof TasklaneError)) throw error;
+        d.logger.warn(`hook ${i + 1} of task '${task.name}' after run ${run.id} (${run.status}) was skipped: ${error.message}`);
       }
     }
     return rows;
@@ -153,7 +167,8 @@ export function createHooks(d: HookDeps): EndWatch & { reload(tasks: readonly Ta
           const { events } = d.enqueuer.insertRows([row]);
           made.push({ rows: [row], events });
         } catch (error) {
-          d.logger.error(`a hook's run could not be written: ${(error as Error).message}`);
+          if (!(error instanceof TasklaneError)) throw error;
+          d.logger.error(`a hook's run could not be written: ${error.message}`);
         }
       }
     },

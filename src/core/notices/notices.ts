@@ -179,6 +179,8 @@ export function createNotices(d: NoticeDeps) {
       this.reload();
     },
     stop(): void {
+      // What was gathered is told now, not lost with the stop.
+      if (started && pending.length) { const out = pending; pending = []; send(out); }
       started = false;
       for (const off of offs.splice(0)) off();
       offSuccess?.(); offSuccess = null;

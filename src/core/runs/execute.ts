@@ -6,6 +6,7 @@ import type { Clock } from '../util/clock';
 import type { LogStream } from '../api/types';
 import { KindError, type KindRegistry, type RunContext } from '../kinds';
 import { TasklaneError } from '../errors';
+import { fillSecrets, maskSecrets, MissingSecret } from '../secrets/secrets';
 
 export type Outcome =
   | { type: 'succeeded'; result: unknown }
@@ -40,8 +41,10 @@ export interface ExecuteDeps {
   onSettled(exec: Execution, outcome: Outcome): void;
   track(exec: Execution, pid: number): void;
   processTag(runId: number, attempt: number): string;
+  /** The secrets of a task's runs, opened (null: it has none; most runs ask nothing: taskId null). */
+  secretsOf?(taskId: number): Record<string, string> | null;
   /** Copies a file in as the run's (artifacts/artifacts.ts); throws why it cannot. */
-  artifact(runId: number, path: string, base: string): Promise<{ name: string; size: number }>;
+  artifact(runId: number, path: string, base: string, within: boolean): Promise<{ name: string; size: number }>;
 }
 
 export function errorOutcome(error: unknown): Outcome {
@@ -73,6 +76,8 @@ class Attempt implements Execution {
   stopping = false;
   handlerEnded = false;
   endWaiters: (() => void)[] | undefined = undefined;
+  /** The run's secrets, when its task has some: given to the handler, masked in what it gives back. */
+  secrets: Record<string, string> | undefined = undefined;
 
   constructor(readonly row: ClaimedRow, readonly lane: string, readonly startedAt: number, readonly deps: ExecuteDeps) {}
 
@@ -91,6 +96,7 @@ class Attempt implements Execution {
   settle(outcome: Outcome): void {
     if (this.settled) return;
     this.settled = true;
+    if (this.secrets) outcome = maskOutcome(outcome, Object.values(this.secrets));
     if (this.stopping && outcome.type === 'failed') outcome = { type: 'interrupted' };
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
     this.deps.onSettled(this, outcome);
@@ -138,7 +144,12 @@ class Context implements RunContext {
   }
 
   log(stream: LogStream, text: string): void {
-    if (!this.#a.settled) this.#a.deps.log(this.runId, stream, text);
+    const a = this.#a;
+    if (!a.settled) a.deps.log(this.runId, stream, a.secrets ? maskSecrets(text, Object.values(a.secrets)) : text);
+  }
+
+  get secrets(): Readonly<Record<string, string>> {
+    return this.#a.secrets ?? NO_SECRETS;
   }
 
   progress(percent: number, message?: string): void {
@@ -147,10 +158,10 @@ class Context implements RunContext {
     this.#a.deps.progress(this.runId, p, message ?? null);
   }
 
-  async artifact(path: string, base = process.cwd()): Promise<void> {
+  async artifact(path: string, base = process.cwd(), within = false): Promise<void> {
     if (this.#a.settled) return;
     try {
-      const kept = await this.#a.deps.artifact(this.runId, path, base);
+      const kept = await this.#a.deps.artifact(this.runId, path, base, within);
       this.log('info', `kept ${kept.name} (${kept.size.toLocaleString('en-US')} bytes)`);
     } catch (e) {
       this.log('info', `not kept: ${(e as Error).message}`);
@@ -167,6 +178,20 @@ class Context implements RunContext {
   }
 }
 
+const NO_SECRETS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** What an attempt gives back, with any secret's value masked (its result, its error). */
+function maskOutcome(outcome: Outcome, values: string[]): Outcome {
+  if (outcome.type === 'failed') return { ...outcome, message: maskSecrets(outcome.message, values) };
+  if (outcome.type === 'succeeded') {
+    const walk = (v: unknown): unknown => (typeof v === 'string' ? maskSecrets(v, values)
+      : Array.isArray(v) ? v.map(walk)
+        : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
+    return { type: 'succeeded', result: walk(outcome.result) };
+  }
+  return outcome;
+}
+
 /** Starts the attempt; `deps.onSettled` hears once how it ended (which frees the lane slot). */
 export function execute(row: ClaimedRow, lane: string, startedAt: number, deps: ExecuteDeps,
   register: (exec: Execution) => void): void {
@@ -175,7 +200,19 @@ export function execute(row: ClaimedRow, lane: string, startedAt: number, deps: 
 
   let input: unknown;
   try {
-    input = deps.kinds.parseInput(row.kind, JSON.parse(row.input));
+    let raw = JSON.parse(row.input) as unknown;
+    // A run of a task with secrets: {{secret.NAME}} filled in for this attempt only.
+    const secrets = row.taskId !== null && deps.secretsOf ? deps.secretsOf(row.taskId) : null;
+    if (secrets) exec.secrets = secrets;
+    if (secrets || row.input.includes('{{')) {
+      try {
+        raw = fillSecrets(raw, secrets ?? {});
+      } catch (e) {
+        if (e instanceof MissingSecret) throw new KindError('SECRET_NOT_FOUND', e.message, { retryable: false });
+        throw e;
+      }
+    }
+    input = deps.kinds.parseInput(row.kind, raw);
   } catch (error) {
     exec.ended(errorOutcome(error));
     return;

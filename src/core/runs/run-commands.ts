@@ -20,7 +20,7 @@ import { runEvents as ev } from './run-events';
 import { pruneRuns } from './prune';
 import { createWhy } from './why';
 import type { KindRegistry } from '../kinds';
-import type { Artifacts } from '../artifacts/artifacts';
+import { existingRuns, type Artifacts } from '../artifacts/artifacts';
 import type { SearchIndex } from '../search/search-index';
 import { assertLane } from './enqueue';
 import { WAITING_STATUSES } from './lifecycle';
@@ -37,7 +37,7 @@ export interface RunCommandDeps {
   /** The search index: a run edited is indexed again. */
   search: Pick<SearchIndex, 'reindexRun'>;
   /** The files runs kept: listed in a run's detail, removed with their runs. */
-  artifacts: Pick<Artifacts, 'list' | 'sweep'>;
+  artifacts: Pick<Artifacts, 'list' | 'sweep' | 'remove'>;
 }
 
 type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | 'editRun' | 'release' | 'stats' | 'history' | 'cancel' | 'retry' | 'discard' | 'getRun' | 'listRuns'
@@ -46,15 +46,8 @@ type RunHandlers = Pick<Handlers, 'bulk' | 'whyWaiting' | 'promote' | 'hold' | '
 export function runCommands(d: RunCommandDeps): RunHandlers {
   const { store, sqlite, loop } = d;
   const queries = createRunQueries(sqlite, () => store.countsNow());
-  // The files of runs that are gone (pruned, discarded) go too.
-  const sweepFiles = () => d.artifacts.sweep((ids) => {
-    const alive = new Set<number>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      for (const id of sqlite.prepare(`SELECT id FROM runs WHERE id IN (${part.map(() => '?').join(',')})`).pluck().all(...part) as number[]) alive.add(id);
-    }
-    return alive;
-  });
+  // The files of runs that are gone (pruned) go too.
+  const sweepFiles = () => d.artifacts.sweep((ids) => existingRuns(sqlite, ids));
   const why = createWhy({ sqlite, store, loop, now: () => d.clock.now() });
   const logsAfter = sqlite.prepare<[number, number, number], LogLine>(`SELECT seq, stream, at, text FROM run_logs
     WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
@@ -244,7 +237,7 @@ export function runCommands(d: RunCommandDeps): RunHandlers {
         const rows = loadAll(ids, DEAD_LETTER_STATUSES, 'only dead or failed runs can be discarded');
         return rows.map((row) => discard(store, row));
       });
-      sweepFiles();
+      d.artifacts.remove(ids);
       d.events.emitAll(events);
       return { ids };
     },

@@ -20,6 +20,8 @@ export interface TaskCommandDeps {
   runs: Pick<RunStore, 'lastRunOf'>;
   /** Told after a task is saved or deleted (hooks and notices read tasks again). */
   onChanged(): void;
+  /** Seals a secret's value for storage (secrets/secrets.ts). */
+  seal(value: string): string;
 }
 
 type TaskHandlers = Pick<Handlers, 'listTasks' | 'createTask' | 'updateTask' | 'deleteTask' | 'runTask'>;
@@ -46,20 +48,29 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
     checkHooks(out, self, taskStore.all());
     return out;
   };
-  const changed = <T>(value: T): T => { d.onChanged(); return value; };
+  // Read at once (a read right after the save starts runs that need them), and again once the
+  // code that saved has finished: its transaction may have rolled back (a schedule refused
+  // takes the task's change back), and the caches go back with it.
+  const changed = <T>(value: T): T => { d.onChanged(); queueMicrotask(d.onChanged); return value; };
 
   return {
     listTasks: () => taskStore.all().map((row) => ({ ...toTask(row), lastRun: d.runs.lastRunOf(row.id) })),
 
-    createTask(req) {
+    // (Both run inside withSchedule's transaction: the task and its secrets are written together.)
+    createTask({ secrets, ...req }) {
       assertLane(lanes, req.lane);
       const parsedInput = kinds.parseInput(req.kind, req.input);
       uniqueName(req.name);
       const hooks = savedHooks(req.hooks, { id: null, name: req.name });
-      return changed(toTask(taskStore.insert({ ...req, input: parsedInput, backoff: req.backoff ?? DEFAULT_BACKOFF, hooks }, d.clock.now())));
+      const row = taskStore.insert({ ...req, input: parsedInput, backoff: req.backoff ?? DEFAULT_BACKOFF, hooks }, d.clock.now());
+      if (secrets && Object.keys(secrets).length) {
+        taskStore.setSealedSecrets(row.id, Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, d.seal(v)])));
+        return changed(toTask(taskStore.row(row.id)!));
+      }
+      return changed(toTask(row));
     },
 
-    updateTask({ id, schedule: _schedule, hooks, ...patch }) {
+    updateTask({ id, schedule: _schedule, hooks, secrets, ...patch }) {
       // (The schedule is withSchedule's: tasks/with-schedule.ts.)
       const current = toTask(mustExist(id));
       if (patch.lane !== undefined) assertLane(lanes, patch.lane);
@@ -68,7 +79,16 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
       if (patch.kind !== undefined || patch.input !== undefined) {
         values.input = kinds.parseInput(patch.kind ?? current.kind, patch.input ?? current.input);
       }
-      return changed(toTask(taskStore.update(id, values, d.clock.now())));
+      const row = taskStore.update(id, values, d.clock.now());
+      if (secrets && Object.keys(secrets).length) {
+        const sealed = taskStore.sealedSecrets(id);
+        for (const [k, v] of Object.entries(secrets)) {
+          if (v === null) delete sealed[k]; else sealed[k] = d.seal(v);
+        }
+        taskStore.setSealedSecrets(id, sealed);
+        return changed(toTask(taskStore.row(id)!));
+      }
+      return changed(toTask(row));
     },
 
     deleteTask({ id }) {

@@ -6,7 +6,7 @@ import type { CatchUpPolicy, OverlapPolicy, Schedule, Task } from '../api/types'
 import { describeCron } from '../scheduler/cron';
 
 export type TaskRow = typeof tasks.$inferSelect;
-export type TaskValues = Omit<Task, 'id' | 'createdAt' | 'updatedAt' | 'schedule'>;
+export type TaskValues = Omit<Task, 'id' | 'createdAt' | 'updatedAt' | 'schedule' | 'secrets'>;
 
 function toSchedule(row: TaskRow): Schedule | null {
   if (row.cron === null && row.runAt === null) return null;
@@ -26,6 +26,7 @@ export function toTask(row: TaskRow): Task {
     schedule: toSchedule(row),
     hooks: JSON.parse(row.hooks) as Task['hooks'],
     notify: row.notify === null ? null : JSON.parse(row.notify) as Task['notify'],
+    secrets: row.secrets === null ? [] : Object.keys(JSON.parse(row.secrets) as Record<string, string>).sort(),
   };
 }
 
@@ -55,6 +56,16 @@ export function createTaskStore(db: Db) {
     due: (now: number, limit: number): TaskRow[] => due.all({ now, limit }),
     byName: (name: string): TaskRow | undefined => db.select().from(tasks).where(eq(tasks.name, name)).get(),
     all: (): TaskRow[] => db.select().from(tasks).orderBy(tasks.name).all(),
+    /** The task's sealed secrets (name → sealed value): written only by the task commands. */
+    sealedSecrets: (id: number): Record<string, string> => {
+      const raw = db.select({ s: tasks.secrets }).from(tasks).where(eq(tasks.id, id)).get()?.s ?? null;
+      return raw === null ? {} : JSON.parse(raw) as Record<string, string>;
+    },
+    setSealedSecrets: (id: number, sealed: Record<string, string>): void => {
+      db.update(tasks).set({ secrets: Object.keys(sealed).length ? JSON.stringify(sealed) : null }).where(eq(tasks.id, id)).run();
+    },
+    /** Tasks that have secrets. */
+    withSecrets: (): number[] => db.select({ id: tasks.id }).from(tasks).where(isNotNull(tasks.secrets)).all().map((r) => r.id),
     usingLane: (lane: string): number => db.select({ id: tasks.id }).from(tasks).where(eq(tasks.lane, lane)).all().length,
     insert(values: TaskValues, now: number): TaskRow {
       return db.insert(tasks).values({ ...toColumns(values), createdAt: now, updatedAt: now } as typeof tasks.$inferInsert)

@@ -32,14 +32,15 @@ store.getState().listen({
     for (const e of events) if (e.type === 'notice') showNotice(e);
   },
 });
-bridge?.onOpenRun?.((runId) => store.getState().openRun(runId));
+bridge?.onOpenRun?.((runId) => { store.getState().setView('runs'); store.getState().openRun(runId); });
 function showNotice(e: Extract<EngineEvent, { type: 'notice' }>): void {
   const open = () => { if (e.runId !== null) { store.getState().setView('runs'); store.getState().openRun(e.runId); } };
-  if (document.visibilityState === 'visible' || bridge) {
+  // In view, in the desktop app, or where this browser may not show it: the page says it
+  // (serve does not use notify-send while a page is open).
+  if (document.visibilityState === 'visible' || bridge || typeof Notification === 'undefined' || Notification.permission !== 'granted') {
     store.getState().say({ kind: 'info', text: `${e.title}${e.body ? ` — ${e.body}` : ''}` });
     return;
   }
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   const n = new Notification(e.title, { body: e.body, tag: 'tasklane' });
   n.onclick = () => { window.focus(); open(); n.close(); };
 }

@@ -219,7 +219,7 @@ describe('the dead-letter list', () => {
 
 describe('the open run', () => {
   it('is read again when it moves, not for its progress', () => {
-    const detail = { ...run(3, 'running'), attempts: [], after: [], dependents: [], artifacts: [] };
+    const detail = { ...run(3, 'running'), attempts: [], after: [], dependents: [], moreDependents: false, artifacts: [] };
     const moved = applyEvents(snapshot({ openRunId: 3, detail }),
       [ev({ type: 'run.succeeded', runId: 3, from: 'running', status: 'succeeded', attempt: 1, durationMs: 1, result: null })], ALL);
     expect(moved.need.detail).toBe(true);
@@ -243,7 +243,7 @@ describe('seq', () => {
     const before = started.seq - 1;
     const snap = snapshot({
       counts: { lanes: { default: { queued: 1, running: 1 } }, total: { queued: 1, running: 1 } }, lanes: [lane('default', 1, 1)],
-      page: { runs: [run(2, 'queued')], more: false }, openRunId: 2, detail: { ...run(2, 'queued'), attempts: [], after: [], dependents: [], artifacts: [] },
+      page: { runs: [run(2, 'queued')], more: false }, openRunId: 2, detail: { ...run(2, 'queued'), attempts: [], after: [], dependents: [], moreDependents: false, artifacts: [] },
       // The counts and the open run were read after the event; the lanes and the page before it.
       seq: { counts: started.seq, lanes: before, page: before, dead: before, detail: started.seq + 5 },
     });
@@ -298,7 +298,7 @@ describe('held runs', () => {
   });
 
   it('the open run shows held at once and is read again', () => {
-    const detail = { ...run(4, 'queued'), attempts: [], after: [], dependents: [], artifacts: [] };
+    const detail = { ...run(4, 'queued'), attempts: [], after: [], dependents: [], moreDependents: false, artifacts: [] };
     const out = applyEvents(snapshot({ openRunId: 4, detail, page: { runs: [run(4, 'queued')], more: false }, counts: { lanes: { default: { queued: 1 } }, total: { queued: 1 } }, lanes: [lane('default', 0, 1)] }),
       [held(4, 'queued')], ALL);
     expect(out.snap.detail?.status).toBe('held');

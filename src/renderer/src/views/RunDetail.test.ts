@@ -69,7 +69,7 @@ describe('the run panel', () => {
 
   it('shows the buttons for the open run, and its held badge', () => {
     const real = createStore(fakeTransport().transport);
-    const detail: RunDetail = { ...run(7, 'held'), attempts: [], after: [], dependents: [], artifacts: [] };
+    const detail: RunDetail = { ...run(7, 'held'), attempts: [], after: [], dependents: [], moreDependents: false, artifacts: [] };
     const state = { ...real.getState(), openRunId: 7, detail };
     // Rendered on the server, zustand reads the store's initial state: this one has the open run.
     const store = { ...real, getState: () => state, getInitialState: () => state, subscribe: () => () => {} } as unknown as Store;

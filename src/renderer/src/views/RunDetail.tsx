@@ -133,7 +133,7 @@ export function RunDetailPanel() {
             <dt>attempts</dt><dd>{run.attempt} of {run.maxAttempts}</dd>
             <dt>created</dt><dd>{clock(run.createdAt)}, by {originText(run.trigger)}</dd>
             <Links label="comes after" runs={run.after} />
-            <Links label="then" runs={run.dependents} more={run.dependents.length >= 50} />
+            <Links label="then" runs={run.dependents} more={run.moreDependents} />
             {run.status === 'scheduled' || run.status === 'retrying' ? <><dt>starts</dt><dd>{clock(run.runAt)}</dd></> : null}
             {run.startedAt !== null && <><dt>started</dt><dd>{clock(run.startedAt)}</dd></>}
             {run.startedAt !== null && <><dt>time</dt><dd>{runTime(run, now)}</dd></>}
