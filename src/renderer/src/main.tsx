@@ -38,7 +38,8 @@ function showNotice(e: Extract<EngineEvent, { type: 'notice' }>): void {
   // In view, in the desktop app, or where this browser may not show it: the page says it
   // (serve does not use notify-send while a page is open).
   if (document.visibilityState === 'visible' || bridge || typeof Notification === 'undefined' || Notification.permission !== 'granted') {
-    store.getState().say({ kind: 'info', text: `${e.title}${e.body ? ` — ${e.body}` : ''}` });
+    // An error being said (a field refused, say) stays: the run is in the list anyway.
+    if (store.getState().notice?.kind !== 'error') store.getState().say({ kind: 'info', text: `${e.title}${e.body ? ` — ${e.body}` : ''}` });
     return;
   }
   const n = new Notification(e.title, { body: e.body, tag: 'tasklane' });
