@@ -120,11 +120,13 @@ export function createEngine(opts: EngineOptions) {
   const onChanged = () => { hooks.reload(taskStore.all()); notices.reload(); withSecrets = new Set(taskStore.withSecrets()); };
   const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store, onChanged, seal: (v) => secretBox.seal(v) });
   const schedules = scheduleCommands({ taskStore, clock, scheduler });
+  const { createTask: _createTask, updateTask: _updateTask, ...taskRest } = tasks;
   const handlers = {
     ...enqueueCommands(enqueuer),
     ...runCommands({ sqlite, store, clock, events, loop, kinds, search: searchIndex, artifacts }),
     ...laneCommands({ sqlite, laneStore, store, taskStore, clock, events, loop }),
-    ...tasks,
+    // createTask and updateTask once: a task with its schedule, in one transaction.
+    ...taskRest,
     ...schedules,
     ...withSchedule(sqlite, { ...tasks, ...schedules }),
     ...configCommands({ sqlite, taskStore, kinds, clock, loop, invoke: (name, input) => registry.invoke(name, input) }),

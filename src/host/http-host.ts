@@ -69,6 +69,9 @@ export function parseTarget(raw: string | undefined): { path: string; query: URL
 const fail = (res: ServerResponse, code: ErrorShape['code'], message: string) =>
   sendJson(res, STATUS[code] ?? 400, { ok: false, error: { code, message } });
 
+/** The token a request carries as `Authorization: Bearer <token>`, if any. */
+const bearer = (req: IncomingMessage) => req.headers.authorization?.replace(/^Bearer\s+/i, '');
+
 function sameToken(given: string | undefined, token: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -110,8 +113,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
 
   const api = async (req: IncomingMessage, res: ServerResponse, command: string) => {
     if (req.method !== 'POST') return fail(res, 'INVALID_INPUT', 'commands are sent with POST and a JSON body');
-    const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '');
-    if (!sameToken(auth, token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
+    if (!sameToken(bearer(req), token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') {
       return fail(res, 'UNSUPPORTED_MEDIA_TYPE', 'send the command as JSON (Content-Type: application/json)');
@@ -160,8 +162,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     // A file a run kept: GET /files/<run id>/<name>, with the token (the window fetches it).
     const file = /^\/files\/(\d{1,15})\/([^/]+)$/.exec(target.path);
     if (file) {
-      const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '');
-      if (!sameToken(auth, token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
+      if (!sameToken(bearer(req), token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
       let name: string;
       try { name = decodeURIComponent(file[2]); } catch { return fail(res, 'INVALID_INPUT', 'the file name is not valid'); }
       const path = engine.artifactFile(Number(file[1]), name);
@@ -173,7 +174,7 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     }
     if (target.path === '/metrics' && !metrics) return fail(res, 'NOT_FOUND', 'metrics are off: start serve with --metrics, or set "metrics": true in settings.json in the data folder');
     if (target.path === '/metrics' && metrics) {
-      const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? target.query.get('token') ?? undefined;
+      const auth = bearer(req) ?? target.query.get('token') ?? undefined;
       if (!sameToken(auth, token)) return fail(res, 'UNAUTHORIZED', 'missing or wrong token');
       metrics.render().then((text) => { res.writeHead(200, { 'content-type': metrics.contentType }); res.end(text); },
         (e) => fail(res, 'INTERNAL', String(e)));

@@ -56,3 +56,14 @@ export function clockTime(ms: number | null | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} `
     + `${off < 0 ? '-' : '+'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
 }
+
+/** The notification policy's switches, and its limits (a length of time, or off), as every
+ *  face words them: "tell me when …". */
+export const NOTICE_SWITCHES = [
+  ['failed', 'a run fails'], ['dead', 'a run goes dead'], ['succeeded', 'any run succeeds'],
+  ['missed', 'a schedule missed fires'], ['longerThanUsual', 'a run takes 3× its usual time'],
+] as const;
+export const NOTICE_LIMITS = [['slowSuccessMs', 'a run succeeds after more than'], ['runningLongerThanMs', 'a run is still running after']] as const;
+
+/** When a task's hook fires, in words (its HookEvent). */
+export const HOOK_WHEN = { succeeded: 'when it succeeds', failed: 'when it fails', dead: 'when it goes dead', ended: 'when it ends (any way)' } as const;

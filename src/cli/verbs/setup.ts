@@ -10,6 +10,7 @@ import { parseDuration, parseInteger, table } from '../format';
 import { findTask, out, readJson, verb, type Cli } from '../kit';
 import type { NotifyPolicy } from '../../core/api/types';
 import { typedDuration } from '../../shared/duration';
+import { NOTICE_LIMITS, NOTICE_SWITCHES } from '../../shared/words';
 import { CommandError } from '../client';
 import { installService, serviceStatus, uninstallService, type ServiceState } from '../service';
 
@@ -68,12 +69,10 @@ export function registerSetupVerbs(cli: Cli): void {
   };
 
   // The notification policy: global, and a task's own over it.
-  const SWITCHES = [['failed', 'a run fails'], ['dead', 'a run goes dead'], ['succeeded', 'a run succeeds'], ['missed', 'a schedule missed fires'],
-    ['longerThanUsual', 'a run takes 3× its usual time']] as const;
-  const LIMITS = [['slowSuccessMs', 'slow-success', 'a run succeeds after more than'], ['runningLongerThanMs', 'running-longer', 'a run is still running after']] as const;
+  const LIMIT_FLAGS = { slowSuccessMs: 'slow-success', runningLongerThanMs: 'running-longer' } as const;
   const policyText = (p: Partial<NotifyPolicy>) => [
-    ...SWITCHES.filter(([k]) => p[k] !== undefined).map(([k, words]) => `  ${p[k] ? 'yes' : 'no '}  ${words}`),
-    ...LIMITS.filter(([k]) => p[k] !== undefined).map(([k, , words]) => `  ${p[k] === null ? 'no ' : 'yes'}  ${words}${p[k] === null ? '…' : ` ${typedDuration(p[k] as number)}`}`),
+    ...NOTICE_SWITCHES.filter(([k]) => p[k] !== undefined).map(([k, words]) => `  ${p[k] ? 'yes' : 'no '}  ${words}`),
+    ...NOTICE_LIMITS.filter(([k]) => p[k] !== undefined).map(([k, words]) => `  ${p[k] === null ? 'no ' : 'yes'}  ${words}${p[k] === null ? '…' : ` ${typedDuration(p[k] as number)}`}`),
   ].join('\n');
   const notices = program.command('notices').description('what Tasklane tells you on its own (failures, dead runs, slow ones, missed fires), and when');
   verb(notices, 'show', 'the notification policy, and the tasks that have their own')
@@ -91,11 +90,11 @@ export function registerSetupVerbs(cli: Cli): void {
   const limit = (v: string) => (v === 'off' ? null : parseDuration(v));
   let set = verb(notices, 'set', 'change the policy (or, with --task, that task\'s own): --failed on|off, --slow-success 10m|off, …')
     .option('--task <task>', 'this task\'s own policy (what it does not say follows the global one)');
-  for (const [k] of SWITCHES) set = set.option(`--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} <on|off>`, `notify when ${SWITCHES.find((s) => s[0] === k)![1]}`, onOff);
-  for (const [, flag, words] of LIMITS) set = set.option(`--${flag} <duration|off>`, `notify when ${words} this long`, limit);
+  for (const [k, words] of NOTICE_SWITCHES) set = set.option(`--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} <on|off>`, `notify when ${words}`, onOff);
+  for (const [k, words] of NOTICE_LIMITS) set = set.option(`--${LIMIT_FLAGS[k]} <duration|off>`, `notify when ${words} this long`, limit);
   set.action(async (o: Partial<Record<string, boolean | number | null | string>> & { task?: string; json?: boolean }) => {
     const patch: Partial<NotifyPolicy> = {};
-    for (const [k] of SWITCHES) if (o[k] !== undefined) (patch as Record<string, unknown>)[k] = o[k];
+    for (const [k] of NOTICE_SWITCHES) if (o[k] !== undefined) (patch as Record<string, unknown>)[k] = o[k];
     if (o.slowSuccess !== undefined) patch.slowSuccessMs = o.slowSuccess as number | null;
     if (o.runningLonger !== undefined) patch.runningLongerThanMs = o.runningLonger as number | null;
     if (!Object.keys(patch).length) throw new CommandError({ code: 'INVALID_INPUT', message: 'say what to change, e.g. --succeeded on or --slow-success 10m (tasklane notices set --help)' });

@@ -8,6 +8,7 @@ import { parseDuration, parseInteger, table, time, timeIn } from '../format';
 import { collect, findTask, out, pairs, parseTime, readJson, readText, verb, type Cli } from '../kit';
 import { definitionOptions, httpFields, kindOf, runOptionsOf, type DefinitionOptions } from './definition';
 import { enqueued, runRows } from './runs';
+import { HOOK_WHEN } from '../../shared/words';
 
 const scheduleText = (t: Task) => (t.schedule
   ? `${t.schedule.description}${t.schedule.timeZone ? ` (${t.schedule.timeZone})` : ''}${t.schedule.enabled ? '' : ', paused'}`
@@ -79,7 +80,6 @@ function editedKind(current: Task, o: DefinitionOptions, prog: string | undefine
 }
 
 /** A hook in words: "2. when it fails: run task report" / "… POST https://…". */
-const HOOK_WHEN: Record<HookEvent, string> = { succeeded: 'when it succeeds', failed: 'when it fails', dead: 'when it goes dead', ended: 'when it ends' };
 async function hookLines(c: Client, t: Task): Promise<string[]> {
   if (!t.hooks.length) return [];
   const names = new Map((await c.call('listTasks', {})).map((x) => [x.id, x.name]));

@@ -1,7 +1,7 @@
 // Files runs keep, with real shell processes and a real data folder: a `::artifact` line
 // copies the file in (the same name twice kept apart), the run's detail lists it, a file that
 // cannot be kept is said in the log, the cap holds, and the files go with their run.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -53,4 +53,15 @@ it('a run keeps at most its cap; the files go when the run is discarded or prune
   const kept = h.engine.artifactFile(dead, 'f.txt')!;
   h.engine.discard({ ids: [dead] });
   expect(() => readFileSync(kept)).toThrow(/ENOENT/);
+});
+
+it("at start, files of runs this database does not have (a reset, a restore) go; a run's own stay", async () => {
+  const kept = await run(`echo hi > f.txt; echo '::artifact f.txt'`);
+  mkdirSync(join(h.dir, 'artifacts', '777'), { recursive: true });
+  writeFileSync(join(h.dir, 'artifacts', '777', 'old.txt'), 'not this database\'s');
+  await h.engine.stop();
+  const again = h.reopen();
+  await again.start();
+  expect(existsSync(join(h.dir, 'artifacts', '777'))).toBe(false);
+  expect(again.getRun({ id: kept }).artifacts).toEqual([{ name: 'f.txt', size: 3 }]);
 });

@@ -20,14 +20,7 @@ export class ArtifactError extends Error {}
 
 /** Which of these run ids exist (for sweep). */
 export function existingRuns(sqlite: Database.Database, ids: readonly number[]): Set<number> {
-  const alive = new Set<number>();
-  const some = sqlite.prepare<number[], number>(`SELECT id FROM runs WHERE id IN (${Array(500).fill('?').join(',')})`).pluck();
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    while (part.length < 500) part.push(-1);
-    for (const id of some.all(...part)) alive.add(id);
-  }
-  return alive;
+  return new Set(sqlite.prepare<[string], number>(`SELECT id FROM runs WHERE id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids)));
 }
 
 export function createArtifacts(dataDir: string | null, cap = ARTIFACT_RUN_CAP) {

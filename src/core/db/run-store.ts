@@ -99,7 +99,7 @@ export interface EndedRun {
 /** Who is told of runs of some tasks that end: asked at each end, told in the transaction
  *  just before it commits, then once it has committed (or rolled back). */
 export interface EndWatch {
-  wants(taskId: number): boolean;
+  wants(taskId: number, status: RunStatus): boolean;
   fire(ended: readonly EndedRun[]): void;
   committed(): void;
   rolledBack(): void;
@@ -259,7 +259,7 @@ export function createRunStore(db: Database.Database) {
       claimed?: { taskId: number | null; lane: string; kind: string; startedAt: number | null }) => {
       const run = claimed ?? endedFacts.get(id)!;
       rollups.add(run.taskId, run.lane, run.kind, status, run.startedAt, finishedAt);
-      if (run.taskId !== null && endWatch !== null && endWatch.wants(run.taskId)) endedHere.push({ id, taskId: run.taskId, status, finishedAt });
+      if (run.taskId !== null && endWatch !== null && endWatch.wants(run.taskId, status)) endedHere.push({ id, taskId: run.taskId, status, finishedAt });
     },
     /** Stats and history, read from the rollups. */
     rollups,

@@ -16,6 +16,7 @@ import type { HookEvent, RunStatus, TaskHook } from '../api/types';
 import type { EndedRun, EndWatch, NewRun } from '../db/run-store';
 import type { EventInput } from '../events';
 import { TasklaneError } from '../errors';
+import { mapStrings } from '../util/map-strings';
 import type { Logger } from '../ports';
 import type { Enqueuer } from '../runs/enqueue';
 import type { TaskRow } from '../tasks/task-store';
@@ -48,13 +49,7 @@ export function fillIn(value: unknown, run: EndedRun, taskName: string, quote: (
     id: String(run.id), status: run.status, task: taskName, result: text(run.result),
     error: run.error ? `${run.error.code}: ${run.error.message}` : '', log: run.log.join('\n'),
   };
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.replace(/\{\{\s*run\.(\w+)\s*\}\}/g, (all, k: string) => (Object.hasOwn(vars, k) ? quote(vars[k]) : all));
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value);
+  return mapStrings(value, (s) => s.replace(/\{\{\s*run\.(\w+)\s*\}\}/g, (all, k: string) => (Object.hasOwn(vars, k) ? quote(vars[k]) : all)));
 }
 
 /** A word of a POSIX shell command line that is exactly `s`, whatever it holds. */
@@ -109,8 +104,8 @@ export interface HookDeps {
 
 /** Makes the runs hooks ask for, inside the transaction that ended the runs they follow. */
 export function createHooks(d: HookDeps): EndWatch & { reload(tasks: readonly TaskRow[]): void } {
-  /** Tasks that have hooks (the run store asks at every end: a set lookup). */
-  let hooked = new Set<number>();
+  /** Tasks that have hooks, and what each fires on (asked at every end of a task's run: one lookup). */
+  let hooked = new Map<number, HookEvent[]>();
   /** Made in the open transaction; told to the loop once it commits. */
   let made: { rows: NewRun[]; events: EventInput[] }[] = [];
 
@@ -156,9 +151,10 @@ export function createHooks(d: HookDeps): EndWatch & { reload(tasks: readonly Ta
   return {
     /** Reads which tasks have hooks (after a task is saved or deleted). */
     reload(tasks: readonly TaskRow[]): void {
-      hooked = new Set(tasks.filter((t) => hooksOf(t).length > 0).map((t) => t.id));
+      hooked = new Map(tasks.map((t) => [t.id, hooksOf(t).map((h) => h.on)] as const).filter(([, on]) => on.length > 0));
     },
-    wants: (taskId: number) => hooked.has(taskId),
+    /** Only an end some hook of the task fires on: the others cost no read of the run. */
+    wants: (taskId: number, status: RunStatus) => hooked.get(taskId)?.some((on) => hookFires(on, status)) ?? false,
     /** Inside the transaction: the runs the hooks of these ended runs ask for. */
     fire(ended: readonly EndedRun[]): void {
       for (const row of ended.flatMap(rowsFor)) {

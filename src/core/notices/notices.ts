@@ -21,7 +21,7 @@ import type Database from 'better-sqlite3';
 import type { EngineEvent, EventOf, NotifyPolicy, RunStatus, Stats } from '../api/types';
 import type { EventBus } from '../events';
 import type { Clock, Logger, Notifier } from '../ports';
-import { duration } from '../../shared/words';
+import { duration, title } from '../../shared/words';
 import { typedDuration } from '../../shared/duration';
 
 export const DEFAULT_NOTIFY_POLICY: NotifyPolicy = {
@@ -52,8 +52,8 @@ export function createNotices(d: NoticeDeps) {
   const overrides = d.sqlite.prepare<[], { id: number; notify: string }>(`SELECT id, notify FROM tasks WHERE notify IS NOT NULL`);
   const runFacts = d.sqlite.prepare<[number], { taskId: number | null; task: string | null; name: string | null; kind: string; input: string; startedAt: number | null }>(
     `SELECT r.task_id AS taskId, t.name AS task, r.name, r.kind, r.input, r.started_at AS startedAt FROM runs r LEFT JOIN tasks t ON t.id = r.task_id WHERE r.id = ?`);
-  const running = d.sqlite.prepare<[], { id: number; taskId: number | null; task: string | null; name: string | null; startedAt: number }>(
-    `SELECT r.id, r.task_id AS taskId, t.name AS task, r.name, r.started_at AS startedAt FROM runs r LEFT JOIN tasks t ON t.id = r.task_id
+  const running = d.sqlite.prepare<[], { id: number; taskId: number | null; task: string | null; name: string | null; kind: string; input: string; startedAt: number }>(
+    `SELECT r.id, r.task_id AS taskId, t.name AS task, r.name, r.kind, r.input, r.started_at AS startedAt FROM runs r LEFT JOIN tasks t ON t.id = r.task_id
      WHERE r.status = 'running' AND r.status != 'succeeded' AND r.started_at IS NOT NULL`);
   const taskName = d.sqlite.prepare<[number], string>(`SELECT name FROM tasks WHERE id = ?`).pluck();
 
@@ -87,12 +87,9 @@ export function createNotices(d: NoticeDeps) {
   }
 
   // ---- what raises one ----------------------------------------------------------------
-  const label = (f: { task: string | null; name: string | null; kind: string; input: string }, id: number) => {
-    if (f.task) return f.task;
-    if (f.name) return f.name;
-    const input = JSON.parse(f.input) as { command?: string; url?: string; title?: string };
-    return input.command ?? input.url ?? input.title ?? `run ${id}`;
-  };
+  // A run as notices name it: its task, else the title every face gives it.
+  const label = (f: { task: string | null; name: string | null; kind: string; input: string }) =>
+    f.task ?? title({ name: f.name, kind: f.kind, input: JSON.parse(f.input) as unknown });
   function onEnd(e: EngineEvent): void {
     let status: RunStatus;
     if (e.type === 'run.failed' && e.status === 'failed') status = 'failed';
@@ -102,7 +99,7 @@ export function createNotices(d: NoticeDeps) {
     const f = runFacts.get(e.runId);
     if (!f) return;
     const p = policyOf(f.taskId);
-    const what = label(f, e.runId);
+    const what = label(f);
     if (status === 'failed' && p.failed) {
       const err = (e as EventOf<'run.failed'>).error;
       raise({ title: `${what} failed`, body: `Run ${e.runId}: ${err.code}: ${err.message}`, runId: e.runId, urgency: 'normal', what: 'failed', task: what });
@@ -145,7 +142,7 @@ export function createNotices(d: NoticeDeps) {
       }
       if (now - r.startedAt > limit) {
         told.add(r.id);
-        const what = r.task ?? r.name ?? `run ${r.id}`;
+        const what = label(r);
         raise({ title: `${what} is taking long`, body: `Run ${r.id} has run ${duration(now - r.startedAt)} (more than its limit, ${typedDuration(limit)})`,
           runId: r.id, urgency: 'normal', what: 'long', task: what });
       }

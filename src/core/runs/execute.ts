@@ -7,6 +7,7 @@ import type { LogStream } from '../api/types';
 import { KindError, type KindRegistry, type RunContext } from '../kinds';
 import { TasklaneError } from '../errors';
 import { fillSecrets, maskSecrets, MissingSecret } from '../secrets/secrets';
+import { mapStrings } from '../util/map-strings';
 
 export type Outcome =
   | { type: 'succeeded'; result: unknown }
@@ -183,12 +184,7 @@ const NO_SECRETS: Readonly<Record<string, string>> = Object.freeze({});
 /** What an attempt gives back, with any secret's value masked (its result, its error). */
 function maskOutcome(outcome: Outcome, values: string[]): Outcome {
   if (outcome.type === 'failed') return { ...outcome, message: maskSecrets(outcome.message, values) };
-  if (outcome.type === 'succeeded') {
-    const walk = (v: unknown): unknown => (typeof v === 'string' ? maskSecrets(v, values)
-      : Array.isArray(v) ? v.map(walk)
-        : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
-    return { type: 'succeeded', result: walk(outcome.result) };
-  }
+  if (outcome.type === 'succeeded') return { type: 'succeeded', result: mapStrings(outcome.result, (s) => maskSecrets(s, values)) };
   return outcome;
 }
 

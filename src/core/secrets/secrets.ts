@@ -9,6 +9,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mapStrings } from '../util/map-strings';
 
 export const SECRET_MASK = '••••••';
 const VERSION = 'v1:';
@@ -50,18 +51,10 @@ export type SecretBox = ReturnType<typeof createSecretBox>;
 
 /** `{{secret.NAME}}` in every string of `value`; a name the task has not: an error naming it. */
 export function fillSecrets(value: unknown, secrets: Readonly<Record<string, string>>): unknown {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      return v.replace(/\{\{\s*secret\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_, name: string) => {
-        if (!Object.prototype.hasOwnProperty.call(secrets, name)) throw new MissingSecret(name);
-        return secrets[name];
-      });
-    }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value);
+  return mapStrings(value, (s) => s.replace(/\{\{\s*secret\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_, name: string) => {
+    if (!Object.hasOwn(secrets, name)) throw new MissingSecret(name);
+    return secrets[name];
+  }));
 }
 export class MissingSecret extends Error {
   constructor(readonly secret: string) { super(`the input uses {{secret.${secret}}}, which its task does not have`); }

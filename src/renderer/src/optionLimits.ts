@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { CommandName } from '../../core/api/contract';
 import type { CommandInfo } from '../../core/api/types';
 import type { Api } from './api';
+import { wholeNumber } from './format';
 
 export interface Bound { min: number; max: number; default?: number }
 export interface OptionLimits {
@@ -44,8 +45,14 @@ export function limitsOf(input: Record<string, unknown>): OptionLimits {
   };
 }
 
+/** No bounds (a command's limits not read yet: the engine still checks what is sent). */
+export const UNBOUNDED: Bound = { min: -Infinity, max: Infinity };
+
+/** The whole number typed, if it is within `b`; else null. */
+export const wholeIn = (text: string, b: Bound = UNBOUNDED): number | null => wholeNumber(text, b.min, b.max);
+
 /** "a whole number from 0 to 10". */
-export const boundText = (b: Bound) => (Number.isFinite(b.min) && Number.isFinite(b.max)
+export const boundText = (b: Bound = UNBOUNDED) => (Number.isFinite(b.min) && Number.isFinite(b.max)
   ? `a whole number from ${b.min} to ${b.max}` : 'a whole number');
 
 // One read per command and connection: the schema does not change while the engine runs.

@@ -4,8 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { RunDetail } from '../../../core/api/types';
 import { useApp } from '../context';
 import { KindFields, useKindForm } from './KindFields';
-import { wholeNumber } from '../format';
-import { boundText, useOptionLimits } from '../optionLimits';
+import { boundText, useOptionLimits, wholeIn } from '../optionLimits';
 
 export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void }) {
   const api = useApp((s) => s.api);
@@ -22,9 +21,8 @@ export function EditWaiting({ run, onDone }: { run: RunDetail; onDone(): void })
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const bounds = limits?.priority ?? { min: -Infinity, max: Infinity };
-    const p = wholeNumber(priority, bounds.min, bounds.max);
-    if (p === null) { setError({ field: 'priority', text: boundText(bounds) }); return; }
+    const p = wholeIn(priority, limits?.priority);
+    if (p === null) { setError({ field: 'priority', text: boundText(limits?.priority) }); return; }
     // Only what was changed is sent: the input only when one of its fields was edited.
     let input: unknown;
     if (form.touched) {

@@ -7,12 +7,8 @@ import { useEffect, useState } from 'react';
 import type { NotifyPolicy } from '../../../core/api/types';
 import { DURATION_EXAMPLES, parseDuration, typedDuration } from '../../../shared/duration';
 import { useApp } from '../context';
+import { NOTICE_LIMITS, NOTICE_SWITCHES } from '../../../shared/words';
 
-const SWITCHES: [keyof NotifyPolicy, string][] = [
-  ['failed', 'a run fails'], ['dead', 'a run goes dead'], ['succeeded', 'any run succeeds'],
-  ['missed', 'a schedule missed fires'], ['longerThanUsual', 'a run takes 3× its usual time'],
-];
-const LIMITS: [keyof NotifyPolicy, string][] = [['slowSuccessMs', 'a run succeeds after more than'], ['runningLongerThanMs', 'a run is still running after']];
 
 /** Whether this page may show desktop notifications ('unsupported' in a browser without them). */
 export function browserPermission(): NotificationPermission | 'unsupported' {
@@ -54,10 +50,10 @@ export function NoticeSettings({ desktopApp }: { desktopApp: boolean }) {
         <>
           <p className="muted small">Tell me when… (many at once come as one summary; a task can have its own: tasklane notices set --task)</p>
           <ul className="switches">
-            {SWITCHES.map(([key, words]) => (
+            {NOTICE_SWITCHES.map(([key, words]) => (
               <li key={key}><label><input type="checkbox" checked={policy[key] === true} onChange={(e) => { const on = e.target.checked; setPolicy({ ...policy, [key]: on }); void save({ [key]: on }).then((ok) => { if (!ok) setPolicy(policy); }); }} /> {words}</label></li>
             ))}
-            {LIMITS.map(([key, words]) => (
+            {NOTICE_LIMITS.map(([key, words]) => (
               <li key={key}>
                 <label>{words}{' '}
                   <input aria-label={words} className="narrow" placeholder="never" value={texts[key] ?? ''} aria-invalid={!!errors[key]}
@@ -82,5 +78,5 @@ export function NoticeSettings({ desktopApp }: { desktopApp: boolean }) {
 }
 
 function textsOf(p: NotifyPolicy): Record<string, string> {
-  return Object.fromEntries(LIMITS.map(([k]) => [k, p[k] === null ? '' : typedDuration(p[k] as number)]));
+  return Object.fromEntries(NOTICE_LIMITS.map(([k]) => [k, p[k] === null ? '' : typedDuration(p[k] as number)]));
 }

@@ -6,8 +6,8 @@ import type { Backoff } from '../../../core/api/types';
 import { DURATION_EXAMPLES, parseDuration, typedDuration } from '../../../shared/duration';
 import type { CommandName } from '../../../core/api/contract';
 import { useApp } from '../context';
-import { duration, wholeNumber } from '../format';
-import { boundText, useOptionLimits, type Bound } from '../optionLimits';
+import { duration } from '../format';
+import { boundText, useOptionLimits, wholeIn, type Bound } from '../optionLimits';
 
 export interface RunOptionValues {
   priority?: number; maxAttempts?: number; backoff?: Partial<Backoff>; timeoutMs?: number | null; tags: string[]; dedupeKey?: string;
@@ -36,7 +36,7 @@ export function useRunOptions(opts: { command: CommandName; dedupe?: boolean }) 
 
   /** A whole number within the command's bounds; empty: its default (undefined: none known). */
   const number = (text: string, b: Bound | undefined): number | undefined | null =>
-    (text.trim() ? wholeNumber(text, b?.min ?? -Infinity, b?.max ?? Infinity) : b?.default);
+    (text.trim() ? wholeIn(text, b) : b?.default);
 
   return {
     values: { priority, attempts, backoffType, backoffDelay, timeout, tags, dedupeKey },
@@ -48,9 +48,9 @@ export function useRunOptions(opts: { command: CommandName; dedupe?: boolean }) 
     read(): RunOptionValues | null {
       const out: Partial<Record<Field, string>> = {};
       const p = number(priority, limits?.priority);
-      if (p === null) out.priority = boundText(limits?.priority ?? { min: -Infinity, max: Infinity });
+      if (p === null) out.priority = boundText(limits?.priority);
       const a = number(attempts, limits?.maxAttempts);
-      if (a === null) out.maxAttempts = boundText(limits?.maxAttempts ?? { min: -Infinity, max: Infinity });
+      if (a === null) out.maxAttempts = boundText(limits?.maxAttempts);
       const delayMs = backoffDelay.trim() ? parseDuration(backoffDelay) : undefined;
       if (delayMs === null) out.backoff = `a duration, e.g. ${DURATION_EXAMPLES}`;
       const timeoutMs = timeout.trim() ? parseDuration(timeout) : undefined;

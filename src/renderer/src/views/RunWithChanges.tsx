@@ -6,8 +6,7 @@ import type { Task } from '../../../core/api/types';
 import { DURATION_EXAMPLES, parseDuration } from '../../../shared/duration';
 import { useApp } from '../context';
 import { KindFields, useKindForm } from './KindFields';
-import { wholeNumber } from '../format';
-import { boundText, useOptionLimits } from '../optionLimits';
+import { boundText, useOptionLimits, wholeIn } from '../optionLimits';
 
 export function RunWithChanges({ task, onDone }: { task: Task; onDone(): void }) {
   const api = useApp((s) => s.api);
@@ -24,10 +23,9 @@ export function RunWithChanges({ task, onDone }: { task: Task; onDone(): void })
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const bounds = limits?.priority ?? { min: -Infinity, max: Infinity };
-    const p = wholeNumber(priority, bounds.min, bounds.max);
+    const p = wholeIn(priority, limits?.priority);
     const delayMs = delay.trim() ? parseDuration(delay) : undefined;
-    if (p === null) { setError(`priority: ${boundText(bounds)}`); return; }
+    if (p === null) { setError(`priority: ${boundText(limits?.priority)}`); return; }
     if (delayMs === null) { setError(`start in: a duration, e.g. ${DURATION_EXAMPLES}`); return; }
     // The task's input goes as it is saved unless one of its fields was edited.
     let input: unknown;

@@ -4,10 +4,10 @@
 import { useState, type FormEvent } from 'react';
 import type { HookEvent, TaskHook, TaskListItem } from '../../../core/api/types';
 import { useApp } from '../context';
+import { HOOK_WHEN } from '../../../shared/words';
 
-export const HOOK_WHEN: Record<HookEvent, string> = {
-  succeeded: 'When it succeeds', failed: 'When it fails', dead: 'When it goes dead', ended: 'When it ends (any way)',
-};
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 
 function HookText({ hook, names }: { hook: TaskHook; names: Map<number, string> }) {
   if (hook.runTask !== undefined) return <>run task <strong>{names.get(hook.runTask) ?? `#${hook.runTask}`}</strong></>;
@@ -51,7 +51,7 @@ export function TaskHooks({ task }: { task: TaskListItem }) {
         <ul className="hooks" aria-label="hooks">
           {task.hooks.map((h, i) => (
             <li key={i}>
-              {HOOK_WHEN[h.on]}: <HookText hook={h} names={names} />{' '}
+              {capital(HOOK_WHEN[h.on])}: <HookText hook={h} names={names} />{' '}
               <button className="link-button" aria-label={`remove hook ${i + 1}`}
                 onClick={() => void save(task.hooks.filter((_, j) => j !== i), `Hook removed from ${task.name}`)}>remove</button>
             </li>
@@ -60,7 +60,7 @@ export function TaskHooks({ task }: { task: TaskListItem }) {
       )}
       <form className="toolbar add-hook" aria-label="add a hook" onSubmit={(e) => void add(e)}>
         <select aria-label="hook when" value={on} onChange={(e) => setOn(e.target.value as HookEvent)}>
-          {(Object.keys(HOOK_WHEN) as HookEvent[]).map((k) => <option key={k} value={k}>{HOOK_WHEN[k].toLowerCase()}</option>)}
+          {(Object.keys(HOOK_WHEN) as HookEvent[]).map((k) => <option key={k} value={k}>{HOOK_WHEN[k]}</option>)}
         </select>
         <select aria-label="hook does" value={what} onChange={(e) => setWhat(e.target.value as 'task' | 'webhook')}>
           <option value="task">run a task</option>
