@@ -26,6 +26,9 @@ import { createHooks } from './hooks/hooks';
 import { createNotices } from './notices/notices';
 import { createArtifacts, existingRuns } from './artifacts/artifacts';
 import { createSecretBox } from './secrets/secrets';
+import { createInbox } from './inbox/inbox';
+import { inboxFolder } from './inbox/folder';
+import { TasklaneError } from './errors';
 import { BUILT_IN_KIND_NAMES, BUILT_IN_KINDS } from './handlers/built-in';
 import { headlessNotifier } from './handlers/notify';
 import { hasPluginFiles, loadPlugins } from './handlers/plugins';
@@ -117,6 +120,12 @@ export function createEngine(opts: EngineOptions) {
   let registry: Registry;
   // The notification policy: what is told, coalesced (notices/notices.ts).
   const notices = createNotices({ sqlite, bus: events, clock, notifier, logger, stats: (q) => store.rollups.stats({ ...q, to: clock.now() + 1 }, clock.now()) });
+  // The intake inbox: messages in, proposals made by the person's rules, decisions kept.
+  const inbox = createInbox({
+    sqlite, clock, bus: events, taskByName: (name) => taskStore.byName(name),
+    invoke: (name, input, call) => registry.invoke(name, input, call), folder: dataDir ? join(dataDir, 'inbox') : null,
+  });
+  const folder = dataDir ? inboxFolder(join(dataDir, 'inbox'), { receive: inbox.receive, logger }) : null;
   const onChanged = () => { hooks.reload(taskStore.all()); notices.reload(); withSecrets = new Set(taskStore.withSecrets()); };
   const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store, onChanged, seal: (v) => secretBox.seal(v) });
   const schedules = scheduleCommands({ taskStore, clock, scheduler });
@@ -137,6 +146,7 @@ export function createEngine(opts: EngineOptions) {
     listKinds: () => kinds.describe().map((k) => ({ ...k, builtIn: BUILT_IN_KIND_NAMES.has(k.name) })),
     /** A command's input as JSON Schema (zod 4's output, made once per command). */
     describeCommand: ({ name }) => describeCommand(name),
+    ...inbox.commands,
     getNotifyPolicy: () => notices.policy(),
     setNotifyPolicy: (patch) => notices.setPolicy(patch),
     /** Loads the plugins folder again (after adding or fixing a plugin). */
@@ -165,6 +175,8 @@ export function createEngine(opts: EngineOptions) {
         artifacts.sweep((ids) => existingRuns(sqlite, ids));
         loop.start(notes);
         scheduler.tick();
+        // Files put in the inbox folder while Tasklane was closed, then as they come.
+        folder?.start();
         // What was written before this start (an older database, a crash mid-indexing).
         indexer.kick();
       };
@@ -194,6 +206,7 @@ export function createEngine(opts: EngineOptions) {
       if (loop.mode === 'closed') return;
       scheduler.stop();
       notices.stop();
+      folder?.stop();
       await loop.stop(o.timeoutMs ?? 10_000);
       indexer.close();
       durability.close();
@@ -205,6 +218,18 @@ export function createEngine(opts: EngineOptions) {
     /** The daily backup into <data folder>/backups, keeping the last 7; null when not due. */
     dailyBackup: () => { loop.assertOpen(); return dailyBackup(dbPath, clock.now(), sqlite); },
     on: <T extends EngineEventType>(type: T | '*', fn: (event: EventOf<T>) => void) => events.on(type, fn),
+    /**
+     * A message from an intake source (POST /intake/<source>), stored before this returns.
+     * Throws UNAUTHORIZED for a source that does not exist or a token that is not its own.
+     */
+    intake: (m: { source: string; token: string | undefined; text: string; format: 'text' | 'json'; truncated: boolean }) => {
+      loop.assertOpen();
+      const source = inbox.sourceFor(m.source, m.token);
+      if (!source) throw new TasklaneError('UNAUTHORIZED', `no intake source '${m.source}' with this token (tasklane intake add ${m.source} makes one)`);
+      return inbox.receive({ source, text: m.text, format: m.format, truncated: m.truncated });
+    },
+    /** Takes the files in the inbox folder now (it also looks by itself); how many it took. */
+    scanInbox: () => { loop.assertOpen(); return folder?.scan() ?? 0; },
     /** Where a run's kept file is on disk (hosts serve it for download), or null. */
     artifactFile: (runId: number, name: string) => artifacts.file(runId, name),
     /** Resolves when nothing runs and nothing is ready to run (future runs may still wait). */

@@ -17,7 +17,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../core/index';
 import { dispatch } from '../core/commands';
 import { batchEvents } from './batcher';
-import type { ErrorShape } from '../core/errors';
+import { toErrorShape, type ErrorShape } from '../core/errors';
+import { MESSAGE_LIMIT } from '../core/api/schemas';
 import type { Metrics } from './metrics';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
@@ -132,6 +133,38 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     sendJson(res, outcome.ok ? 200 : STATUS[outcome.error.code] ?? 400, outcome);
   };
 
+  /** Stores the message (its first MESSAGE_LIMIT bytes), makes it durable, then answers 202
+   *  with what became of it: pending, approved by a rule, or rejected (malformed; kept). */
+  const receiveMessage = async (req: IncomingMessage, res: ServerResponse, source: string, given: string | undefined) => {
+    if (req.method !== 'POST') return fail(res, 'INVALID_INPUT', 'a message is sent with POST');
+    if (!given) return fail(res, 'UNAUTHORIZED', 'missing token: send the source\'s token (Authorization: Bearer <token>, or ?token=)');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    await new Promise<void>((resolve, reject) => {
+      req.on('data', (c: Buffer) => {
+        if (size >= MESSAGE_LIMIT) { truncated = true; return; }
+        chunks.push(c);
+        size += c.length;
+      });
+      req.on('end', resolve);
+      req.on('error', reject);
+    });
+    let body = Buffer.concat(chunks);
+    if (body.length > MESSAGE_LIMIT) { body = body.subarray(0, MESSAGE_LIMIT); truncated = true; }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const format = type === 'application/json' || type.endsWith('+json') ? 'json' : 'text';
+    let message;
+    try {
+      message = engine.intake({ source, token: given, text: body.toString('utf8'), format, truncated });
+      await engine.durable();
+    } catch (e) {
+      const shape = toErrorShape(e, engine.dbPath);
+      return sendJson(res, STATUS[shape.code] ?? 400, { ok: false, error: shape });
+    }
+    sendJson(res, 202, { ok: true, value: { id: message.id, status: message.status, reason: message.reason } });
+  };
+
   const serveStatic = (res: ServerResponse, path: string) => {
     const root = opts.staticDir;
     const headers = {
@@ -157,6 +190,13 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     if (!target) return fail(res, 'INVALID_INPUT', 'the request path is not a valid URL path');
     if (target.path.startsWith('/api/')) {
       api(req, res, target.path.slice(5)).catch((e) => fail(res, 'INTERNAL', String((e as Error).message)));
+      return;
+    }
+    // A message for the inbox: POST /intake/<source>, with that source's own token.
+    const intake = /^\/intake\/([^/]+)$/.exec(target.path);
+    if (intake) {
+      receiveMessage(req, res, intake[1], bearer(req) ?? target.query.get('token') ?? undefined)
+        .catch((e) => fail(res, 'INTERNAL', String((e as Error).message)));
       return;
     }
     // A file a run kept: GET /files/<run id>/<name>, with the token (the window fetches it).

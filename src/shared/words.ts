@@ -44,7 +44,7 @@ export function title(run: { name: string | null; kind: string; input: unknown }
 /** Where a run came from (its trigger), in the window's words. */
 export function originText(trigger: string): string {
   return ({ window: 'the window', cli: 'the tasklane command', api: 'the API', manual: 'run by hand', schedule: 'its schedule',
-    'catch-up': 'a catch-up of missed fires', hook: 'a hook (another run ended)' } as Record<string, string>)[trigger] ?? trigger;
+    'catch-up': 'a catch-up of missed fires', hook: 'a hook (another run ended)', intake: 'a message in the inbox' } as Record<string, string>)[trigger] ?? trigger;
 }
 
 /** A moment on this machine's clock, with its offset: "2026-12-02 13:17:24 +00:00" ('-': none). */

@@ -72,6 +72,16 @@ export const COMMANDS = {
   // notices
   getNotifyPolicy: reads(s.emptyInput).returns<T.NotifyPolicy>(),
   setNotifyPolicy: writes(s.setNotifyPolicyInput).returns<T.NotifyPolicy>(),
+  // intake inbox
+  listMessages: reads(s.listMessagesInput).returns<T.MessagePage>(),
+  getMessage: reads(s.messageById).returns<T.Message>(),
+  sendMessage: writes(s.sendMessageInput).returns<T.Message>(),
+  approveMessage: writes(s.approveMessageInput).returns<T.Message>(),
+  rejectMessage: writes(s.rejectMessageInput).returns<T.Message>(),
+  getIntake: reads(s.emptyInput).returns<T.Intake>(),
+  addIntakeSource: writes(s.addIntakeSourceInput).returns<T.IntakeToken>(),
+  removeIntakeSource: writes(s.intakeSourceByName).returns<{ name: string }>(),
+  setIntakeRules: writes(s.setIntakeRulesInput).returns<T.IntakeRule[]>(),
   reloadPlugins: writes(s.emptyInput).returns<Promise<T.PluginInfo[]>>(),
   exportConfig: reads(s.emptyInput).returns<T.ConfigFile>(),
   importConfig: writes(s.importInput).returns<T.ImportResult>(),
@@ -92,7 +102,11 @@ export type CommandResult<N extends CommandName> = Awaited<CommandReturn<N>>;
 export type Outcome<T> = { ok: true; value: T; seq?: number } | { ok: false; error: T.ErrorShape };
 
 /** Who calls: hosts say (HTTP: the X-Tasklane-Origin header; IPC: the window). */
-export interface CallContext { origin: T.Origin }
+export interface CallContext {
+  origin: T.Origin;
+  /** What the runs it makes record as their trigger, when not the origin (a rule of the inbox). */
+  trigger?: T.Trigger;
+}
 export const API_CALL: CallContext = { origin: 'api' };
 
 export function isCommand(name: string): name is CommandName {

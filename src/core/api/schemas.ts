@@ -322,3 +322,58 @@ export const statsInput = z.strictObject({
   to: epochMs.optional(),
   groupBy: z.enum(['task', 'lane', 'kind']).default('task'),
 }).refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, { message: 'from must be before to', path: ['to'] });
+
+// ---- intake inbox ------------------------------------------------------------------------
+
+/** A message is at most this long (an HTTP body, a file, the CLI's text). */
+export const MESSAGE_LIMIT = 1024 * 1024;
+export const MESSAGE_STATUSES = ['pending', 'approved', 'rejected'] as const;
+const sourceName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a source is named with 1–40 lowercase letters, digits, - and _');
+const taskName = z.string().min(1).max(100);
+const pattern = z.string().min(1).max(500).refine((p) => { try { new RegExp(p, 'u'); return true; } catch { return false; } },
+  { message: 'not a valid regular expression' });
+/** What a message asks for: a run of a task (by name, with an input or the task's own), or a new task. */
+export const proposalInput = z.union([
+  z.strictObject({ task: taskName, input: z.unknown().optional() }),
+  /** Checked by createTask's schema when approved. */
+  z.strictObject({ createTask: z.record(z.string(), z.unknown()) }),
+]);
+/**
+ * A rule: messages from `source` (any when left out) whose text matches `match` (a regular
+ * expression; every message when left out) propose a run of `task`, with `input` filled in
+ * from the message ({{message.text}}, {{match.1}}, {{match.name}}, {{json.a.b}}), or the
+ * task's own input filled in the same way. Without `task`, the message names it ({"task",
+ * "input"}). `autoApprove`: run it without asking.
+ */
+export const intakeRuleInput = z.strictObject({
+  name: z.string().min(1).max(100).optional(),
+  source: sourceName.optional(),
+  match: pattern.optional(),
+  task: taskName.optional(),
+  input: z.unknown().optional(),
+  autoApprove: z.boolean().default(false),
+}).refine((r) => r.input === undefined || r.task !== undefined, { message: 'input needs a task (without one, the message names the task and its input)', path: ['input'] });
+
+export const listMessagesInput = z.strictObject({
+  status: z.enum(MESSAGE_STATUSES).optional(),
+  source: sourceName.optional(),
+  /** Messages older than this id (the next page). */
+  beforeId: id.optional(),
+  limit: z.int().min(1).max(500).default(100),
+});
+export const sendMessageInput = z.strictObject({
+  source: sourceName.default('api'),
+  text: z.string().min(1).max(MESSAGE_LIMIT),
+  /** Left out: JSON when the text is a JSON object, else text. */
+  format: z.enum(['text', 'json']).optional(),
+});
+export const messageById = byId;
+export const approveMessageInput = z.strictObject({ id, proposal: proposalInput.optional() });
+export const rejectMessageInput = z.strictObject({ id, reason: z.string().min(1).max(500).optional() });
+export const addIntakeSourceInput = z.strictObject({
+  name: sourceName.refine((n) => n !== 'folder' && n !== 'api' && n !== 'cli' && n !== 'window', { message: 'folder, api, cli and window are taken' }),
+  /** The source exists: give it a new token (the old one stops working). */
+  newToken: z.boolean().default(false),
+});
+export const intakeSourceByName = z.strictObject({ name: sourceName });
+export const setIntakeRulesInput = z.strictObject({ rules: z.array(intakeRuleInput).max(100) });

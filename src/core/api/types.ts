@@ -12,7 +12,7 @@ export type { ErrorShape, ErrorCode } from '../errors';
 export type Origin = 'window' | 'cli' | 'api';
 /** Where a run came from: a face (Origin), its task's schedule, a catch-up of missed fires,
  *  or 'manual' (a task run by a person, recorded before origins were). */
-export type Trigger = Origin | 'manual' | 'schedule' | 'catch-up' | 'hook';
+export type Trigger = Origin | 'manual' | 'schedule' | 'catch-up' | 'hook' | 'intake';
 
 export interface RunError { code: string; message: string }
 
@@ -242,7 +242,9 @@ export type EngineEvent =
    */
   | { type: 'schedule.fired'; seq: number; at: number; taskId: number; lane: string; fired: number; caughtUp: number; missed: number }
   /** What the notification policy tells the person (one, or a summary of `count`). */
-  | { type: 'notice'; seq: number; at: number; title: string; body: string; runId: number | null; count: number };
+  | { type: 'notice'; seq: number; at: number; title: string; body: string; runId: number | null; count: number }
+  /** A message came into the inbox, or was decided (approved, rejected). */
+  | { type: 'message'; seq: number; at: number; id: number; source: string; status: MessageStatus };
 
 export type EngineEventType = EngineEvent['type'];
 export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;
@@ -335,3 +337,42 @@ export interface WaitExplanation { runId: number; status: RunStatus; now: number
 /** What a bulk action did: runs moved, and runs left as they were (changed meanwhile, or a
  *  retry of a run whose parent ended without success). */
 export interface BulkResult { action: 'retry' | 'cancel' | 'discard'; done: number; skipped: number }
+
+// ---- intake inbox ------------------------------------------------------------------------
+
+export type MessageStatus = 'pending' | 'approved' | 'rejected';
+/** What a message asks for: a run of a task by name (its input, or the task's own), or a new task. */
+export type Proposal = { task: string; input?: unknown } | { createTask: Record<string, unknown> };
+/** A message that came in, what was proposed of it, and what was decided. */
+export interface Message {
+  id: number;
+  source: string;
+  receivedAt: number;
+  format: 'text' | 'json';
+  /** The message as it came (its first 64 KiB in lists). */
+  body: string;
+  status: MessageStatus;
+  proposal: Proposal | null;
+  /** The rule that proposed it (its name, or "rule N"). */
+  rule: string | null;
+  /** Why it was rejected, or why nothing is proposed. */
+  reason: string | null;
+  decidedAt: number | null;
+  /** window, cli, api, or "rule <name>" when a rule approved it. */
+  decidedBy: string | null;
+  /** What was approved: the proposal, or the person's edit of it. */
+  approved: Proposal | null;
+  runId: number | null;
+  taskId: number | null;
+}
+export interface MessagePage { messages: Message[]; more: boolean; counts: Record<MessageStatus, number> }
+export interface IntakeRule { name?: string; source?: string; match?: string; task?: string; input?: unknown; autoApprove: boolean }
+export interface IntakeSource { name: string; createdAt: number; messages: number }
+export interface Intake {
+  sources: IntakeSource[];
+  rules: IntakeRule[];
+  /** The inbox folder: a .json or .txt file put here is a message (null: no data folder). */
+  folder: string | null;
+}
+/** A source's token, shown once when made. */
+export interface IntakeToken { name: string; token: string }

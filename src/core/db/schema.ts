@@ -221,3 +221,37 @@ export const rollupState = sqliteTable('rollup_state', {
   id: integer('id').primaryKey(),
   daysDone: integer('days_done').notNull(),
 });
+
+/**
+ * The intake inbox (inbox/inbox.ts): every message that came in, kept before it is
+ * acknowledged, with the proposal made of it and the decision taken (by whom, when, what
+ * ran). `file_key`: a message from the inbox folder, by file name and content hash, so a
+ * file is taken once even when a crash came between storing it and moving it out.
+ */
+export const messages = sqliteTable('messages', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  source: text('source').notNull(),
+  receivedAt: integer('received_at').notNull(),
+  /** 'text' or 'json' (a body that claims to be JSON and is not is kept as text, rejected). */
+  format: text('format').notNull(),
+  body: text('body').notNull(),
+  fileKey: text('file_key'),
+  /** 'pending' (a proposal awaits a decision), 'approved' or 'rejected'. */
+  status: text('status').notNull(),
+  /** JSON: what the rules propose ({task, input} or {createTask}); null: nothing matched. */
+  proposal: text('proposal'),
+  /** The rule that made the proposal (its name or number), if one did. */
+  rule: text('rule'),
+  /** Why it was rejected, or why it has no proposal. */
+  reason: text('reason'),
+  decidedAt: integer('decided_at'),
+  /** Who decided: window, cli, api, or 'rule <name>' (auto-approved). */
+  decidedBy: text('decided_by'),
+  /** JSON: what was approved (the proposal, or its edit). */
+  approved: text('approved'),
+  runId: integer('run_id'),
+  taskId: integer('task_id'),
+}, (t) => [
+  index('messages_status').on(t.status, t.id),
+  uniqueIndex('messages_file').on(t.fileKey).where(sql`file_key IS NOT NULL`),
+]);

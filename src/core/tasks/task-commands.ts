@@ -110,7 +110,7 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
         name: task.name, tags: task.tags,
         ...(overrides.runAt !== undefined && { runAt: overrides.runAt }),
         ...(overrides.delayMs !== undefined && { delayMs: overrides.delayMs }),
-      }, { taskId: task.id, trigger: call.origin, scheduledFor: null });
+      }, { taskId: task.id, trigger: call.trigger ?? call.origin, scheduledFor: null });
       return d.enqueuer.enqueueRows([row])[0];
     },
   };
