@@ -11,7 +11,10 @@ const pluginHost = {
   name: 'tasklane-plugin-host',
   writeBundle() {
     mkdirSync(resolve(import.meta.dirname, 'out/main'), { recursive: true });
-    copyFileSync(resolve(import.meta.dirname, 'src/core/handlers/plugin-host.mjs'), resolve(import.meta.dirname, 'out/main/plugin-host.mjs'));
+    // …and reports read the database from a worker beside it (handlers/report.ts).
+    for (const file of ['plugin-host.mjs', 'report-query.mjs']) {
+      copyFileSync(resolve(import.meta.dirname, `src/core/handlers/${file}`), resolve(import.meta.dirname, `out/main/${file}`));
+    }
   },
 };
 

@@ -76,7 +76,9 @@ export function createEngine(opts: EngineOptions) {
   const taskStore = createTaskStore(db);
   const events = new EventBus(() => clock.now(), (e) => logger.error('an event listener threw', e));
   const kinds = new KindRegistry();
-  for (const [name, make] of Object.entries(BUILT_IN_KINDS)) kinds.register(name, make({ notifier }));
+  // Reports read the rollups here, and the runs in a worker on a connection of their own.
+  const reports = { now: () => clock.now(), stats: (q: { from: number; to: number }) => store.rollups.stats({ ...q, groupBy: 'task' }, clock.now()), dbPath, nativeBinding: opts.nativeBinding };
+  for (const [name, make] of Object.entries(BUILT_IN_KINDS)) kinds.register(name, make({ notifier, reports }));
   for (const [name, def] of Object.entries(opts.kinds ?? {})) kinds.register(name, def);
   laneStore.seedIfEmpty(clock.now());
 
