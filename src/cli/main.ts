@@ -13,6 +13,7 @@ import { registerRunVerbs } from './verbs/runs';
 import { registerTaskVerbs } from './verbs/tasks';
 import { registerLaneVerbs } from './verbs/lanes';
 import { registerSetupVerbs } from './verbs/setup';
+import { registerInboxVerbs } from './verbs/inbox';
 
 /** Error codes of input the person can fix (a bad value; a run, task or lane that does not
  *  exist; a run not in a state for that, e.g. retrying a succeeded run): exit 4. */
@@ -37,6 +38,7 @@ export function buildProgram(opts: { json?: boolean } = {}): Command {
   registerTaskVerbs(cli);
   registerLaneVerbs(cli);
   registerSetupVerbs(cli);
+  registerInboxVerbs(cli);
   registerDbVerbs(program, dataDir);
   return program;
 }

@@ -78,6 +78,20 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'notices set', args: ['--succeeded', 'on', '--slow-success', '10m'] },
   { path: 'notices set', args: ['--task', 'nightly', '--failed', 'off'] },
   { path: 'notices show', args: [] },
+  { path: 'intake add', args: ['chat'] },
+  { path: 'intake rule add', args: ['--name', 'deploys', '--match', '^deploy (\\w+)$', '--task', 'nightly', '--input', '{"command":"echo","args":["deploying {{match.1}}"]}'] },
+  { path: 'intake ls', args: [] },
+  { path: 'inbox send', args: ['deploy shop'] },
+  { path: 'inbox send', args: ['{"task": "nightly"}', '--source', 'chat'] },
+  { path: 'inbox send', args: ['not json', '--json-message'] },
+  { path: 'inbox ls', args: ['--status', 'pending'] },
+  { path: 'inbox show', args: ['1'] },
+  { path: 'inbox approve', args: ['1'] },
+  { path: 'inbox approve', args: ['2', '--input', '{"command":"echo","args":["edited"]}'] },
+  { path: 'inbox send', args: ['-'], env: { STDIN: 'from standard input' } },
+  { path: 'inbox reject', args: ['4', '--reason', 'not now'] },
+  { path: 'intake rule rm', args: ['1'] },
+  { path: 'intake rm', args: ['chat'] },
   { path: 'notices reset', args: ['nightly'] },
   { path: 'task run', args: ['nightly'] },
   { path: 'tasks', args: [] },
@@ -118,7 +132,7 @@ describe('every verb', () => {
   });
 
   it('every command of the contract has a verb', () => {
-    const verbs = ['runs', 'tasks', 'lanes', 'setup'].map((f) => readFileSync(new URL(`./verbs/${f}.ts`, import.meta.url), 'utf8')).join('\n');
+    const verbs = ['runs', 'tasks', 'lanes', 'setup', 'inbox'].map((f) => readFileSync(new URL(`./verbs/${f}.ts`, import.meta.url), 'utf8')).join('\n');
     for (const name of COMMAND_NAMES) expect(verbs, name).toMatch(new RegExp(`'${name}'`));
   });
 
