@@ -28,6 +28,10 @@ test('every screen, light and dark: no serious or critical accessibility violati
   const dead = await call<{ id: number }>(page, 'enqueue', { kind: 'shell', input: { command: 'echo "disk full" >&2; exit 3', shell: true }, maxAttempts: 1, name: 'export report' });
   await call(page, 'enqueue', { kind: 'shell', input: { command: 'echo waiting' }, lane: 'night', name: 'night job' });
   await expect.poll(async () => (await call<{ status: string }>(page, 'getRun', { id: dead.id })).status).toBe('dead');
+  // Messages in the inbox: one proposing a run, one proposing nothing, one malformed.
+  await call(page, 'sendMessage', { text: '{"task": "backup photos"}' });
+  await call(page, 'sendMessage', { text: 'call the plumber on Monday' });
+  await call(page, 'sendMessage', { text: '{"task": ', format: 'json' });
 
   const screens: { name: string; open(): Promise<void> }[] = [
     { name: 'overview', open: async () => { await page.getByRole('tab', { name: 'Overview' }).click(); await expect(page.getByTestId('latest-failures')).toContainText('export report'); } },
@@ -46,6 +50,11 @@ test('every screen, light and dark: no serious or critical accessibility violati
       await page.locator('tr[data-task="backup photos"]').getByRole('button', { name: 'backup photos' }).click();
       await expect(page.getByTestId('task-fires').locator('li')).toHaveCount(5);
       await expect(page.getByTestId('task-chart-runs')).toBeVisible();
+    } },
+    { name: 'inbox', open: async () => {
+      await page.getByRole('tab', { name: /Inbox/ }).click();
+      await page.getByRole('button', { name: /^All/ }).click();
+      await expect(page.getByRole('listitem', { name: 'message 3' })).toContainText('not valid JSON');
     } },
   ];
   const found: string[] = [];

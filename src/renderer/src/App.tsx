@@ -9,6 +9,7 @@ import { Overview } from './views/Overview';
 import { RunDetailPanel } from './views/RunDetail';
 import { Runs } from './views/Runs';
 import { Tasks } from './views/Tasks';
+import { Inbox, usePendingMessages } from './views/Inbox';
 
 
 const MAC = /Mac|iPhone|iPad/.test(navigator.platform);
@@ -24,6 +25,7 @@ export function App() {
   const openRunId = useApp((s) => s.openRunId);
   const anyPaused = useApp((s) => s.lanes.some((l) => l.paused));
   const deadCount = (total.dead ?? 0) + (total.failed ?? 0);
+  const pending = usePendingMessages();
   const [palette, setPalette] = useState(false);
   usePaletteKey(useCallback(() => setPalette(true), []));
 
@@ -57,6 +59,7 @@ export function App() {
           <button key={v} id={`tab-${v}`} role="tab" aria-selected={v === view} aria-controls="view-panel" tabIndex={v === view ? 0 : -1}
             className={v === view ? 'tab active' : 'tab'} onClick={() => setView(v)}>
             {label}{v === 'dead' && deadCount > 0 ? <span className="badge">{deadCount}</span> : null}
+            {v === 'inbox' && pending > 0 ? <span className="badge info" aria-label={`${pending} to review`}>{pending}</span> : null}
           </button>
         ))}
       </nav>
@@ -72,6 +75,7 @@ export function App() {
           {view === 'dead' && <DeadLetter />}
           {view === 'lanes' && <Lanes />}
           {view === 'tasks' && <Tasks />}
+          {view === 'inbox' && <Inbox />}
         </section>
         {openRunId !== null && <RunDetailPanel />}
       </main>

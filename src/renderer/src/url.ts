@@ -6,8 +6,8 @@ import { ACTIVE_STATUSES, DEAD_LETTER_STATUSES, RUN_STATUSES } from '../../core/
 import type { RunStatus } from '../../core/api/types';
 import type { RunFilter } from './snapshot';
 
-export type View = 'overview' | 'runs' | 'dead' | 'lanes' | 'tasks';
-const VIEWS: readonly View[] = ['overview', 'runs', 'dead', 'lanes', 'tasks'];
+export type View = 'overview' | 'runs' | 'dead' | 'lanes' | 'tasks' | 'inbox';
+const VIEWS: readonly View[] = ['overview', 'runs', 'dead', 'lanes', 'tasks', 'inbox'];
 
 /** The status chips of the Runs view; each one's name is its word in the address. */
 export const STATUS_CHIPS: { key: string; label: string; status: RunStatus[] }[] = [
