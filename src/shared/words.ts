@@ -62,6 +62,7 @@ export function clockTime(ms: number | null | undefined): string {
 export const NOTICE_SWITCHES = [
   ['failed', 'a run fails'], ['dead', 'a run goes dead'], ['succeeded', 'any run succeeds'],
   ['missed', 'a schedule missed fires'], ['longerThanUsual', 'a run takes 3× its usual time'],
+  ['messages', 'a message waits for review'],
 ] as const;
 export const NOTICE_LIMITS = [['slowSuccessMs', 'a run succeeds after more than'], ['runningLongerThanMs', 'a run is still running after']] as const;
 

@@ -203,7 +203,7 @@ const notifyPolicy = z.strictObject({
   missed: z.boolean(), longerThanUsual: z.boolean(),
   runningLongerThanMs: z.int().min(1_000).max(30 * DAY).nullable(),
 }).partial();
-export const setNotifyPolicyInput = notifyPolicy;
+export const setNotifyPolicyInput = notifyPolicy.extend({ messages: z.boolean().optional() });
 
 /** A secret's name: an environment variable's. */
 const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'a secret is named like an environment variable (letters, digits, _)');

@@ -183,6 +183,8 @@ export interface NotifyPolicy {
   missed: boolean;
   /** A run still running after 3× its task's usual time (p95 over 30 days, at least a minute). */
   longerThanUsual: boolean;
+  /** A message came into the inbox and waits for review (global only: a task has no messages). */
+  messages: boolean;
   /** A run still running after this long (ms); null: off. */
   runningLongerThanMs: number | null;
 }

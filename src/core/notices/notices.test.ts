@@ -136,3 +136,21 @@ it("a run past 3× its task's usual time (p95 over 30 days, at least a minute) i
   expect(shown).toMatchObject([{ title: 'render is taking long', runId: slow.id }]);
   h.gate.release(slow.id);
 });
+
+it('a message that waits for review is told (unless switched off); one a rule approved is not; a task\'s own policy cannot say messages', async () => {
+  h.engine.start();
+  h.engine.createTask({ name: 'auto', kind: 'echo', input: { value: 1 } });
+  h.engine.setIntakeRules({ rules: [{ match: '^auto', task: 'auto', autoApprove: true }] });
+  h.engine.sendMessage({ source: 'chat', text: 'please look at this' });
+  h.engine.sendMessage({ text: 'auto run' });
+  await drain();
+  await tell(GATHER_MS);
+  expect(shown.map((n) => [n.title, n.body])).toEqual([['A message from chat to review', 'Message 1 is in the Inbox.']]);
+  await tell(REST_MS);
+  h.engine.setNotifyPolicy({ messages: false });
+  h.engine.sendMessage({ text: 'quiet now' });
+  await tell(GATHER_MS + REST_MS);
+  expect(shown).toHaveLength(1);
+  const t = h.engine.listTasks()[0];
+  expect(() => h.engine.updateTask({ id: t.id, notify: { messages: false } as never })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+});

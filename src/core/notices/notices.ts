@@ -1,10 +1,10 @@
 // Notices: what Tasklane tells the person on its own, by the notification policy (by default:
-// failed and dead runs, and missed fires; the rest when asked, since watching running runs
-// takes a timer every 30 s). The policy
-// is global, and a task may override any part of it (tasks.notify). It says which of these
-// raise a notice: a run that failed, went dead, succeeded, succeeded after more than N, a
-// schedule that missed fires, a run still running well past its usual time (3× its task's
-// p95 over 30 days, at least a minute) or past a set limit.
+// failed and dead runs, missed fires and messages to review; the rest when asked, since
+// watching running runs takes a timer every 30 s). The policy is global, and a task may
+// override any part of it that is about runs (tasks.notify). It says which of these raise a
+// notice: a run that failed, went dead, succeeded, succeeded after more than N, a schedule
+// that missed fires, a message in the inbox to review, a run still running well past its
+// usual time (3× its task's p95 over 30 days, at least a minute) or past a set limit.
 //
 // Modes of the coalescer (one per engine):
 //   quiet     nothing pending, nothing sent lately. A notice → gathering (a 2 s timer).
@@ -25,7 +25,7 @@ import { duration, title } from '../../shared/words';
 import { typedDuration } from '../../shared/duration';
 
 export const DEFAULT_NOTIFY_POLICY: NotifyPolicy = {
-  failed: true, dead: true, succeeded: false, slowSuccessMs: null, missed: true, longerThanUsual: false, runningLongerThanMs: null,
+  failed: true, dead: true, succeeded: false, slowSuccessMs: null, missed: true, longerThanUsual: false, runningLongerThanMs: null, messages: true,
 };
 /** Gathering before the first send, and the least time between two sends. */
 export const GATHER_MS = 2_000;
@@ -121,6 +121,11 @@ export function createNotices(d: NoticeDeps) {
       runId: null, urgency: 'normal', what: 'missed', task: name });
   }
 
+  function onMessage(e: EventOf<'message'>): void {
+    if (e.status !== 'pending' || !global.messages) return;
+    raise({ title: `A message from ${e.source} to review`, body: `Message ${e.id} is in the Inbox.`, runId: null, urgency: 'normal', what: 'message', task: null });
+  }
+
   // Running runs past their time: checked every 30 s while some policy asks; each run once.
   const told = new Set<number>();
   let checker: ReturnType<Clock['setTimeout']> | null = null;
@@ -172,7 +177,7 @@ export function createNotices(d: NoticeDeps) {
     },
     start(): void {
       started = true;
-      offs.push(d.bus.on('run.failed', onEnd), d.bus.on('run.dead', onEnd), d.bus.on('schedule.fired', onFired));
+      offs.push(d.bus.on('run.failed', onEnd), d.bus.on('run.dead', onEnd), d.bus.on('schedule.fired', onFired), d.bus.on('message', onMessage));
       this.reload();
     },
     stop(): void {
@@ -197,7 +202,7 @@ export function createNotices(d: NoticeDeps) {
   /** Many notices as one: how many of each, and for which tasks. */
   function summary(notices: Notice[]): Notice {
     const count = (what: string) => notices.filter((n) => n.what === what).length;
-    const parts = [['failed', 'failed'], ['dead', 'went dead'], ['succeeded', 'succeeded'], ['long', 'are taking long'], ['missed', 'missed fires']]
+    const parts = [['failed', 'failed'], ['dead', 'went dead'], ['succeeded', 'succeeded'], ['long', 'are taking long'], ['missed', 'missed fires'], ['message', 'messages to review']]
       .map(([k, words]) => [count(k), words] as const).filter(([n]) => n > 0).map(([n, words]) => `${n} ${words}`);
     const tasks = new Map<string, number>();
     for (const n of notices) if (n.task) tasks.set(n.task, (tasks.get(n.task) ?? 0) + 1);
