@@ -387,6 +387,28 @@ export function examples(pools: () => Pools): Examples {
     setNotifyPolicy: opt({ failed: fc.boolean(), dead: fc.boolean(), succeeded: fc.boolean(), missed: fc.boolean(), longerThanUsual: fc.boolean(),
       slowSuccessMs: fc.oneof(fc.constant(null), fc.constantFrom(0, 999, 60_000, 31 * DAY)), runningLongerThanMs: fc.oneof(fc.constant(null), fc.constantFrom(1000, 3_600_000, 2.5)) }),
     describeCommand: fc.record({ name: fc.oneof(fc.constantFrom('enqueue', 'createTask', 'listRuns', 'bulk'), fc.string({ maxLength: 20 })) }),
+    // The inbox: messages (JSON naming a task, text, malformed), decisions on them (perhaps
+    // decided already, perhaps none), sources, and rules (a bad pattern, a missing task).
+    listMessages: opt({ status: fc.constantFrom('pending', 'approved', 'rejected', 'maybe'), source: fc.constantFrom('api', 'chat', 'Bad Name'),
+      beforeId: fc.integer({ min: 0, max: 100 }), limit: fc.integer({ min: 0, max: 501 }) }),
+    getMessage: fc.record({ id: fc.integer({ min: 0, max: 50 }) }),
+    sendMessage: opt({
+      source: fc.constantFrom('api', 'chat', 'folder', 'Bad Name', ''),
+      text: fc.oneof(fc.constantFrom('{"task": "task-1"}', '{"task": "task-1", "input": {"title": "from fuzz"}}', '{"createTask": {"name": "fz-new", "kind": "notify", "input": {"title": "x"}}}', '{', 'deploy shop'), fc.string({ maxLength: 40 })),
+      format: fc.constantFrom('text', 'json', 'xml'),
+    }, ['text']),
+    approveMessage: opt({ id: fc.integer({ min: 1, max: 50 }), proposal: fc.oneof(
+      fc.record({ task: fc.constantFrom('task-1', 'task-2', 'none'), input: fc.constantFrom({ title: 'edited' }, 'x') }, { requiredKeys: ['task'] }),
+      fc.record({ createTask: fc.constantFrom({ name: 'fz-made', kind: 'notify', input: { title: 'x' } }, { kind: 'nope' }, []) }),
+    ) }, ['id']),
+    rejectMessage: opt({ id: fc.integer({ min: 1, max: 50 }), reason: fc.string({ maxLength: 20 }) }, ['id']),
+    getIntake: empty,
+    addIntakeSource: opt({ name: fc.constantFrom('chat', 'phone', 'folder', 'Bad', 'x'.repeat(41)), newToken: fc.boolean() }, ['name']),
+    removeIntakeSource: fc.record({ name: fc.constantFrom('chat', 'phone', 'nobody') }),
+    setIntakeRules: fc.record({ rules: fc.array(opt({
+      name: fc.constantFrom('r', ''), source: fc.constantFrom('chat', 'api', 'BAD'), match: fc.constantFrom('^deploy (\\w+)', '(', '.*', '(a+)+$'),
+      task: fc.constantFrom('task-1', 'none'), input: fc.constantFrom({ title: '{{match.1}}' }, 'text'), autoApprove: fc.boolean(),
+    }), { maxLength: 3 }) }),
     reloadPlugins: empty,
     exportConfig: empty,
     // Lanes of the file (new ones, or ones that exist: updated), tasks in them or in existing

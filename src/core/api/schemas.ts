@@ -1,6 +1,7 @@
 // One zod input schema per command. Hosts (IPC, HTTP, CLI) validate nothing themselves:
 // every command's input passes through here. Times are epoch milliseconds.
 import { z } from 'zod';
+import { RE2JS } from 're2js';
 import { RUN_STATUSES } from './statuses';
 import { DEFAULT_BACKOFF } from '../runs/backoff';
 
@@ -330,8 +331,13 @@ export const MESSAGE_LIMIT = 1024 * 1024;
 export const MESSAGE_STATUSES = ['pending', 'approved', 'rejected'] as const;
 const sourceName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a source is named with 1–40 lowercase letters, digits, - and _');
 const taskName = z.string().min(1).max(100);
-const pattern = z.string().min(1).max(500).refine((p) => { try { new RegExp(p, 'u'); return true; } catch { return false; } },
-  { message: 'not a valid regular expression' });
+/** A rule's pattern, in RE2's syntax (re2js: matching takes linear time, so a message cannot
+ *  hang the engine with a pattern that backtracks; no lookaround or backreferences). */
+const pattern = z.string().min(1).max(500).superRefine((p, ctx) => {
+  try { RE2JS.compile(p); } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (RE2 syntax): ${(e as Error).message.replace(/^error parsing regexp: /, '')}` });
+  }
+});
 /** What a message asks for: a run of a task (by name, with an input or the task's own), or a new task. */
 export const proposalInput = z.union([
   z.strictObject({ task: taskName, input: z.unknown().optional() }),

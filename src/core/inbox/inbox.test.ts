@@ -129,6 +129,15 @@ describe('a message posted to an intake source', () => {
     expect(h.engine.getLogs({ runId: runId! }).lines.map((l) => l.text)).toContain("hi $(echo RAN) 'x'");
   });
 
+  it('a pattern that would backtrack for ever cannot hang Tasklane: rules match in linear time (RE2)', () => {
+    h.engine.createTask({ name: 'a', kind: 'echo', input: { value: 1 } });
+    h.engine.setIntakeRules({ rules: [{ match: '(a+)+$', task: 'a' }] });
+    // JavaScript's own RegExp takes longer than the age of the universe on this one.
+    const m = h.engine.sendMessage({ text: `${'a'.repeat(30_000)}!` });
+    expect(m).toMatchObject({ status: 'pending', proposal: null });
+    expect(errorOf(() => h.engine.setIntakeRules({ rules: [{ match: '(?=lookahead)' }] }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('RE2 syntax') });
+  });
+
   it('rules and sources are checked: a bad pattern, a task that does not exist, a taken name', () => {
     expect(errorOf(() => h.engine.setIntakeRules({ rules: [{ match: '(' }] }))).toMatchObject({ code: 'INVALID_INPUT', field: 'rules.0.match' });
     expect(errorOf(() => h.engine.setIntakeRules({ rules: [{ task: 'none' }] }))).toMatchObject({ code: 'NOT_FOUND', field: 'rules.0.task' });

@@ -15,6 +15,7 @@
 // cannot be made (its task is gone, its input is refused), the message stays pending, with
 // the reason.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { RE2JS, type Matcher } from 're2js';
 import type Database from 'better-sqlite3';
 import type { Intake, IntakeRule, IntakeToken, Message, MessagePage, MessageStatus, Proposal } from '../api/types';
 import type { CallContext, CommandInput, CommandName, CommandReturn } from '../api/contract';
@@ -64,12 +65,14 @@ export interface InboxDeps {
 }
 
 /** The values a rule fills in: {{message.text}}, {{match.1}}, {{json.a.b}}, … */
-function variables(m: { id: number; source: string; text: string }, match: RegExpExecArray | null, json: unknown): (name: string) => string | undefined {
+function variables(m: { id: number; source: string; text: string }, match: Matcher | null, json: unknown): (name: string) => string | undefined {
   const str = (v: unknown) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
   return (name) => {
     const [head, ...path] = name.split('.');
     if (head === 'message') return path.length === 1 ? str(({ text: m.text, source: m.source, id: m.id } as Record<string, unknown>)[path[0]]) : undefined;
-    if (head === 'match' && match && path.length === 1) return str(/^\d+$/.test(path[0]) ? match[Number(path[0])] : match.groups?.[path[0]]);
+    if (head === 'match' && match && path.length === 1) {
+      try { return str(/^\d+$/.test(path[0]) ? match.group(Number(path[0])) ?? undefined : match.group(path[0]) ?? undefined); } catch { return undefined; }
+    }
     if (head === 'json' && json !== undefined) {
       let v: unknown = json;
       for (const k of path) v = v && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
@@ -115,6 +118,9 @@ export function createInbox(d: InboxDeps) {
   const countBy = d.sqlite.prepare<[], { status: MessageStatus; n: number }>(`SELECT status, count(*) AS n FROM messages GROUP BY status`);
   const perSource = d.sqlite.prepare<[], { source: string; n: number }>(`SELECT source, count(*) AS n FROM messages GROUP BY source`);
 
+  // Rules' patterns, compiled once (RE2: linear time, whatever a message holds).
+  const patterns = new Map<string, RE2JS>();
+  const compiled = (p: string) => { let c = patterns.get(p); if (!c) { c = RE2JS.compile(p); patterns.set(p, c); } return c; };
   const load = (): IntakeSettings => ({ sources: [], rules: [], ...(JSON.parse(getSetting.get('intake') ?? '{}') as Partial<IntakeSettings>) });
   let settings = load();
   const save = (next: IntakeSettings) => { putSetting.run('intake', JSON.stringify(next)); settings = next; };
@@ -130,10 +136,10 @@ export function createInbox(d: InboxDeps) {
   function propose(m: { id: number; source: string; text: string }, json: unknown): { proposal: Proposal | null; rule: string | null; reason: string | null; auto: boolean } {
     for (const [i, r] of settings.rules.entries()) {
       if (r.source !== undefined && r.source !== m.source) continue;
-      let match: RegExpExecArray | null = null;
+      let match: Matcher | null = null;
       if (r.match !== undefined) {
-        match = new RegExp(r.match, 'u').exec(m.text.slice(0, MATCHED_CHARS));
-        if (!match) continue;
+        match = compiled(r.match).matcher(m.text.slice(0, MATCHED_CHARS));
+        if (!match.find()) continue;
       }
       const rule = r.name ?? `rule ${i + 1}`;
       if (r.task === undefined) {
