@@ -1,5 +1,5 @@
 // The options that say what a run does and how, shared by `add` (one run) and `task
-// add|edit` (a saved task): the kind (a program, --http, --notify, --plugin) and the run
+// add|edit` (a saved task): the kind (a program, --http, --notify, --report, --plugin) and the run
 // options (lane, priority, attempts, backoff, timeout, name, tags, env).
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -15,6 +15,10 @@ export function definitionOptions(c: Command, what: 'run' | 'task'): Command {
     .option('--expect <statuses>', 'HTTP statuses that count as success, e.g. 200,201 (default: any 2xx)')
     .option('--notify <title>', 'a reminder: a desktop notification with this title')
     .addOption(new Option('--urgency <level>', 'the reminder\'s urgency').choices(['low', 'normal', 'critical']))
+    .addOption(new Option('--report <template>', 'a report kept as report.md and report.html: a digest of the runs, or a table of a --sql query').choices(['digest', 'query']))
+    .addOption(new Option('--period <period>', 'the digest\'s period, up to the run (default day)').choices(['day', 'week']))
+    .option('--sql <select|@file|->', 'the report\'s query: one SELECT over the runs database')
+    .option('--webhook <url>', 'the report is also POSTed here (JSON: title, markdown, data)')
     .option('--plugin <kind>', 'a plugin kind, with its input from --input')
     .option('--input <json|@file|->', 'the input of a plugin kind (JSON)')
     .option('--shell', 'run the command through the shell (pipes, globs)')
@@ -32,6 +36,7 @@ export function definitionOptions(c: Command, what: 'run' | 'task'): Command {
 
 export interface DefinitionOptions {
   http?: string[]; header?: string[]; body?: string; expect?: string; notify?: string; urgency?: string;
+  report?: string; period?: string; sql?: string; webhook?: string;
   plugin?: string; input?: string; shell?: boolean; cwd?: string; env?: string[];
   lane?: string; priority?: number; attempts?: number; retries?: number; backoff?: string; timeout?: number;
   name?: string; tag?: string[];
@@ -61,8 +66,17 @@ export function httpFields(o: DefinitionOptions): { headers?: Record<string, str
 /** The kind and its input from the options (and a program with its arguments); null when
  *  nothing says what to do (an edit may leave the kind as it was). */
 export function kindOf(o: DefinitionOptions, program?: string, args: string[] = []): { kind: string; input: unknown } | null {
-  const chosen = [program !== undefined, o.http !== undefined, o.notify !== undefined, o.plugin !== undefined].filter(Boolean).length;
-  if (chosen > 1) throw new CommandError({ code: 'INVALID_INPUT', message: 'give one of: a program, --http, --notify or --plugin' });
+  const chosen = [program !== undefined, o.http !== undefined, o.notify !== undefined, o.report !== undefined, o.plugin !== undefined].filter(Boolean).length;
+  if (chosen > 1) throw new CommandError({ code: 'INVALID_INPUT', message: 'give one of: a program, --http, --notify, --report or --plugin' });
+  if (o.report === undefined && (o.period !== undefined || o.sql !== undefined || o.webhook !== undefined)) {
+    throw new CommandError({ code: 'INVALID_INPUT', message: '--period, --sql and --webhook go with --report' });
+  }
+  if (o.report !== undefined) {
+    return { kind: 'report', input: {
+      template: o.report, ...(o.period !== undefined && { period: o.period }), ...(o.sql !== undefined && { sql: readText(o.sql) }),
+      ...(o.webhook !== undefined && { webhook: { url: o.webhook } }),
+    } };
+  }
   if (o.http) {
     const [first, second, ...rest] = o.http;
     if (rest.length) throw new CommandError({ code: 'INVALID_INPUT', message: '--http takes [METHOD] URL', field: 'http' });
