@@ -140,7 +140,7 @@ export function createEngine(opts: EngineOptions) {
     ...taskRest,
     ...schedules,
     ...withSchedule(sqlite, { ...tasks, ...schedules }),
-    ...configCommands({ sqlite, taskStore, kinds, clock, loop, invoke: (name, input) => registry.invoke(name, input) }),
+    ...configCommands({ sqlite, taskStore, kinds, clock, loop, intake: () => inbox.commands.getIntake(), invoke: (name, input) => registry.invoke(name, input) }),
     search: (q) => { loop.flush(); return searchIndex.search(q); },
     /** Plugins found in <dataDir>/plugins, with the reason for any that failed to load. */
     listPlugins: () => plugins,

@@ -312,6 +312,8 @@ export const configFile = z.strictObject({
   version: z.literal(1),
   lanes: z.array(z.unknown()).max(1000).default([]),
   tasks: z.array(z.unknown()).max(100_000).default([]),
+  /** Checked by setIntakeRules' schema, after the tasks it names are in. */
+  intake: z.strictObject({ rules: z.array(z.unknown()).max(100) }).optional(),
 });
 export const importInput = z.strictObject({ config: z.unknown() });
 

@@ -273,6 +273,9 @@ export interface ConfigFile {
     schedule: null | ({ cron: string | null; timeZone: string | null } | { runAt: number | null })
       & { overlap: OverlapPolicy; catchUp: CatchUpPolicy; catchUpMax: number; enabled: boolean };
   }[];
+  /** The inbox's rules, when there are any (sources are not exported: their tokens are
+   *  known only to their senders; add them again). */
+  intake?: { rules: IntakeRule[] };
 }
 
 /** A plugin file found in <data folder>/plugins, with the reason it failed to load, if it did. */

@@ -150,6 +150,32 @@ describe('a message posted to an intake source', () => {
   });
 });
 
+describe('the rules in a setup file', () => {
+  it('are exported with the tasks, and imported after them; a bad rule fails the whole import', async () => {
+    h.engine.createTask({ name: 'deploy', kind: 'echo', input: { value: 1 } });
+    const rules = [{ name: 'deploys', source: 'chat', match: '^deploy (\\w+)', task: 'deploy', input: { value: '{{match.1}}' }, autoApprove: true }];
+    h.engine.setIntakeRules({ rules });
+    h.engine.addIntakeSource({ name: 'chat' });
+    const file = h.engine.exportConfig();
+    expect(file.intake).toEqual({ rules });
+    expect(Object.keys(file.intake!)).toEqual(['rules']); // sources are not in it: their tokens are the senders'
+
+    const other = createHarness();
+    try {
+      other.engine.start();
+      const bad = { ...file, intake: { rules: [{ ...rules[0], match: '(' }] } };
+      expect(() => other.engine.importConfig({ config: bad })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', field: 'config.intake.rules.0.match' }));
+      expect(other.engine.listTasks()).toEqual([]);
+      expect(other.engine.getIntake().rules).toEqual([]);
+      other.engine.importConfig({ config: file });
+      expect(other.engine.getIntake()).toMatchObject({ rules, sources: [] });
+      expect(other.engine.sendMessage({ source: 'chat', text: 'deploy shop' })).toMatchObject({ status: 'approved', approved: { task: 'deploy', input: { value: 'shop' } } });
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
+
 describe('the inbox folder', () => {
   it('a .json or .txt file put there is a message, taken once and moved to taken/; other files are left alone', async () => {
     h.engine.createTask({ name: 'a', kind: 'echo', input: { value: 1 } });

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { configFile, createLaneInput, createTaskInput, setScheduleInput } from '../api/schemas';
-import type { ConfigFile } from '../api/types';
+import type { ConfigFile, IntakeRule } from '../api/types';
 import type { Handlers } from '../commands';
 import type { CommandName, CommandReturn } from '../api/contract';
 import type { Clock } from '../ports';
@@ -24,6 +24,8 @@ export interface ConfigCommandDeps {
   kinds: Pick<KindRegistry, 'parseInput'>;
   clock: Clock;
   loop: Pick<WriteLoop, 'lanes' | 'lane' | 'hasLane' | 'removeLane'>;
+  /** The inbox's rules (exported with the setup). */
+  intake(): { rules: IntakeRule[] };
   /** Another command, checked by its schema (commands.ts): the import writes through them. */
   invoke<N extends CommandName>(name: N, input: unknown): CommandReturn<N>;
 }
@@ -52,7 +54,8 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
           overlap: t.schedule.overlap, catchUp: t.schedule.catchUp, catchUpMax: t.schedule.catchUpMax, enabled: t.schedule.enabled,
         },
       }));
-      return { version: 1, lanes, tasks };
+      const { rules } = d.intake();
+      return { version: 1, lanes, tasks, ...(rules.length && { intake: { rules } }) };
     },
 
     importConfig({ config }) {
@@ -121,6 +124,14 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
           const hooks = t.hooks.map((h) => (h.runTask === undefined ? h : { ...h, runTask: d.taskStore.byName(h.runTask as string)!.id }));
           try { cmd.updateTask({ id, hooks }); } catch (e) {
             if (e instanceof TasklaneError) throw new TasklaneError(e.code, `${t.field}.${e.message}`, e.field ? `${t.field}.${e.field}` : t.field);
+            throw e;
+          }
+        }
+        // The inbox's rules last (the tasks they name are in by now, and nothing after them can
+        // roll the transaction back under the inbox's copy of them).
+        if (file.data.intake) {
+          try { d.invoke('setIntakeRules', { rules: file.data.intake.rules }); } catch (e) {
+            if (e instanceof TasklaneError) throw new TasklaneError(e.code, `config.intake.${e.message}`, e.field ? `config.intake.${e.field}` : 'config.intake');
             throw e;
           }
         }
