@@ -1,7 +1,8 @@
 // The tasks list and a task's page in a real browser against a real `tasklane serve`: the
 // list says each task's schedule with its zone, its last run and its success; the page shows
 // the definition, the next fires on the task's clock and this one, the runs and their charts;
-// Clone saves a copy with the same definition.
+// a secret and its own notifications are set there; Clone saves a copy with the same
+// definition, hooks and notifications.
 import { expect, test } from './fixtures';
 
 test('a task page: definition, next fires in its zone, last run, success and latest runs; Clone saves a copy', async ({ page, served }) => {
@@ -37,6 +38,33 @@ test('a task page: definition, next fires in its zone, last run, success and lat
   await expect(task.locator('tr[data-run-id="2"] .status')).toHaveText('succeeded');
   await expect(task.getByTestId('task-last-run')).toContainText('run 2');
 
+  // A secret and its own notifications, set on its page: the value is never shown again.
+  const secrets = task.getByRole('region', { name: 'Secrets' });
+  await secrets.getByLabel('secret name').fill('API_TOKEN');
+  await secrets.getByLabel('secret value').fill('tl-very-secret-value');
+  await secrets.getByRole('button', { name: 'Set secret' }).click();
+  await expect(secrets.getByRole('list', { name: 'secrets' })).toContainText('API_TOKEN ••••••');
+  await expect(page.locator('body')).not.toContainText('tl-very-secret-value');
+  const notify = task.getByRole('region', { name: 'Notifications' });
+  await expect(notify).toContainText('It follows the global policy');
+  await notify.getByRole('button', { name: 'Give it its own' }).click();
+  await notify.getByRole('checkbox', { name: /any run succeeds/ }).check();
+  await notify.getByLabel('backup: a run succeeds after more than').fill('nonsense');
+  await notify.getByLabel('backup: a run succeeds after more than').press('Enter');
+  await expect(notify.getByRole('alert')).toContainText('a duration');
+  await notify.getByLabel('backup: a run succeeds after more than').fill('10m');
+  await notify.getByLabel('backup: a run succeeds after more than').press('Enter');
+  await expect(task).toContainText('its own:');
+  const hooks = task.getByRole('region', { name: 'When a run ends' });
+  await hooks.getByLabel('hook does').selectOption('webhook');
+  await hooks.getByLabel('hook url').fill('http://127.0.0.1:9/hook');
+  await hooks.getByRole('button', { name: 'Add hook' }).click();
+  await expect(hooks.getByRole('list', { name: 'hooks' })).toContainText('POST to http://127.0.0.1:9/hook');
+  await notify.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/task-settings.png' });
+  const own = (JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; notify: unknown; secrets: string[] }[]).find((t) => t.name === 'backup')!;
+  expect(own).toMatchObject({ notify: { succeeded: true, slowSuccessMs: 600_000 }, secrets: ['API_TOKEN'] });
+
   // Clone: the form holds a copy under a new name; saved, it has the same definition and options.
   await task.getByRole('button', { name: 'Clone' }).click();
   const form = page.getByRole('form', { name: 'new task' });
@@ -50,7 +78,9 @@ test('a task page: definition, next fires in its zone, last run, success and lat
   await expect(page.locator('tr[data-task="backup (copy)"]')).toContainText('At 03:00 (Pacific/Auckland)');
   const saved = JSON.parse(served.cli('tasks', '--json').stdout) as { name: string; priority: number; maxAttempts: number; input: unknown }[];
   const original = saved.find((t) => t.name === 'backup')!;
-  expect(saved.find((t) => t.name === 'backup (copy)')).toMatchObject({ priority: 7, maxAttempts: 3, input: original.input });
+  // …and its hooks and notifications, not its secrets (their values are never read back).
+  expect(saved.find((t) => t.name === 'backup (copy)')).toMatchObject({ priority: 7, maxAttempts: 3, input: original.input,
+    notify: { succeeded: true, slowSuccessMs: 600_000 }, hooks: [{ on: 'failed', webhook: { url: 'http://127.0.0.1:9/hook' } }], secrets: [] });
 });
 
 test('run options in the task form: saved, shown again to edit, and an engine error lands under its field', async ({ page, served }) => {

@@ -13,6 +13,7 @@ import { TrendCharts } from './Overview';
 import { RunTable, StatusBadge } from './RunTable';
 import { RunWithChanges } from './RunWithChanges';
 import { TaskHooks } from './TaskHooks';
+import { TaskNotify, TaskSecrets } from './TaskSettings';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const READ_GAP_MS = 1_000;
@@ -112,6 +113,10 @@ export function TaskPage({ task, onBack, onEdit, onClone }: { task: TaskListItem
         </section>
       </div>
       <TaskHooks task={task} />
+      <div className="task-columns">
+        <TaskSecrets task={task} />
+        <TaskNotify task={task} />
+      </div>
       <TrendCharts series={series} span="month" label="last 30 days" id="task-trends" testPrefix="task-chart" />
       <section aria-labelledby="task-runs">
         <h3 id="task-runs">Latest runs</h3>

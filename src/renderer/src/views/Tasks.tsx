@@ -156,7 +156,9 @@ function NewTask({ editing: chosen, taken, onDone }: { editing: { task: Task; cl
         const change = schedule ? (sameSchedule(editing.schedule, schedule) ? {} : { schedule }) : editing.schedule ? { schedule: null } : {};
         return a.updateTask({ id: editing.id, name, ...what, lane, ...opts, ...change });
       }
-      return a.createTask({ name, ...what, lane, ...opts, ...(schedule ? { schedule } : {}) });
+      // A clone keeps its source's hooks and notifications (not its secrets: their values are never read back).
+      const carried = chosen?.clone ? { hooks: chosen.task.hooks, notify: chosen.task.notify } : {};
+      return a.createTask({ name, ...what, lane, ...opts, ...carried, ...(schedule ? { schedule } : {}) });
     }, `Task ${name} saved`, (error) => {
       if (options.said(error) || form.said(error)) return true;
       // A schedule the engine refuses: said under the schedule's fields.
