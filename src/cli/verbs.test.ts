@@ -78,7 +78,7 @@ const RUNS: { path: string; args: string[]; dir?: 'stopped'; code?: number; line
   { path: 'notices set', args: ['--succeeded', 'on', '--slow-success', '10m'] },
   { path: 'notices set', args: ['--task', 'nightly', '--failed', 'off'] },
   { path: 'notices show', args: [] },
-  { path: 'add', args: ['--report', 'digest', '--period', 'week', '--webhook', 'http://127.0.0.1:9/digest'] },
+  { path: 'task add', args: ['morning digest', '--report', 'digest', '--period', 'week', '--webhook', 'http://127.0.0.1:9/digest', '--cron', '0 8 * * *'] },
   { path: 'intake add', args: ['chat'] },
   { path: 'intake rule add', args: ['--name', 'deploys', '--match', '^deploy (\\w+)$', '--task', 'nightly', '--input', '{"command":"echo","args":["deploying {{match.1}}"]}'] },
   { path: 'intake ls', args: [] },

@@ -17,7 +17,8 @@ import { createEnqueuer, enqueueCommands } from './runs/enqueue';
 import { endLeftovers, findLeftovers } from './runs/leftovers';
 import { runCommands } from './runs/run-commands';
 import { laneCommands } from './lanes/lane-commands';
-import { taskCommands } from './tasks/task-commands';
+import { runOfTask, taskCommands } from './tasks/task-commands';
+import { toTask } from './tasks/task-store';
 import { Scheduler } from './scheduler/scheduler';
 import { scheduleCommands } from './scheduler/schedule-commands';
 import { configCommands } from './tasks/config';
@@ -124,10 +125,13 @@ export function createEngine(opts: EngineOptions) {
   const notices = createNotices({ sqlite, bus: events, clock, notifier, logger, stats: (q) => store.rollups.stats({ ...q, to: clock.now() + 1 }, clock.now()) });
   // The intake inbox: messages in, proposals made by the person's rules, decisions kept.
   const inbox = createInbox({
-    sqlite, clock, bus: events, taskByName: (name) => taskStore.byName(name),
+    sqlite, clock, bus: events, taskByName: (name) => taskStore.byName(name), enqueuer,
+    runOf: (task, input) => runOfTask(enqueuer, toTask(task), input === undefined ? {} : { input }, 'intake'),
     invoke: (name, input, call) => registry.invoke(name, input, call), folder: dataDir ? join(dataDir, 'inbox') : null,
   });
-  const folder = dataDir ? inboxFolder(join(dataDir, 'inbox'), { receive: inbox.receive, logger }) : null;
+  const folder = dataDir ? inboxFolder(join(dataDir, 'inbox'), {
+    receive: inbox.receive, forget: inbox.forgetFile, forgetAllBut: (names) => inbox.forgetFilesBut(names), clock, logger,
+  }) : null;
   const onChanged = () => { hooks.reload(taskStore.all()); notices.reload(); withSecrets = new Set(taskStore.withSecrets()); };
   const tasks = taskCommands({ taskStore, kinds, lanes: loop, clock, enqueuer, runs: store, onChanged, seal: (v) => secretBox.seal(v) });
   const schedules = scheduleCommands({ taskStore, clock, scheduler });
@@ -140,7 +144,7 @@ export function createEngine(opts: EngineOptions) {
     ...taskRest,
     ...schedules,
     ...withSchedule(sqlite, { ...tasks, ...schedules }),
-    ...configCommands({ sqlite, taskStore, kinds, clock, loop, intake: () => inbox.commands.getIntake(), invoke: (name, input) => registry.invoke(name, input) }),
+    ...configCommands({ sqlite, taskStore, kinds, clock, loop, intake: () => inbox.commands.getIntake(), reloadIntake: () => inbox.reload(), invoke: (name, input) => registry.invoke(name, input) }),
     search: (q) => { loop.flush(); return searchIndex.search(q); },
     /** Plugins found in <dataDir>/plugins, with the reason for any that failed to load. */
     listPlugins: () => plugins,
@@ -230,6 +234,8 @@ export function createEngine(opts: EngineOptions) {
       if (!source) throw new TasklaneError('UNAUTHORIZED', `no intake source '${m.source}' with this token (tasklane intake add ${m.source} makes one)`);
       return inbox.receive({ source, text: m.text, format: m.format, truncated: m.truncated });
     },
+    /** Whether this token is the intake source's own (checked before a body is read). */
+    intakeAllowed: (source: string, token: string | undefined) => inbox.sourceFor(source, token) !== null,
     /** Takes the files in the inbox folder now (it also looks by itself); how many it took. */
     scanInbox: () => { loop.assertOpen(); return folder?.scan() ?? 0; },
     /** Where a run's kept file is on disk (hosts serve it for download), or null. */

@@ -138,6 +138,8 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
   const receiveMessage = async (req: IncomingMessage, res: ServerResponse, source: string, given: string | undefined) => {
     if (req.method !== 'POST') return fail(res, 'INVALID_INPUT', 'a message is sent with POST');
     if (!given) return fail(res, 'UNAUTHORIZED', 'missing token: send the source\'s token (Authorization: Bearer <token>, or ?token=)');
+    // Nothing of a sender without the token is read, let alone kept.
+    if (!engine.intakeAllowed(source, given)) return fail(res, 'UNAUTHORIZED', `no intake source '${source}' with this token (tasklane intake add ${source} makes one)`);
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
@@ -152,15 +154,22 @@ export function startHost(opts: HostOptions): Promise<{ port: number; url: strin
     });
     let body = Buffer.concat(chunks);
     if (body.length > MESSAGE_LIMIT) { body = body.subarray(0, MESSAGE_LIMIT); truncated = true; }
+    if (!body.length) return fail(res, 'INVALID_INPUT', 'the message is empty: send it as the body');
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const format = type === 'application/json' || type.endsWith('+json') ? 'json' : 'text';
     let message;
     try {
       message = engine.intake({ source, token: given, text: body.toString('utf8'), format, truncated });
-      await engine.durable();
     } catch (e) {
       const shape = toErrorShape(e, engine.dbPath);
       return sendJson(res, STATUS[shape.code] ?? 400, { ok: false, error: shape });
+    }
+    try {
+      await engine.durable();
+    } catch (e) {
+      const code = toErrorShape(e, engine.dbPath).code;
+      return fail(res, code.startsWith('STORAGE_') ? code : 'STORAGE_IO', `stored as message ${message.id}, but the disk did not confirm it (${(e as Error).message}); `
+        + 'do not send it again: check with tasklane inbox, and check the disk');
     }
     sendJson(res, 202, { ok: true, value: { id: message.id, status: message.status, reason: message.reason } });
   };

@@ -102,11 +102,7 @@ export type CommandResult<N extends CommandName> = Awaited<CommandReturn<N>>;
 export type Outcome<T> = { ok: true; value: T; seq?: number } | { ok: false; error: T.ErrorShape };
 
 /** Who calls: hosts say (HTTP: the X-Tasklane-Origin header; IPC: the window). */
-export interface CallContext {
-  origin: T.Origin;
-  /** What the runs it makes record as their trigger, when not the origin (a rule of the inbox). */
-  trigger?: T.Trigger;
-}
+export interface CallContext { origin: T.Origin }
 export const API_CALL: CallContext = { origin: 'api' };
 
 export function isCommand(name: string): name is CommandName {

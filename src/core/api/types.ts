@@ -354,8 +354,10 @@ export interface Message {
   source: string;
   receivedAt: number;
   format: 'text' | 'json';
-  /** The message as it came (its first 64 KiB in lists). */
+  /** The message as it came (in a list, its first 4,000 characters: see `cut`). */
   body: string;
+  /** A list cut the body short (getMessage has all of it). */
+  cut: boolean;
   status: MessageStatus;
   proposal: Proposal | null;
   /** The rule that proposed it (its name, or "rule N"). */

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, settle, type Harness } from '../testing/harness';
 import { signBody } from '../hooks/hooks';
@@ -106,6 +107,17 @@ describe('a query report', () => {
     }
     expect(h.engine.listRuns({ taskId: t.id }).runs.map((r) => r.status)).toEqual(['succeeded']);
     expect(h.engine.listTasks().map((x) => x.name)).toEqual(['keep']);
+  });
+
+  it('a query that would run for ever ends with its run: a cancel kills the process that reads', async () => {
+    const run = h.engine.enqueue({ kind: 'report', input: { template: 'query', sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c' } });
+    const readers = () => spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('report-query.mjs')).length;
+    for (let i = 0; i < 500 && readers() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(readers()).toBe(1);
+    h.engine.cancel({ ids: [run.id] });
+    expect((await finished(run.id)).status).toBe('cancelled');
+    for (let i = 0; i < 500 && readers() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(readers()).toBe(0);
   });
 
   it('a query report without its sql is refused when it is enqueued', () => {

@@ -5,9 +5,10 @@
 //            the latest failures.
 //   query    a table of any read-only SQL query over the database (its first 1,000 rows):
 //            an aggregation of your own ("runs per lane per day", "the most retried").
-// The database is read on a connection of its own in a worker (report-query.mjs): a heavy
-// query never holds the engine's thread, and a timeout or a cancel ends it.
-import { Worker } from 'node:worker_threads';
+// The database is read on a connection of its own in a child process (report-query.mjs): a
+// heavy query never holds the engine's thread, and a timeout, a cancel or the read limit
+// (10 minutes) kills it.
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ const QUERY = fileURLToPath(new URL('./report-query.mjs', import.meta.url));
 const DAY = 86_400_000;
 /** A query's table keeps at most this many rows. */
 export const REPORT_ROWS = 1000;
+/** A report's reading of the database ends after this long, whatever the run's own limit. */
+export const REPORT_READ_LIMIT_MS = 10 * 60_000;
 
 const httpUrl = z.string().max(2000).refine((u) => { try { return ['http:', 'https:'].includes(new URL(u).protocol); } catch { return false; } },
   { message: 'an http:// or https:// URL' });
@@ -42,23 +45,37 @@ export interface ReportPorts {
   stats(q: { from: number; to: number }): Stats;
   dbPath: string;
   nativeBinding?: string;
+  /** How long a report may read (tests make it short); default REPORT_READ_LIMIT_MS. */
+  readLimitMs?: number;
 }
 
 interface Table { columns: string[]; rows: unknown[][]; more: boolean }
 
-/** Reads the database in a worker; ends it when the attempt is aborted. */
-function read(ports: ReportPorts, statements: { sql: string; params?: unknown[]; limit: number }[], signal: AbortSignal): Promise<Table[]> {
+/** Reads the database in a child process; kills it when the attempt is aborted (a timeout,
+ *  a cancel, a stop) or after REPORT_READ_LIMIT_MS. */
+function read(ports: ReportPorts, statements: { sql: string; params?: unknown[]; limit: number }[], signal: AbortSignal, limitMs = ports.readLimitMs ?? REPORT_READ_LIMIT_MS): Promise<Table[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(QUERY, { workerData: { dbPath: ports.dbPath, nativeBinding: ports.nativeBinding, statements } });
-    const stop = () => { void worker.terminate(); reject(signal.reason); };
-    signal.addEventListener('abort', stop, { once: true });
-    worker.once('message', (m: { ok: true; results: Table[] } | { ok: false; code: string; message: string }) => {
-      signal.removeEventListener('abort', stop);
-      void worker.terminate();
-      if (m.ok) resolve(m.results);
-      else reject(new KindError(m.code, m.message, { retryable: false }));
-    });
-    worker.once('error', (e) => { signal.removeEventListener('abort', stop); reject(new KindError('REPORT_QUERY_FAILED', e.message)); });
+    const child = fork(QUERY, [], { execArgv: ['--max-old-space-size=512'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => { if (stderr.length < 2000) stderr += c.toString(); });
+    let settled = false;
+    const end = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fn();
+    };
+    const onAbort = () => end(() => reject(signal.reason));
+    const timer = setTimeout(() => end(() => reject(new KindError('REPORT_TOO_SLOW', `the report's query ran for more than ${duration(limitMs)} and was ended`, { retryable: false }))), limitMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.once('message', (m: { ok: true; results: Table[] } | { ok: false; code: string; message: string }) =>
+      end(() => (m.ok ? resolve(m.results) : reject(new KindError(m.code, m.message, { retryable: false })))));
+    child.once('error', (e) => end(() => reject(new KindError('REPORT_QUERY_FAILED', e.message))));
+    child.once('exit', (code, sig) => end(() => reject(new KindError('REPORT_QUERY_FAILED',
+      `the report's reader ended (${sig ?? `exit code ${code}`}) before it answered${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`))));
+    child.send({ dbPath: ports.dbPath, nativeBinding: ports.nativeBinding, statements });
   });
 }
 

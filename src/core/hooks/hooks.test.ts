@@ -102,11 +102,15 @@ describe('hooks are safe', () => {
   it("a run's output pasted into a command line run through the shell stays text, never code", async () => {
     const work = mkdtempSync(join(tmpdir(), 'tasklane-hook-'));
     const note = task('note', 'shell', { command: 'echo {{run.error}} > said.txt', shell: true, cwd: work });
-    const bad = task('bad', 'test.fail', { code: "$(touch PWNED)'; touch PWNED2; '", retryable: false }, { hooks: [{ on: 'failed', runTask: note.id }] });
+    // In its args too: with the shell, the command and its args are one line for sh.
+    const note2 = task('note2', 'shell', { command: 'echo', args: ['"{{run.error}}"', '>', 'said2.txt'], shell: true, cwd: work });
+    const bad = task('bad', 'test.fail', { code: "$(touch PWNED)'; touch PWNED2; '", retryable: false },
+      { hooks: [{ on: 'failed', runTask: note.id }, { on: 'failed', runTask: note2.id }] });
     h.engine.runTask({ id: bad.id });
     await h.engine.idle();
-    for (let i = 0; i < 300 && runsOf(note.id)[0]?.status !== 'succeeded'; i++) { await new Promise((r) => setTimeout(r, 10)); await settle(); }
+    for (let i = 0; i < 300 && [note, note2].some((t) => runsOf(t.id)[0]?.status !== 'succeeded'); i++) { await new Promise((r) => setTimeout(r, 10)); await settle(); }
     expect(readFileSync(join(work, 'said.txt'), 'utf8')).toBe("$(touch PWNED)'; touch PWNED2; ': failed with $(touch PWNED)'; touch PWNED2; '\n");
+    expect(readFileSync(join(work, 'said2.txt'), 'utf8')).toBe("$(touch PWNED)'; touch PWNED2; ': failed with $(touch PWNED)'; touch PWNED2; '\n");
     expect(existsSync(join(work, 'PWNED')) || existsSync(join(work, 'PWNED2'))).toBe(false);
   });
 

@@ -16,7 +16,7 @@ import type { HookEvent, RunStatus, TaskHook } from '../api/types';
 import type { EndedRun, EndWatch, NewRun } from '../db/run-store';
 import type { EventInput } from '../events';
 import { TasklaneError } from '../errors';
-import { mapStrings } from '../util/map-strings';
+import { fillInput, FillError } from '../util/fill-in';
 import type { Logger } from '../ports';
 import type { Enqueuer } from '../runs/enqueue';
 import type { TaskRow } from '../tasks/task-store';
@@ -42,26 +42,26 @@ export function signBody(secret: string, body: string): string {
 }
 
 
-/** {{run.x}} in every string of `value` (keys too are left alone), with the run's facts. */
-export function fillIn(value: unknown, run: EndedRun, taskName: string, quote: (s: string) => string = (s) => s): unknown {
+/** The values a hook's task may use: {{run.id}}, {{run.status}}, {{run.task}}, {{run.result}},
+ *  {{run.error}}, {{run.log}} (others, {{secret.NAME}} too, are left as they are). */
+function runValues(run: EndedRun, taskName: string): (name: string) => string | undefined {
   const text = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
   const vars: Record<string, string> = {
     id: String(run.id), status: run.status, task: taskName, result: text(run.result),
     error: run.error ? `${run.error.code}: ${run.error.message}` : '', log: run.log.join('\n'),
   };
-  return mapStrings(value, (s) => s.replace(/\{\{\s*run\.(\w+)\s*\}\}/g, (all, k: string) => (Object.hasOwn(vars, k) ? quote(vars[k]) : all)));
+  return (name) => (name.startsWith('run.') && Object.hasOwn(vars, name.slice(4)) ? vars[name.slice(4)] : undefined);
 }
 
-/** A word of a POSIX shell command line that is exactly `s`, whatever it holds. */
-export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** The hook's task's input, filled in. A command line run through the shell gets each value
- *  quoted as one word: a run's output pasted into it is never run as shell code. */
+/** The hook's task's input, filled in from the run (util/fill-in.ts: in a command line run
+ *  through the shell, each value is a variable, never shell code). */
 function inputFor(target: TaskRow, run: EndedRun, taskName: string): unknown {
-  const input = JSON.parse(target.input) as Record<string, unknown>;
-  const filled = fillIn(input, run, taskName) as Record<string, unknown>;
-  if (target.kind === 'shell' && input.shell === true) filled.command = fillIn(input.command, run, taskName, shellQuote);
-  return filled;
+  try {
+    return fillInput(target.kind, JSON.parse(target.input), runValues(run, taskName));
+  } catch (e) {
+    if (e instanceof FillError) throw new TasklaneError('INVALID_INPUT', e.message);
+    throw e;
+  }
 }
 
 /** The hooks of a task as saved (a JSON column). */

@@ -1,17 +1,20 @@
-// The intake inbox on a real database, a real inbox folder and a real local host: a message
-// posted to a source becomes a proposal, approval runs it, a rejection is kept, a malformed
-// message is kept with its reason, a rule approves by itself, and a file put in the folder is
-// taken once, even across a restart that came between storing it and moving it.
-import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// The inbox on a real database and a real inbox folder: a message becomes a proposal,
+// approval runs it, a rejection is kept, a rule approves by itself (only what it may), values
+// from a message are never code nor a secret's name, and a file put in the folder is taken
+// once, even across a restart that came between storing it and moving it. (The intake
+// route, POST /intake/<source>, is tested with the host: src/host/intake.test.ts.)
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, query, settle, snapshot, type Harness } from '../testing/harness';
-import { openLocalHost, type LocalHost } from '../../host/local-host';
+import { fillInput, FillError } from '../util/fill-in';
 
 let h: Harness;
-let host: LocalHost | null = null;
 beforeEach(() => { h = createHarness(); h.engine.start(); });
-afterEach(async () => { await host?.close(); host = null; await h.cleanup(); });
+afterEach(async () => { await h.cleanup(); });
 
 /** The typed error `fn` throws (the test fails if it throws nothing). */
 function errorOf(fn: () => unknown): { code: string; message: string; field?: string } {
@@ -19,40 +22,7 @@ function errorOf(fn: () => unknown): { code: string; message: string; field?: st
   throw new Error('it did not throw');
 }
 
-const post = (source: string, token: string | null, body: string, type = 'application/json') =>
-  fetch(`${host!.url}intake/${source}`, {
-    method: 'POST', body, headers: { 'content-type': type, ...(token !== null && { authorization: `Bearer ${token}` }) },
-  }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
-
-describe('a message posted to an intake source', () => {
-  it('becomes a proposal by a rule; approving runs the task with the message in its input; the decision is kept', async () => {
-    host = await openLocalHost({ dataDir: h.dir, engine: h.engine, port: 0 });
-    const greet = h.engine.createTask({ name: 'greet', kind: 'echo', input: { value: 'hello' } });
-    h.engine.setIntakeRules({ rules: [{ name: 'deploys', source: 'chat', match: '^deploy (?<app>\\w+)$', task: 'greet', input: { value: 'deploying {{match.app}} ({{message.text}})' } }] });
-    const { token } = h.engine.addIntakeSource({ name: 'chat' });
-
-    const answer = await post('chat', token, 'deploy shop', 'text/plain');
-    expect(answer).toEqual({ status: 202, body: { ok: true, value: { id: expect.any(Number), status: 'pending', reason: null } } });
-    const id = answer.body.value.id;
-    expect(h.engine.getMessage({ id })).toMatchObject({
-      source: 'chat', format: 'text', body: 'deploy shop', status: 'pending', rule: 'deploys',
-      proposal: { task: 'greet', input: { value: 'deploying shop (deploy shop)' } },
-    });
-    expect(h.events).toContainEqual(expect.objectContaining({ type: 'message', id, status: 'pending' }));
-    expect(h.engine.listRuns({}).runs).toEqual([]); // nothing runs before the person says so
-
-    const approved = h.engine.approveMessage({ id });
-    expect(approved).toMatchObject({ status: 'approved', decidedBy: 'api', decidedAt: h.clock.now(), runId: expect.any(Number), taskId: greet.id,
-      approved: { task: 'greet', input: { value: 'deploying shop (deploy shop)' } } });
-    await h.engine.idle();
-    expect(h.engine.getRun({ id: approved.runId! })).toMatchObject({ status: 'succeeded', taskId: greet.id, result: 'deploying shop (deploy shop)' });
-    // Decided is decided: a second approval or a rejection is refused and changes nothing.
-    const before = snapshot(h.dbPath);
-    expect(errorOf(() => h.engine.approveMessage({ id }))).toMatchObject({ code: 'INVALID_TRANSITION', message: `message ${id} was approved already` });
-    expect(errorOf(() => h.engine.rejectMessage({ id }))).toMatchObject({ code: 'INVALID_TRANSITION' });
-    expect(snapshot(h.dbPath)).toBe(before);
-  });
-
+describe('a message in the inbox', () => {
   it('a rejection is kept, with who and why; an edit then approve runs the edit and keeps the proposal as it was', () => {
     h.engine.createTask({ name: 'a', kind: 'echo', input: { value: 1 } });
     h.engine.createTask({ name: 'b', kind: 'echo', input: { value: 2 } });
@@ -82,31 +52,6 @@ describe('a message posted to an intake source', () => {
     expect(h.engine.getMessage({ id: bad.id }).status).toBe('pending');
   });
 
-  it('a malformed message is kept and shown as rejected, with the reason', async () => {
-    host = await openLocalHost({ dataDir: h.dir, engine: h.engine, port: 0 });
-    const { token } = h.engine.addIntakeSource({ name: 'hooks' });
-    const answer = await post('hooks', token, '{"task": "a",');
-    expect(answer.status).toBe(202);
-    expect(answer.body.value).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^not valid JSON/) });
-    expect(h.engine.getMessage({ id: answer.body.value.id })).toMatchObject({ body: '{"task": "a",', status: 'rejected', decidedBy: 'intake' });
-  });
-
-  it('without the source\'s token nothing is stored: another source\'s token, the app\'s token, none, an unknown source', async () => {
-    host = await openLocalHost({ dataDir: h.dir, engine: h.engine, port: 0 });
-    h.engine.addIntakeSource({ name: 'one' });
-    const two = h.engine.addIntakeSource({ name: 'two' });
-    for (const [source, token] of [['one', two.token], ['one', host.token], ['one', null], ['nobody', two.token]] as const) {
-      const r = await post(source, token, '{}');
-      expect(r.status, `${source} ${token}`).toBe(401);
-      expect(r.body.error.code).toBe('UNAUTHORIZED');
-    }
-    expect(h.engine.listMessages({}).messages).toEqual([]);
-    // A new token replaces the old one.
-    const again = h.engine.addIntakeSource({ name: 'two', newToken: true });
-    expect((await post('two', two.token, 'hi', 'text/plain')).status).toBe(401);
-    expect((await post('two', again.token, 'hi', 'text/plain')).status).toBe(202);
-  });
-
   it('a rule can approve by itself (the run says it came from the inbox); when it cannot, the message waits with the reason', async () => {
     const t = h.engine.createTask({ name: 'shout', kind: 'echo', input: { value: '{{message.text}}!' } });
     h.engine.setIntakeRules({ rules: [{ match: 'urgent', task: 'shout', autoApprove: true }, { source: 'ci', autoApprove: true }] });
@@ -117,16 +62,47 @@ describe('a message posted to an intake source', () => {
     // The second rule takes a JSON message from ci that names its task.
     const ci = h.engine.sendMessage({ source: 'ci', text: '{"task": "gone"}' });
     expect(ci).toMatchObject({ status: 'pending', rule: 'rule 2', reason: expect.stringContaining("rule 2 could not approve it: proposal.task: there is no task named 'gone'") });
+    // Such a rule approves by itself only a task run as saved: an input of the sender's own,
+    // or a new task, waits for the person (a token is the sender's, not yours).
+    const own = h.engine.sendMessage({ source: 'ci', text: '{"task": "shout", "input": {"value": "rm -rf ~"}}' });
+    const made = h.engine.sendMessage({ source: 'ci', text: '{"createTask": {"name": "x", "kind": "echo", "input": {"value": 1}}}' });
+    for (const m2 of [own, made]) expect(m2).toMatchObject({ status: 'pending', reason: 'rule 2 approves by itself only a run of a task with its own input; this one waits for you' });
+    expect(h.engine.sendMessage({ source: 'ci', text: '{"task": "shout"}' })).toMatchObject({ status: 'approved', decidedBy: 'rule 2' });
   });
 
-  it('a rule fills a shell command\'s values in as quoted words: a message is never run as shell code', async () => {
-    h.engine.createTask({ name: 'say', kind: 'shell', input: { command: 'echo {{message.text}}', shell: true } });
-    h.engine.setIntakeRules({ rules: [{ task: 'say' }] });
-    const m = h.engine.sendMessage({ text: "hi $(echo RAN) 'x'" });
-    expect(m.proposal).toMatchObject({ task: 'say', input: { command: `echo 'hi $(echo RAN) '\\''x'\\'''`, shell: true } });
-    const { runId } = h.engine.approveMessage({ id: m.id });
-    await h.engine.idle();
-    expect(h.engine.getLogs({ runId: runId! }).lines.map((l) => l.text)).toContain("hi $(echo RAN) 'x'");
+  it('a message\'s text in a command line run through the shell is a variable, never shell code: in the command, its args, in double quotes', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'tasklane-inbox-'));
+    try {
+      h.engine.createTask({ name: 'say', kind: 'shell', input: { command: 'echo {{message.text}}; echo', args: ['"{{message.text}}"', '{{match.1}}'], shell: true, cwd: work } });
+      h.engine.setIntakeRules({ rules: [{ match: '^(.*)$', task: 'say' }] });
+      const text = "hi $(touch PWNED) `touch PWNED2`; touch PWNED3 'x' \"y\"";
+      const m = h.engine.sendMessage({ text });
+      expect(m.proposal).toMatchObject({ task: 'say', input: { command: 'echo "$TASKLANE_VALUE_1"; echo', args: ['""$TASKLANE_VALUE_2""', '"$TASKLANE_VALUE_3"'] } });
+      const input = (m.proposal as { input: { command: string; args: string[]; env: Record<string, string> } }).input;
+      expect(JSON.stringify([input.command, input.args])).not.toContain('touch'); // the text is in the environment only
+      expect(input.env.TASKLANE_VALUE_1).toBe(text);
+      const { runId } = h.engine.approveMessage({ id: m.id });
+      for (let i = 0; i < 300 && h.engine.getRun({ id: runId! }).status !== 'succeeded'; i++) { await new Promise((r) => setTimeout(r, 10)); await settle(); }
+      const said = h.engine.getLogs({ runId: runId! }).lines.map((l) => l.text);
+      expect(said[0]).toBe(text);
+      expect(readdirSync(work)).toEqual([]); // nothing was touched
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('a message cannot name a secret: {{secret.NAME}} in its text stays text', () => {
+    h.engine.createTask({ name: 'ping', kind: 'echo', input: { value: 'you said {{message.text}}' }, secrets: { API_TOKEN: 'tl-secret-value' } });
+    h.engine.setIntakeRules({ rules: [{ task: 'ping' }] });
+    const m = h.engine.sendMessage({ text: 'give me {{secret.API_TOKEN}}' });
+    const value = ((m.proposal as { input: { value: string } }).input).value;
+    expect(value).not.toMatch(/\{\{\s*secret\./);
+    expect(value.replace(/\u2060/g, '')).toBe('you said give me {{secret.API_TOKEN}}');
+  });
+
+  it('on Windows a value is refused in a command line run through the shell (cmd.exe would run it), and said why', () => {
+    expect(() => fillInput('shell', { command: 'echo {{message.text}}', shell: true }, () => '& calc', 'win32')).toThrowError(FillError);
+    expect(fillInput('shell', { command: 'echo', args: ['{{message.text}}'] }, () => '& calc', 'win32')).toMatchObject({ args: ['& calc'] });
   });
 
   it('a pattern that would backtrack for ever cannot hang Tasklane: rules match in linear time (RE2)', () => {
@@ -177,14 +153,23 @@ describe('the rules in a setup file', () => {
 });
 
 describe('the inbox folder', () => {
-  it('a .json or .txt file put there is a message, taken once and moved to taken/; other files are left alone', async () => {
+  /** A file as a person leaves it: written, then not changed for a while. */
+  const put = (name: string, text: string) => {
+    const path = join(h.dir, 'inbox', name);
+    writeFileSync(path, text);
+    const before = new Date(Date.now() - 60_000);
+    utimesSync(path, before, before);
+  };
+
+  it('a .json or .txt file put there is a message, taken once and moved to taken/; other files, links and dot names are left alone', async () => {
     h.engine.createTask({ name: 'a', kind: 'echo', input: { value: 1 } });
     const inbox = join(h.dir, 'inbox');
-    writeFileSync(join(inbox, 'order.json'), '{"task": "a"}');
-    writeFileSync(join(inbox, 'note.txt'), 'buy milk');
-    writeFileSync(join(inbox, 'broken.json'), '{');
-    writeFileSync(join(inbox, 'photo.png'), 'png');
-    writeFileSync(join(inbox, '.partial.json'), '{');
+    put('order.json', '{"task": "a"}');
+    put('note.txt', 'buy milk');
+    put('broken.json', '{');
+    put('photo.png', 'png');
+    put('.partial.json', '{');
+    symlinkSync(join(h.dir, 'tasklane.db'), join(inbox, 'link.txt'));
     expect(h.engine.scanInbox()).toBe(3);
     expect(h.engine.scanInbox()).toBe(0);
     const all = h.engine.listMessages({}).messages;
@@ -193,35 +178,54 @@ describe('the inbox folder', () => {
       ['folder', 'text', 'pending', 'buy milk'],
       ['folder', 'json', 'rejected', '{'],
     ]);
-    expect(readdirSync(inbox).sort()).toEqual(['.partial.json', 'photo.png', 'taken']);
+    expect(readdirSync(inbox).sort()).toEqual(['.partial.json', 'link.txt', 'photo.png', 'taken']);
     expect(readdirSync(join(inbox, 'taken')).sort()).toEqual(['broken.json', 'note.txt', 'order.json']);
   });
 
-  it('is watched: a file put there while Tasklane runs comes in by itself', async () => {
+  it('the same file put there again later is a new message; a file still being written waits for the next look', async () => {
+    put('milk.txt', 'buy milk');
+    expect(h.engine.scanInbox()).toBe(1);
+    put('milk.txt', 'buy milk');
+    expect(h.engine.scanInbox()).toBe(1);
+    expect(h.engine.listMessages({}).messages.map((m) => m.body)).toEqual(['buy milk', 'buy milk']);
+    writeFileSync(join(h.dir, 'inbox', 'fresh.txt'), 'half a mess');
+    expect(h.engine.scanInbox()).toBe(0);
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(h.dir, 'inbox', 'fresh.txt'), past, past);
+    expect(h.engine.scanInbox()).toBe(1);
+  });
+
+  it('is watched: a file moved in while Tasklane runs comes in by itself', async () => {
     const came = new Promise((resolve) => h.engine.on('message', resolve));
-    writeFileSync(join(h.dir, 'inbox', 'later.txt'), 'hello');
+    put('.later.txt', 'hello');
+    renameSync(join(h.dir, 'inbox', '.later.txt'), join(h.dir, 'inbox', 'later.txt'));
     expect(await came).toMatchObject({ type: 'message', source: 'folder', status: 'pending' });
   });
 
   it('a file taken just before a crash (stored, not yet moved) is not taken again at the restart', async () => {
     const inbox = join(h.dir, 'inbox');
-    writeFileSync(join(inbox, 'once.txt'), 'only once');
+    put('once.txt', 'only once');
     expect(h.engine.scanInbox()).toBe(1);
-    // As if the process died between storing the message and moving the file out.
-    cpSync(join(inbox, 'taken', 'once.txt'), join(inbox, 'once.txt'), { preserveTimestamps: true });
     await h.engine.stop({ timeoutMs: 0 });
+    // As if the process died between storing the message and moving the file out: the file
+    // is where it was, and the message still holds its key.
+    renameSync(join(inbox, 'taken', 'once.txt'), join(inbox, 'once.txt'));
+    const db = new Database(h.dbPath);
+    db.prepare('UPDATE messages SET file_key = ?').run(`once.txt:${createHash('sha256').update('only once').digest('hex')}`);
+    db.close();
     h.reopen();
     await h.engine.start();
     await settle();
     expect(h.engine.listMessages({}).messages.map((m) => m.body)).toEqual(['only once']);
     expect(existsSync(join(inbox, 'once.txt'))).toBe(false);
-    expect(readdirSync(join(inbox, 'taken')).sort()).toEqual(['2-once.txt', 'once.txt']);
+    expect(readdirSync(join(inbox, 'taken'))).toEqual(['once.txt']);
     // A file put there while Tasklane was closed is taken at the start.
     await h.engine.stop({ timeoutMs: 0 });
-    writeFileSync(join(inbox, 'closed.txt'), 'while closed');
+    put('closed.txt', 'while closed');
     h.reopen();
     await h.engine.start();
     expect(query<{ body: string }>(h.dbPath, 'SELECT body FROM messages ORDER BY id').map((r) => r.body)).toEqual(['only once', 'while closed']);
     expect(statSync(join(inbox, 'taken', 'closed.txt')).isFile()).toBe(true);
+    expect(query(h.dbPath, 'SELECT id FROM messages WHERE file_key IS NOT NULL')).toEqual([]);
   });
 });

@@ -23,9 +23,10 @@ import { MESSAGE_LIMIT } from '../api/schemas';
 import type { EventBus } from '../events';
 import { TasklaneError } from '../errors';
 import type { Clock } from '../ports';
-import { mapStrings } from '../util/map-strings';
-import { shellQuote } from '../hooks/hooks';
+import { fillInput, FillError } from '../util/fill-in';
 import type { TaskRow } from '../tasks/task-store';
+import type { NewRun } from '../db/run-store';
+import type { Enqueuer } from '../runs/enqueue';
 
 /** A list shows this much of each message's body (getMessage: all of it). */
 export const LIST_BODY_CHARS = 4000;
@@ -44,7 +45,7 @@ const COLUMNS = `id, source, received_at AS receivedAt, format, body, status, pr
   decided_at AS decidedAt, decided_by AS decidedBy, approved, run_id AS runId, task_id AS taskId`;
 
 const toMessage = (r: MessageRow, bodyChars = Infinity): Message => ({
-  ...r, body: r.body.length > bodyChars ? r.body.slice(0, bodyChars) : r.body,
+  ...r, body: r.body.length > bodyChars ? r.body.slice(0, bodyChars) : r.body, cut: r.body.length > bodyChars,
   proposal: r.proposal === null ? null : (JSON.parse(r.proposal) as Proposal),
   approved: r.approved === null ? null : (JSON.parse(r.approved) as Proposal),
 });
@@ -58,13 +59,18 @@ export interface InboxDeps {
   clock: Clock;
   bus: Pick<EventBus, 'emit'>;
   taskByName(name: string): TaskRow | undefined;
-  /** The contract's commands (runTask, createTask), checked by their schemas. */
+  /** An approved run of a task, as runTask makes it (its input, or the task's own). */
+  runOf(task: TaskRow, input: unknown): NewRun;
+  /** Writes runs in the caller's transaction; afterInsert tells the loop once it committed. */
+  enqueuer: Pick<Enqueuer, 'insertRows' | 'afterInsert'>;
+  /** The contract's commands (createTask), checked by their schemas. */
   invoke<N extends CommandName>(name: N, input: CommandInput<N>, call: CallContext): CommandReturn<N>;
   /** The inbox folder, or null without a data folder. */
   folder: string | null;
 }
 
-/** The values a rule fills in: {{message.text}}, {{match.1}}, {{json.a.b}}, … */
+/** The values a rule fills in: {{message.text}}, {{message.source}}, {{message.id}},
+ *  {{match.1}} or {{match.name}} (the pattern's groups), {{json.a.b}} (a JSON message's). */
 function variables(m: { id: number; source: string; text: string }, match: Matcher | null, json: unknown): (name: string) => string | undefined {
   const str = (v: unknown) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
   return (name) => {
@@ -80,18 +86,6 @@ function variables(m: { id: number; source: string; text: string }, match: Match
     }
     return undefined;
   };
-}
-
-/** `value` with {{…}} filled in; a shell command line run through the shell gets each value
- *  single-quoted, so a message's text is never run as shell code. */
-export function fillFromMessage(value: unknown, kind: string, vars: (name: string) => string | undefined): unknown {
-  const fill = (quote: (s: string) => string) => (s: string) =>
-    s.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (all, name: string) => { const v = vars(name); return v === undefined ? all : quote(v); });
-  const filled = mapStrings(value, fill((s) => s));
-  if (kind === 'shell' && value && typeof value === 'object' && (value as Record<string, unknown>).shell === true && typeof (value as Record<string, unknown>).command === 'string') {
-    (filled as Record<string, unknown>).command = fill(shellQuote)((value as Record<string, string>).command);
-  }
-  return filled;
 }
 
 /** A JSON message that names what it wants: {"task", "input"?} or {"createTask": {…}}. */
@@ -110,6 +104,8 @@ export function createInbox(d: InboxDeps) {
     `INSERT INTO messages (source, received_at, format, body, file_key, status) VALUES (?, ?, ?, ?, ?, 'pending')`);
   const byId = d.sqlite.prepare<[number], MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ?`);
   const byFile = d.sqlite.prepare<[string], number>(`SELECT id FROM messages WHERE file_key = ?`).pluck();
+  const forgetFile = d.sqlite.prepare<[string]>(`UPDATE messages SET file_key = NULL WHERE file_key = ?`);
+  const fileKeys = d.sqlite.prepare<[], string>(`SELECT file_key FROM messages WHERE file_key IS NOT NULL`).pluck();
   const setProposal = d.sqlite.prepare<[string, string | null, string | null, string | null, number]>(
     `UPDATE messages SET status = ?, proposal = ?, rule = ?, reason = ? WHERE id = ?`);
   const setDecision = d.sqlite.prepare<[string, number, string, string | null, string | null, number | null, number | null, number]>(
@@ -145,12 +141,22 @@ export function createInbox(d: InboxDeps) {
       if (r.task === undefined) {
         const p = named(json);
         if (!p) continue;
-        return { proposal: p, rule, reason: null, auto: r.autoApprove };
+        // A sender may ask by itself for a run of a task as it is saved; a run with an input
+        // of its own, or a new task, waits for the person (the token is the sender's, not yours).
+        const plain = 'task' in p && p.input === undefined;
+        return { proposal: p, rule, auto: r.autoApprove && plain,
+          reason: r.autoApprove && !plain ? `${rule} approves by itself only a run of a task with its own input; this one waits for you` : null };
       }
       const task = d.taskByName(r.task);
       if (!task) return { proposal: { task: r.task }, rule, reason: `task '${r.task}' does not exist (any more): edit the proposal, or reject it`, auto: false };
       const template = r.input !== undefined ? r.input : JSON.parse(task.input);
-      const input = fillFromMessage(template, task.kind, variables(m, match, json));
+      let input: unknown;
+      try {
+        input = fillInput(task.kind, template, variables(m, match, json));
+      } catch (e) {
+        if (!(e instanceof FillError)) throw e;
+        return { proposal: { task: r.task }, rule, reason: `${e.message}; edit the proposal, or reject it`, auto: false };
+      }
       const same = r.input === undefined && JSON.stringify(input) === JSON.stringify(template);
       return { proposal: same ? { task: r.task } : { task: r.task, input }, rule, reason: null, auto: r.autoApprove };
     }
@@ -159,25 +165,31 @@ export function createInbox(d: InboxDeps) {
     return { proposal: null, rule: null, reason: 'no rule matched: choose a task for it (edit), or reject it', auto: false };
   }
 
-  /** Makes what `p` says (a run, or a task) and records the decision: one transaction. */
-  function approveRow(row: MessageRow, p: Proposal, by: string, call: CallContext): MessageRow {
+  /** Makes what `p` says (a run, or a task) and records the decision, in the caller's
+   *  transaction; `after` tells the loop about the run once that has committed. */
+  function approveRow(row: MessageRow, p: Proposal, by: string, call: CallContext): { row: MessageRow; after: () => void } {
     let runId: number | null = null;
     let taskId: number | null = null;
+    let after = () => {};
     if ('task' in p) {
       const task = d.taskByName(p.task);
       if (!task) throw new TasklaneError('NOT_FOUND', `proposal.task: there is no task named '${p.task}'`, 'proposal.task');
-      runId = d.invoke('runTask', { id: task.id, ...(p.input !== undefined && { overrides: { input: p.input } }) }, call).id;
+      const run = d.runOf(task, p.input);
+      const { results, events } = d.enqueuer.insertRows([run]);
+      runId = results[0].id;
       taskId = task.id;
+      after = () => d.enqueuer.afterInsert([run], events);
     } else {
       taskId = d.invoke('createTask', p.createTask as CommandInput<'createTask'>, call).id;
     }
     setDecision.run('approved', d.clock.now(), by, JSON.stringify(p), null, runId, taskId, row.id);
-    return byId.get(row.id)!;
+    return { row: byId.get(row.id)!, after };
   }
 
   /** Stores a message, proposes, and (a rule saying so) approves it; one transaction, then told. */
   function receive(m: Incoming): Message {
     const now = d.clock.now();
+    let after = () => {};
     const outcome = d.sqlite.transaction((): MessageRow | null => {
       if (m.fileKey !== undefined && byFile.get(m.fileKey) !== undefined) return null;
       let json: unknown;
@@ -197,21 +209,28 @@ export function createInbox(d: InboxDeps) {
       if (!p.auto || !p.proposal) return row;
       const rule = p.rule!.startsWith('rule ') ? p.rule! : `rule '${p.rule}'`;
       try {
-        return d.sqlite.transaction(() => approveRow(row, p.proposal!, rule, { origin: 'api', trigger: 'intake' }))();
+        const done = d.sqlite.transaction(() => approveRow(row, p.proposal!, rule, { origin: 'api' }))();
+        after = done.after;
+        return done.row;
       } catch (e) {
         setReason.run(`${rule} could not approve it: ${(e as Error).message}`, id);
         return byId.get(id)!;
       }
     })();
     if (!outcome) return toMessage(byId.get(byFile.get(m.fileKey!)!)!);
+    after();
     told(outcome);
     return toMessage(outcome);
   }
 
   return {
     receive,
-    /** A file of the inbox folder was stored already (taken before a crash, not yet moved). */
-    hasFile: (fileKey: string) => byFile.get(fileKey) !== undefined,
+    /** A file of the inbox folder was moved out: the same file again is a new message. */
+    forgetFile: (fileKey: string) => { forgetFile.run(fileKey); },
+    /** At start: the keys of files no longer in the folder (moved out just before a crash) go. */
+    forgetFilesBut(names: ReadonlySet<string>): void {
+      for (const key of fileKeys.all()) if (!names.has(key.slice(0, key.lastIndexOf(':')))) forgetFile.run(key);
+    },
     /** The source whose token this is, checked in constant time; null: none. */
     sourceFor(name: string, token: string | undefined): string | null {
       const s = settings.sources.find((x) => x.name === name);
@@ -238,13 +257,14 @@ export function createInbox(d: InboxDeps) {
       sendMessage: ({ source, text, format }: { source: string; text: string; format?: 'text' | 'json' }): Message =>
         receive({ source, text, ...(format && { format }) }),
       approveMessage({ id, proposal }: { id: number; proposal?: Proposal }, call: CallContext): Message {
-        const row = d.sqlite.transaction(() => {
+        const { row, after } = d.sqlite.transaction(() => {
           const m = mustGet(id);
           if (m.status !== 'pending') throw new TasklaneError('INVALID_TRANSITION', `message ${id} was ${m.status} already`, 'id');
           const p = proposal ?? (m.proposal === null ? null : (JSON.parse(m.proposal) as Proposal));
           if (!p) throw new TasklaneError('INVALID_INPUT', `message ${id} proposes nothing: give a proposal (a task, and its input if not the task's own)`, 'proposal');
           return approveRow(m, p, call.origin, call);
         })();
+        after();
         told(row);
         return toMessage(row);
       },

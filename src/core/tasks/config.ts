@@ -24,8 +24,10 @@ export interface ConfigCommandDeps {
   kinds: Pick<KindRegistry, 'parseInput'>;
   clock: Clock;
   loop: Pick<WriteLoop, 'lanes' | 'lane' | 'hasLane' | 'removeLane'>;
-  /** The inbox's rules (exported with the setup). */
+  /** The inbox's rules (exported with the setup), and a read of them again after an import
+   *  rolled back (the inbox keeps a copy). */
   intake(): { rules: IntakeRule[] };
+  reloadIntake(): void;
   /** Another command, checked by its schema (commands.ts): the import writes through them. */
   invoke<N extends CommandName>(name: N, input: unknown): CommandReturn<N>;
 }
@@ -127,8 +129,7 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
             throw e;
           }
         }
-        // The inbox's rules last (the tasks they name are in by now, and nothing after them can
-        // roll the transaction back under the inbox's copy of them).
+        // The inbox's rules last: the tasks they name are in by now.
         if (file.data.intake) {
           try { d.invoke('setIntakeRules', { rules: file.data.intake.rules }); } catch (e) {
             if (e instanceof TasklaneError) throw new TasklaneError(e.code, `config.intake.${e.message}`, e.field ? `config.intake.${e.field}` : 'config.intake');
@@ -142,6 +143,7 @@ export function configCommands(d: ConfigCommandDeps): Pick<Handlers, 'exportConf
       try {
         applyImport();
       } catch (error) {
+        d.reloadIntake();
         for (const lane of d.loop.lanes()) {
           const was = before.get(lane.name);
           if (!was) d.loop.removeLane(lane.name);

@@ -8,7 +8,9 @@ import { DEFAULT_BACKOFF } from '../runs/backoff';
 import { toTask, type TaskStore, type TaskValues } from './task-store';
 import type { RunStore } from '../db/run-store';
 import { randomBytes } from 'node:crypto';
-import type { TaskHook } from '../api/types';
+import type { Task, TaskHook, Trigger } from '../api/types';
+import type { CommandParsed } from '../api/contract';
+import type { NewRun } from '../db/run-store';
 import { checkHooks, hooksOf } from '../hooks/hooks';
 
 export interface TaskCommandDeps {
@@ -102,16 +104,22 @@ export function taskCommands(d: TaskCommandDeps): TaskHandlers {
 
     /** Runs the task now (or at overrides.runAt), from its saved definition. */
     runTask({ id, overrides = {} }, call) {
-      const task = toTask(mustExist(id));
-      const row = d.enqueuer.buildRow({
-        kind: task.kind, input: overrides.input ?? task.input, lane: overrides.lane ?? task.lane,
-        priority: overrides.priority ?? task.priority, maxAttempts: overrides.maxAttempts ?? task.maxAttempts,
-        backoff: task.backoff, timeoutMs: overrides.timeoutMs === undefined ? task.timeoutMs : overrides.timeoutMs,
-        name: task.name, tags: task.tags,
-        ...(overrides.runAt !== undefined && { runAt: overrides.runAt }),
-        ...(overrides.delayMs !== undefined && { delayMs: overrides.delayMs }),
-      }, { taskId: task.id, trigger: call.trigger ?? call.origin, scheduledFor: null });
-      return d.enqueuer.enqueueRows([row])[0];
+      return d.enqueuer.enqueueRows([runOfTask(d.enqueuer, toTask(mustExist(id)), overrides, call.origin)])[0];
     },
   };
+}
+
+export type RunOverrides = NonNullable<CommandParsed<'runTask'>['overrides']>;
+
+/** A run of a saved task, as runTask makes it: its definition, with these changes for this
+ *  run only (the inbox makes its approved runs with it too). */
+export function runOfTask(enqueuer: Pick<Enqueuer, 'buildRow'>, task: Task, overrides: RunOverrides, trigger: Trigger): NewRun {
+  return enqueuer.buildRow({
+    kind: task.kind, input: overrides.input ?? task.input, lane: overrides.lane ?? task.lane,
+    priority: overrides.priority ?? task.priority, maxAttempts: overrides.maxAttempts ?? task.maxAttempts,
+    backoff: task.backoff, timeoutMs: overrides.timeoutMs === undefined ? task.timeoutMs : overrides.timeoutMs,
+    name: task.name, tags: task.tags,
+    ...(overrides.runAt !== undefined && { runAt: overrides.runAt }),
+    ...(overrides.delayMs !== undefined && { delayMs: overrides.delayMs }),
+  }, { taskId: task.id, trigger, scheduledFor: null });
 }

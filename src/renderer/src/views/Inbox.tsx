@@ -4,7 +4,7 @@
 // decided stays shown (by whom, when, the run it made). Below, where messages come from: the
 // sources (a token is shown once, when made), the inbox folder, and the rules in order.
 // It reads again when a `message` event says one came in or was decided.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Intake, IntakeRule, Message, MessagePage, MessageStatus, Proposal } from '../../../core/api/types';
 import { clockTime } from '../../../shared/words';
 import { useApp } from '../context';
@@ -87,16 +87,23 @@ function MessageCard({ m }: { m: Message }) {
   const openTask = useApp((s) => s.openTask);
   const [mode, setMode] = useState<'view' | 'edit' | 'reject'>('view');
   const [reason, setReason] = useState('');
+  const api = useApp((s) => s.api);
   const [whole, setWhole] = useState(false);
-  const long = m.body.length > 600 || m.body.split('\n').length > 8;
+  // A list carries a long message's start only (m.cut): "Show all" reads the rest.
+  const [full, setFull] = useState<string | null>(null);
+  const long = m.cut || m.body.length > 600 || m.body.split('\n').length > 8;
+  const showAll = () => {
+    if (!whole && m.cut && full === null) api.getMessage({ id: m.id }).then((x) => setFull(x.body), () => {});
+    setWhole(!whole);
+  };
   return (
     <li className={`message ${m.status}`} aria-label={`message ${m.id}`}>
       <div className="message-head">
         <strong>#{m.id}</strong> from <strong>{m.source}</strong>
         <span className="muted small"> · {clockTime(m.receivedAt)}{m.format === 'json' ? ' · JSON' : ''}{m.rule ? ` · ${m.rule}` : ''}</span>
       </div>
-      <pre className={whole || !long ? 'message-body' : 'message-body clamped'}>{m.body}</pre>
-      {long && <button className="link-button small" onClick={() => setWhole(!whole)}>{whole ? 'Show less' : 'Show all'}</button>}
+      <pre className={whole || !long ? 'message-body' : 'message-body clamped'}>{whole && full !== null ? full : m.body}</pre>
+      {long && <button className="link-button small" onClick={showAll}>{whole ? 'Show less' : 'Show all'}</button>}
       <div className="proposal">
         {m.proposal ? <>Proposes: <ProposalText p={m.proposal} /></> : <span className="muted">Proposes nothing.</span>}
       </div>
@@ -155,10 +162,11 @@ function IntakeSetup() {
     const t = await act((a) => a.addIntakeSource({ name: which, newToken }), newToken ? `New token for ${which}` : `Source ${which} added`, fieldError);
     if (t) { setToken(t); setName(''); read(); }
   };
-  const saveRules = async (rules: IntakeRule[], done: string) => {
+  /** Changes the rules as they are now (read again first: the CLI may have changed them). */
+  const saveRules = async (change: (rules: IntakeRule[]) => IntakeRule[], done: string) => {
     setError(null);
-    const saved = await act((a) => a.setIntakeRules({ rules }), done, fieldError);
-    if (saved) read();
+    const saved = await act(async (a) => a.setIntakeRules({ rules: change((await a.getIntake()).rules) }), done, fieldError);
+    read();
     return saved !== undefined;
   };
   const addRule = async (e: FormEvent) => {
@@ -171,7 +179,7 @@ function IntakeSetup() {
       ...(rule.name.trim() && { name: rule.name.trim() }), ...(rule.source && { source: rule.source }), ...(rule.match && { match: rule.match }),
       ...(rule.task && { task: rule.task }), ...(input !== undefined && { input }), autoApprove: rule.autoApprove,
     };
-    if (await saveRules([...(intake?.rules ?? []), r], 'Rule added')) setRule({ name: '', source: '', match: '', task: '', input: '', autoApprove: false });
+    if (await saveRules((rules) => [...rules, r], 'Rule added')) setRule({ name: '', source: '', match: '', task: '', input: '', autoApprove: false });
   };
   if (!intake) return null;
   const origin = typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : 'http://127.0.0.1:<port>';
@@ -212,12 +220,13 @@ function IntakeSetup() {
           {intake.rules.map((r, i) => (
             <li key={i}>
               {r.name && <strong>{r.name}: </strong>}{ruleWords(r)}{' '}
-              {i > 0 && <button className="link-button" aria-label={`move rule ${i + 1} up`} onClick={() => {
-                const next = [...intake.rules];
-                [next[i - 1], next[i]] = [next[i], next[i - 1]];
-                void saveRules(next, 'Rules reordered');
-              }}>up</button>}{' '}
-              <button className="link-button" aria-label={`remove rule ${i + 1}`} onClick={() => void saveRules(intake.rules.filter((_, j) => j !== i), 'Rule removed')}>remove</button>
+              {i > 0 && <button className="link-button" aria-label={`move rule ${i + 1} up`} onClick={() => void saveRules((rules) => {
+                const next = [...rules];
+                if (JSON.stringify(next[i]) === JSON.stringify(r)) [next[i - 1], next[i]] = [next[i], next[i - 1]];
+                return next;
+              }, 'Rules reordered')}>up</button>}{' '}
+              <button className="link-button" aria-label={`remove rule ${i + 1}`}
+                onClick={() => void saveRules((rules) => rules.filter((x, j) => !(j === i && JSON.stringify(x) === JSON.stringify(r))), 'Rule removed')}>remove</button>
             </li>
           ))}
         </ol>
@@ -249,22 +258,29 @@ export function Inbox() {
   const readTasks = useApp((s) => s.readTasks);
   const [status, setStatus] = useState<MessageStatus | undefined>('pending');
   const [page, setPage] = useState<MessagePage | null>(null);
-  const [older, setOlder] = useState<Message[]>([]);
-  const [olderMore, setOlderMore] = useState(false);
-  const read = useCallback(() => {
-    api.listMessages({ limit: 50, ...(status && { status }) }).then((p) => { setPage(p); setOlder([]); }, () => {});
+  // The answer to the latest read only (a chip clicked while a read was out: that read is dropped).
+  const latest = useRef(0);
+  const shownCount = useRef(0);
+  const read = useCallback((limit = 50) => {
+    const ask = ++latest.current;
+    api.listMessages({ limit: Math.min(500, Math.max(50, limit)), ...(status && { status }) })
+      .then((p) => { if (ask === latest.current) setPage(p); }, () => {});
   }, [api, status]);
   useEffect(() => {
+    setPage(null);
     read();
     readTasks();
-    return listen({ events: (es) => { if (es.some((e) => e.type === 'message')) read(); }, reset: (up) => { if (up) read(); } });
+    // A message came in or was decided: the list as far as it was shown, read again.
+    return listen({ events: (es) => { if (es.some((e) => e.type === 'message')) read(shownCount.current); }, reset: (up) => { if (up) read(shownCount.current); } });
   }, [read, listen, readTasks]);
-  const shown = [...(page?.messages ?? []), ...older];
-  const more = older.length ? olderMore : page?.more;
+  const shown = page?.messages ?? [];
+  shownCount.current = shown.length;
   const loadMore = () => {
     const last = shown.at(-1);
-    if (!last) return;
-    api.listMessages({ limit: 50, beforeId: last.id, ...(status && { status }) }).then((p) => { setOlder([...older, ...p.messages]); setOlderMore(p.more); }, () => {});
+    if (!last || !page) return;
+    const ask = ++latest.current;
+    api.listMessages({ limit: 50, beforeId: last.id, ...(status && { status }) })
+      .then((p) => { if (ask === latest.current) setPage({ ...p, messages: [...page.messages, ...p.messages] }); }, () => {});
   };
   return (
     <div className="inbox">
@@ -280,7 +296,7 @@ export function Inbox() {
       ) : (
         <ul className="messages" aria-label="messages">{shown.map((m) => <MessageCard key={m.id} m={m} />)}</ul>
       )}
-      {more && <button onClick={loadMore}>Show older</button>}
+      {page?.more && <button onClick={loadMore}>Show older</button>}
       <IntakeSetup />
     </div>
   );

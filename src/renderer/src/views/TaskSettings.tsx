@@ -61,11 +61,16 @@ export function TaskNotify({ task }: { task: TaskListItem }) {
     return () => { live = false; };
   }, [api]);
   // Shown at once as changed (the task is read again after the save, and may say otherwise).
+  // (Compared as text: each read of the tasks makes new objects, which must not reset the
+  // limit being typed.)
+  const saved = JSON.stringify(task.notify);
   const [own, setOwn] = useState(task.notify);
-  useEffect(() => { setOwn(task.notify); }, [task.notify]);
+  useEffect(() => { setOwn(JSON.parse(saved) as TaskListItem['notify']); }, [saved]);
+  const ownText = JSON.stringify(own);
   useEffect(() => {
-    setTexts(Object.fromEntries(NOTICE_LIMITS.map(([k]) => [k, own?.[k] === undefined ? '' : own[k] === null ? 'off' : typedDuration(own[k] as number)])));
-  }, [own]);
+    const o = JSON.parse(ownText) as TaskListItem['notify'];
+    setTexts(Object.fromEntries(NOTICE_LIMITS.map(([k]) => [k, o?.[k] === undefined ? '' : o[k] === null ? 'off' : typedDuration(o[k] as number)])));
+  }, [ownText]);
   const save = async (notify: Partial<NotifyPolicy> | null, done: string) => {
     setOwn(notify);
     const saved = await act((a) => a.updateTask({ id: task.id, notify }), done, (e) => {
