@@ -162,7 +162,7 @@ export function createInbox(d: InboxDeps) {
     }
     const p = named(json);
     if (p) return { proposal: p, rule: null, reason: null, auto: false };
-    return { proposal: null, rule: null, reason: 'no rule matched: choose a task for it (edit), or reject it', auto: false };
+    return { proposal: null, rule: null, reason: 'no rule matched: choose a task for it, or reject it', auto: false };
   }
 
   /** Makes what `p` says (a run, or a task) and records the decision, in the caller's

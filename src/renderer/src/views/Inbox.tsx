@@ -110,9 +110,8 @@ function MessageCard({ m }: { m: Message }) {
       {m.status === 'pending' && m.reason && <p className="error-line">{m.reason}</p>}
       {m.status === 'pending' && mode === 'view' && (
         <div className="toolbar">
-          <button  disabled={!m.proposal} title={m.proposal ? undefined : 'nothing proposed: edit it to choose a task'}
-            onClick={() => void act((a) => a.approveMessage({ id: m.id }), `Message ${m.id} approved`)}>Approve</button>
-          <button onClick={() => setMode('edit')}>Edit…</button>
+          {m.proposal && <button onClick={() => void act((a) => a.approveMessage({ id: m.id }), `Message ${m.id} approved`)}>Approve</button>}
+          <button onClick={() => setMode('edit')}>{m.proposal ? 'Edit…' : 'Choose a task…'}</button>
           <button onClick={() => setMode('reject')}>Reject…</button>
         </div>
       )}
