@@ -14,7 +14,9 @@ import { NOTICE_LIMITS, NOTICE_SWITCHES } from '../../shared/words';
 import { CommandError } from '../client';
 import { installService, serviceStatus, uninstallService, type ServiceState } from '../service';
 
-const tasklaneScript = fileURLToPath(new URL('../../../bin/tasklane.js', import.meta.url));
+// The command that was run (bin/tasklane.js), which a service runs at login; from the sources
+// when run otherwise (tests import the CLI).
+const tasklaneScript = /tasklane(\.js)?$/.test(process.argv[1] ?? '') ? process.argv[1] : fileURLToPath(new URL('../../../bin/tasklane.js', import.meta.url));
 
 export function registerSetupVerbs(cli: Cli): void {
   const { program, client, dataDir } = cli;

@@ -33,7 +33,13 @@ export function NoticeSettings({ desktopApp }: { desktopApp: boolean }) {
       if (field) { setErrors({ [field]: (e as Error).message.replace(/^\w+: /, '') }); return true; }
       return false;
     });
-    if (p) { setPolicy(p); setTexts(textsOf(p)); setErrors({}); }
+    // Only the fields saved take the engine's words: another one may be being typed in.
+    if (p) {
+      const saved = textsOf(p);
+      setPolicy(p);
+      setTexts((t) => ({ ...t, ...Object.fromEntries(Object.keys(patch).filter((k) => k in saved).map((k) => [k, saved[k]])) }));
+      setErrors({});
+    }
     return p !== undefined;
   };
   const saveLimit = (key: keyof NotifyPolicy) => {
