@@ -285,7 +285,7 @@ async function sendFrames(frames: Buffer[], waitMs = 1500): Promise<{ closeCode:
   return { closeCode: close && close.payload.length >= 2 ? close.payload.readUInt16BE(0) : null, closed, frames: got };
 }
 
-const FRAME_CASES: { name: string; frames: () => Buffer[]; close?: number[] | 'open' }[] = [
+const FRAME_CASES: { name: string; frames: () => Buffer[]; close?: (number | null)[] | 'open' }[] = [
   { name: 'an unmasked frame', frames: () => [frame(1, 'hi', { mask: false })], close: [1002] },
   { name: 'a text frame over the 64 KB limit', frames: () => [frame(1, Buffer.alloc(100 * 1024, 0x61))], close: [1009] },
   { name: 'a frame announcing 2^63 - 1 bytes', frames: () => [frame(2, '', { length: 2n ** 63n - 1n })], close: [1009, 1002] },
@@ -294,7 +294,9 @@ const FRAME_CASES: { name: string; frames: () => Buffer[]; close?: number[] | 'o
   { name: 'a continuation frame with nothing to continue', frames: () => [frame(0, 'x')], close: [1002] },
   { name: 'a new text frame inside a fragmented message', frames: () => [frame(1, 'a', { fin: false }), frame(1, 'b')], close: [1002] },
   { name: 'a fragmented message over the limit (100 × 1 KB)', frames: () => [frame(1, Buffer.alloc(1024, 0x61), { fin: false }),
-    ...Array.from({ length: 98 }, () => frame(0, Buffer.alloc(1024, 0x61), { fin: false })), frame(0, Buffer.alloc(1024, 0x61))], close: [1009] },
+    // 1009, or cut without it: the host closes while the rest still arrives, and the
+    // kernel's reset can discard its close frame before this client reads it (a full run, two cores).
+    ...Array.from({ length: 98 }, () => frame(0, Buffer.alloc(1024, 0x61), { fin: false })), frame(0, Buffer.alloc(1024, 0x61))], close: [1009, null] },
   { name: '10,000 empty fragments, never finished', frames: () => [frame(1, '', { fin: false }), ...Array.from({ length: 10_000 }, () => frame(0, '', { fin: false }))], close: 'open' },
   { name: 'a fragmented ping', frames: () => [frame(9, 'p', { fin: false })], close: [1002] },
   { name: 'a ping over 125 bytes', frames: () => [frame(9, Buffer.alloc(126))], close: [1002] },
@@ -322,7 +324,7 @@ describe('WebSocket frames from a logged-in client', () => {
       // A case that expects a close waits for it (up to 10 s: under a full test run on two
       // cores the host may take more than a second); one that expects the socket open waits 1.5 s.
       const got = await sendFrames(c.frames(), Array.isArray(c.close) ? 10_000 : undefined);
-      if (Array.isArray(c.close)) expect(c.close).toContain(got.closeCode);
+      if (Array.isArray(c.close)) { expect(c.close).toContain(got.closeCode); expect(got.closed).toBe(true); }
       if (c.close === 'open') expect(got.closed).toBe(false);
       await expectAlive();
     }, 30_000);
