@@ -3,19 +3,13 @@
 // message is kept, rejected, with its reason; without the source's own token nothing of the
 // request is read or kept; an empty body is refused.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, snapshot, type Harness } from '../core/testing/harness';
+import { createHarness, errorOf, snapshot, type Harness } from '../core/testing/harness';
 import { openLocalHost, type LocalHost } from './local-host';
 
 let h: Harness;
 let host: LocalHost | null = null;
 beforeEach(() => { h = createHarness(); h.engine.start(); });
 afterEach(async () => { await host?.close(); host = null; await h.cleanup(); });
-
-/** The typed error `fn` throws (the test fails if it throws nothing). */
-function errorOf(fn: () => unknown): { code: string; message: string; field?: string } {
-  try { fn(); } catch (e) { return e as { code: string; message: string; field?: string }; }
-  throw new Error('it did not throw');
-}
 
 const post = (source: string, token: string | null, body: string | Uint8Array, type = 'application/json') =>
   fetch(`${host!.url}intake/${source}`, {

@@ -68,3 +68,9 @@ export const NOTICE_LIMITS = [['slowSuccessMs', 'a run succeeds after more than'
 
 /** When a task's hook fires, in words (its HookEvent). */
 export const HOOK_WHEN = { succeeded: 'when it succeeds', failed: 'when it fails', dead: 'when it goes dead', ended: 'when it ends (any way)' } as const;
+
+/** An inbox rule in words, as every face says it: "from chat, text matching /^deploy/ → run deploy, for review". */
+export function ruleText(r: { source?: string; match?: string; task?: string; input?: unknown; autoApprove: boolean }): string {
+  return `from ${r.source ?? 'any source'}${r.match ? `, text matching /${r.match}/` : ''} → `
+    + `${r.task ? `run ${r.task}${r.input === undefined ? '' : ` with ${JSON.stringify(r.input)}`}` : 'the run a JSON message names'}${r.autoApprove ? ', approved by itself' : ', for review'}`;
+}

@@ -6,6 +6,7 @@ import { oneLine, parseInteger, table, time } from '../format';
 import { out, readJson, readText, verb, type Cli } from '../kit';
 import { CommandError } from '../client';
 import { readEndpoint } from '../../host/paths';
+import { ruleText } from '../../shared/words';
 import type { IntakeRule, Message, Proposal } from '../../core/api/types';
 
 const proposalText = (p: Proposal | null) => (p === null ? '-'
@@ -18,8 +19,7 @@ const statusText = (m: Message) => (m.status === 'pending' ? (m.proposal ? 'to r
   : m.status === 'approved' ? `approved${m.runId !== null ? ` → run ${m.runId}` : m.taskId !== null ? ` → task ${m.taskId}` : ''}`
     : `rejected${m.reason ? `: ${cut(m.reason, 40)}` : ''}`);
 const cut = (text: string, n: number) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
-const ruleText = (r: IntakeRule, i: number) => `${i + 1}. ${r.name ? `${r.name}: ` : ''}from ${r.source ?? 'any source'}${r.match ? `, text matching /${r.match}/` : ''}`
-  + ` → ${r.task ? `run ${r.task}${r.input === undefined ? '' : ` with ${JSON.stringify(r.input)}`}` : 'what the message names ({"task", "input"})'}${r.autoApprove ? ', approved by itself' : ', for review'}`;
+const numbered = (r: IntakeRule, i: number) => `${i + 1}. ${r.name ? `${r.name}: ` : ''}${ruleText(r)}`;
 
 export function registerInboxVerbs(cli: Cli): void {
   const { program, client } = cli;
@@ -85,7 +85,7 @@ export function registerInboxVerbs(cli: Cli): void {
       out(i, o.json, () => [
         i.sources.length ? table(['SOURCE', 'SINCE', 'MESSAGES'], i.sources.map((s) => [s.name, time(s.createdAt), s.messages])) : 'no sources (tasklane intake add <name>)',
         `inbox folder: ${i.folder ?? '-'} (.json and .txt files put there are messages)`,
-        i.rules.length ? `rules (the first that takes a message proposes):\n${i.rules.map((r, n) => `  ${ruleText(r, n)}`).join('\n')}` : 'no rules: a JSON message {"task", "input"} proposes that run; others wait for you to choose',
+        i.rules.length ? `rules (the first that takes a message proposes):\n${i.rules.map((r, n) => `  ${numbered(r, n)}`).join('\n')}` : 'no rules: a JSON message {"task", "input"} proposes that run; others wait for you to choose',
       ].join('\n'));
     });
   verb(intake, 'add', 'a source: POST /intake/<name> with the token printed here (shown once)').argument('<name>', 'lowercase letters, digits, - and _')
@@ -120,7 +120,7 @@ export function registerInboxVerbs(cli: Cli): void {
       };
       const at = Math.min(Math.max((o.at ?? rules.length + 1) - 1, 0), rules.length);
       const saved = await c.call('setIntakeRules', { rules: [...rules.slice(0, at), added, ...rules.slice(at)] });
-      out(saved, o.json, () => `rule ${at + 1} added: ${ruleText(saved[at], at).replace(/^\d+\. /, '')}`);
+      out(saved, o.json, () => `rule ${at + 1} added: ${saved[at].name ? `${saved[at].name}: ` : ''}${ruleText(saved[at])}`);
     });
   verb(rule, 'rm', 'remove a rule by its number (tasklane intake ls lists them)').argument('<n>', 'its number', parseInteger)
     .action(async (n: number, o: { json?: boolean }) => {

@@ -211,7 +211,7 @@ const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'a secret i
 const secretValue = z.string().min(1).max(10_000);
 
 export const HOOK_EVENTS = ['succeeded', 'failed', 'dead', 'ended'] as const;
-const httpUrl = z.string().max(2000).refine((u) => { try { return ['http:', 'https:'].includes(new URL(u).protocol); } catch { return false; } },
+export const httpUrl = z.string().max(2000).refine((u) => { try { return ['http:', 'https:'].includes(new URL(u).protocol); } catch { return false; } },
   'an http:// or https:// URL');
 /** A completion hook: when (on), and what: run a task (by id), or POST to a webhook. */
 export const hookInput = z.strictObject({

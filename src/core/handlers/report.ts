@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { httpUrl } from '../api/schemas';
 import type { Stats } from '../api/types';
 import { KindError, type KindDefinition, type RunContext } from '../kinds';
 import { signBody, SIGNATURE_HEADER } from '../hooks/hooks';
@@ -26,8 +27,6 @@ export const REPORT_ROWS = 1000;
 /** A report's reading of the database ends after this long, whatever the run's own limit. */
 export const REPORT_READ_LIMIT_MS = 10 * 60_000;
 
-const httpUrl = z.string().max(2000).refine((u) => { try { return ['http:', 'https:'].includes(new URL(u).protocol); } catch { return false; } },
-  { message: 'an http:// or https:// URL' });
 export const reportInput = z.strictObject({
   template: z.enum(['digest', 'query']).default('digest'),
   title: z.string().min(1).max(200).optional(),

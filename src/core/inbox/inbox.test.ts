@@ -9,18 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, query, settle, snapshot, type Harness } from '../testing/harness';
+import { createHarness, errorOf, query, settle, snapshot, type Harness } from '../testing/harness';
 import { fillInput, FillError } from '../util/fill-in';
 
 let h: Harness;
 beforeEach(() => { h = createHarness(); h.engine.start(); });
 afterEach(async () => { await h.cleanup(); });
-
-/** The typed error `fn` throws (the test fails if it throws nothing). */
-function errorOf(fn: () => unknown): { code: string; message: string; field?: string } {
-  try { fn(); } catch (e) { return e as { code: string; message: string; field?: string }; }
-  throw new Error('it did not throw');
-}
 
 describe('a message in the inbox', () => {
   it('a rejection is kept, with who and why; an edit then approve runs the edit and keeps the proposal as it was', () => {

@@ -21,6 +21,7 @@ import type { Intake, IntakeRule, IntakeToken, Message, MessagePage, MessageStat
 import type { CallContext, CommandInput, CommandName, CommandReturn } from '../api/contract';
 import { MESSAGE_LIMIT } from '../api/schemas';
 import type { EventBus } from '../events';
+import { settingsStore } from '../db/settings';
 import { TasklaneError } from '../errors';
 import type { Clock } from '../ports';
 import { fillInput, FillError } from '../util/fill-in';
@@ -98,8 +99,7 @@ function named(json: unknown): Proposal | null {
 }
 
 export function createInbox(d: InboxDeps) {
-  const getSetting = d.sqlite.prepare<[string], string>(`SELECT value FROM settings WHERE key = ?`).pluck();
-  const putSetting = d.sqlite.prepare<[string, string]>(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+  const stored = settingsStore(d.sqlite);
   const insert = d.sqlite.prepare<[string, number, string, string, string | null]>(
     `INSERT INTO messages (source, received_at, format, body, file_key, status) VALUES (?, ?, ?, ?, ?, 'pending')`);
   const byId = d.sqlite.prepare<[number], MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ?`);
@@ -117,9 +117,9 @@ export function createInbox(d: InboxDeps) {
   // Rules' patterns, compiled once (RE2: linear time, whatever a message holds).
   const patterns = new Map<string, RE2JS>();
   const compiled = (p: string) => { let c = patterns.get(p); if (!c) { c = RE2JS.compile(p); patterns.set(p, c); } return c; };
-  const load = (): IntakeSettings => ({ sources: [], rules: [], ...(JSON.parse(getSetting.get('intake') ?? '{}') as Partial<IntakeSettings>) });
+  const load = (): IntakeSettings => ({ sources: [], rules: [], ...stored.read<IntakeSettings>('intake') });
   let settings = load();
-  const save = (next: IntakeSettings) => { putSetting.run('intake', JSON.stringify(next)); settings = next; };
+  const save = (next: IntakeSettings) => { stored.write('intake', next); settings = next; };
 
   const mustGet = (id: number): MessageRow => {
     const row = byId.get(id);
@@ -260,7 +260,7 @@ export function createInbox(d: InboxDeps) {
         const { row, after } = d.sqlite.transaction(() => {
           const m = mustGet(id);
           if (m.status !== 'pending') throw new TasklaneError('INVALID_TRANSITION', `message ${id} was ${m.status} already`, 'id');
-          const p = proposal ?? (m.proposal === null ? null : (JSON.parse(m.proposal) as Proposal));
+          const p = proposal ?? toMessage(m).proposal;
           if (!p) throw new TasklaneError('INVALID_INPUT', `message ${id} proposes nothing: give a proposal (a task, and its input if not the task's own)`, 'proposal');
           return approveRow(m, p, call.origin, call);
         })();

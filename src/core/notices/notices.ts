@@ -20,6 +20,7 @@
 import type Database from 'better-sqlite3';
 import type { EngineEvent, EventOf, NotifyPolicy, RunStatus, Stats } from '../api/types';
 import type { EventBus } from '../events';
+import { settingsStore } from '../db/settings';
 import type { Clock, Logger, Notifier } from '../ports';
 import { duration, title } from '../../shared/words';
 import { typedDuration } from '../../shared/duration';
@@ -46,9 +47,7 @@ export interface NoticeDeps {
 }
 
 export function createNotices(d: NoticeDeps) {
-  const getSetting = d.sqlite.prepare<[string], string>(`SELECT value FROM settings WHERE key = ?`).pluck();
-  const putSetting = d.sqlite.prepare<[string, string]>(`INSERT INTO settings (key, value) VALUES (?, ?)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+  const settings = settingsStore(d.sqlite);
   const overrides = d.sqlite.prepare<[], { id: number; notify: string }>(`SELECT id, notify FROM tasks WHERE notify IS NOT NULL`);
   const runFacts = d.sqlite.prepare<[number], { taskId: number | null; task: string | null; name: string | null; kind: string; input: string; startedAt: number | null }>(
     `SELECT r.task_id AS taskId, t.name AS task, r.name, r.kind, r.input, r.started_at AS startedAt FROM runs r LEFT JOIN tasks t ON t.id = r.task_id WHERE r.id = ?`);
@@ -57,7 +56,7 @@ export function createNotices(d: NoticeDeps) {
      WHERE r.status = 'running' AND r.status != 'succeeded' AND r.started_at IS NOT NULL`);
   const taskName = d.sqlite.prepare<[number], string>(`SELECT name FROM tasks WHERE id = ?`).pluck();
 
-  let global: NotifyPolicy = { ...DEFAULT_NOTIFY_POLICY, ...(JSON.parse(getSetting.get('notify') ?? '{}') as Partial<NotifyPolicy>) };
+  let global: NotifyPolicy = { ...DEFAULT_NOTIFY_POLICY, ...settings.read<NotifyPolicy>('notify') };
   let byTask = new Map<number, Partial<NotifyPolicy>>();
   const policyOf = (taskId: number | null): NotifyPolicy => (taskId === null ? global : { ...global, ...byTask.get(taskId) });
 
@@ -193,7 +192,7 @@ export function createNotices(d: NoticeDeps) {
     policy: () => global,
     setPolicy(patch: Partial<NotifyPolicy>): NotifyPolicy {
       global = { ...global, ...patch };
-      putSetting.run('notify', JSON.stringify(global));
+      settings.write('notify', global);
       if (started) { listen(); arm(); }
       return global;
     },

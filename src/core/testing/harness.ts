@@ -122,3 +122,9 @@ export function query<T = Record<string, unknown>>(dbPath: string, sql: string, 
     db.close();
   }
 }
+
+/** The typed error `fn` throws (the test fails if it throws nothing). */
+export function errorOf(fn: () => unknown): { code: string; message: string; field?: string } {
+  try { fn(); } catch (e) { return e as { code: string; message: string; field?: string }; }
+  throw new Error('it did not throw');
+}

@@ -6,7 +6,7 @@
 // It reads again when a `message` event says one came in or was decided.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Intake, IntakeRule, Message, MessagePage, MessageStatus, Proposal } from '../../../core/api/types';
-import { clockTime } from '../../../shared/words';
+import { clockTime, ruleText } from '../../../shared/words';
 import { useApp } from '../context';
 
 const CHIPS: { status: MessageStatus | undefined; label: string }[] = [
@@ -139,8 +139,6 @@ function MessageCard({ m }: { m: Message }) {
   );
 }
 
-const ruleWords = (r: IntakeRule) => `from ${r.source ?? 'any source'}${r.match ? `, text matching /${r.match}/` : ''} → `
-  + `${r.task ? `run ${r.task}${r.input === undefined ? '' : ` with ${JSON.stringify(r.input)}`}` : 'the run a JSON message names'}${r.autoApprove ? ', approved by itself' : ', for review'}`;
 
 /** Sources (with their tokens, shown once), the inbox folder, and the rules. */
 function IntakeSetup() {
@@ -218,7 +216,7 @@ function IntakeSetup() {
         <ol className="rules" aria-label="rules">
           {intake.rules.map((r, i) => (
             <li key={i}>
-              {r.name && <strong>{r.name}: </strong>}{ruleWords(r)}{' '}
+              {r.name && <strong>{r.name}: </strong>}{ruleText(r)}{' '}
               {i > 0 && <button className="link-button" aria-label={`move rule ${i + 1} up`} onClick={() => void saveRules((rules) => {
                 const next = [...rules];
                 if (JSON.stringify(next[i]) === JSON.stringify(r)) [next[i - 1], next[i]] = [next[i], next[i - 1]];
